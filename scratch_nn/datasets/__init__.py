@@ -1,0 +1,5 @@
+"""Datasets, as ``keras.datasets``: ``mnist.load_data()``."""
+
+from . import mnist
+
+__all__ = ["mnist"]
