@@ -1,0 +1,294 @@
+"""Callbacks: History, EarlyStopping, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau.
+
+Mirrors ``keras/src/callbacks/`` (``callback.py``, ``history.py``,
+``monitor_callback.py``, ``early_stopping.py``, ``terminate_on_nan.py``,
+``learning_rate_scheduler.py``, ``reduce_lr_on_plateau.py``). ``fit`` calls
+the hooks with ``logs`` dicts of Python floats; a callback stops training by
+setting ``self.model.stop_training = True``.
+"""
+
+import math
+import warnings
+
+
+class Callback:
+    """Base class with Keras's hook names; every hook does nothing by default."""
+
+    def __init__(self):
+        self.model = None
+        self.params = {}
+
+    def set_model(self, model):
+        self.model = model
+
+    def set_params(self, params):
+        self.params = params
+
+    def on_train_begin(self, logs=None):
+        pass
+
+    def on_train_end(self, logs=None):
+        pass
+
+    def on_epoch_begin(self, epoch, logs=None):
+        pass
+
+    def on_epoch_end(self, epoch, logs=None):
+        pass
+
+    def on_train_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_train_batch_end(self, batch, logs=None):
+        pass
+
+
+class History(Callback):
+    """Records every epoch's logs: ``history.history['loss']`` and so on; ``fit`` returns it."""
+
+    def __init__(self):
+        super().__init__()
+        self.history = {}
+        self.epoch = []
+
+    def on_train_begin(self, logs=None):
+        self.epoch = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(value)
+        self.model.history = self
+
+
+class MonitorCallback(Callback):
+    """Shared logic of EarlyStopping and ReduceLROnPlateau: is a value an improvement?
+
+    ``mode='auto'`` minimizes a monitor named ``loss`` / ``val_loss`` (or any
+    name ending in ``loss`` or ``error``) and maximizes accuracies, as Keras
+    resolves it from the metric's direction. ``min_delta`` is the least
+    change that counts: improvement is ``current - min_delta < best`` when
+    minimizing, ``current + min_delta > best`` when maximizing.
+    """
+
+    def __init__(self, monitor="val_loss", mode="auto", baseline=None, min_delta=0):
+        super().__init__()
+        if mode not in ("auto", "min", "max"):
+            warnings.warn(f"{type(self).__name__} mode {mode!r} is unknown, fallback to auto mode.",
+                          stacklevel=2)
+            mode = "auto"
+        self.monitor, self.mode, self.baseline = monitor, mode, baseline
+        self.best = baseline
+        self.min_delta = abs(min_delta)
+        self._minimize = None
+
+    def _resolve_direction(self):
+        if self.mode != "auto":
+            return self.mode == "min"
+        name = self.monitor.removeprefix("val_")
+        if name == "loss" or name.endswith(("loss", "error", "crossentropy")):
+            return True
+        if name in ("accuracy", "acc") or name.endswith("accuracy"):
+            return False
+        raise ValueError(
+            f"{type(self).__name__} callback received monitor={self.monitor!r}, but cannot "
+            "tell whether it should be maximized or minimized; pass mode='max' or mode='min'"
+        )
+
+    def _is_improvement(self, current, reference):
+        if self._minimize is None:
+            self._minimize = self._resolve_direction()
+        if reference is None:
+            return True
+        if self._minimize:
+            return current - self.min_delta < reference
+        return current + self.min_delta > reference
+
+
+class EarlyStopping(MonitorCallback):
+    """Stop training when a monitored value has stopped improving, as Keras 3 does.
+
+    At each epoch end (from ``start_from_epoch`` on): ``wait += 1``; if the
+    value improves on the best, it becomes the best and ``wait`` restarts at
+    0 (only if it also beats ``baseline``, when given); otherwise, once
+    ``wait >= patience`` (and ``epoch > 0``) training stops. With
+    ``restore_best_weights=True`` the weights of the best epoch are put back
+    when training ends, however it ends (Keras 3 restores them even when
+    ``patience`` never ran out).
+
+    Args:
+        monitor: the log key to watch (``'val_loss'``).
+        min_delta: the least change that counts as an improvement.
+        patience: epochs without improvement before stopping.
+        verbose: print when stopping and restoring.
+        mode: ``'auto'``, ``'min'`` or ``'max'``.
+        baseline: a value the monitor must beat to reset ``wait``.
+        restore_best_weights: restore the best epoch's weights at the end.
+        start_from_epoch: epochs to ignore before watching.
+    """
+
+    def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
+                 baseline=None, restore_best_weights=False, start_from_epoch=0):
+        super().__init__(monitor, mode, baseline=None, min_delta=min_delta)
+        if patience < 0:
+            raise ValueError(f"EarlyStopping: patience must be >= 0, received {patience!r}")
+        self.patience, self.verbose, self.baseline = patience, verbose, baseline
+        self.restore_best_weights = restore_best_weights
+        self.start_from_epoch = start_from_epoch
+        self.wait = self.stopped_epoch = self.best_epoch = 0
+        self.best_weights = None
+
+    def on_train_begin(self, logs=None):
+        self.wait = self.stopped_epoch = self.best_epoch = 0
+        self.best = None
+        self.best_weights = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = (logs or {}).get(self.monitor)
+        if current is None:
+            warnings.warn(
+                f"Early stopping conditioned on metric {self.monitor!r} which is not available. "
+                f"Available metrics are: {','.join(logs or {})}",
+                stacklevel=2,
+            )
+            return
+        if epoch < self.start_from_epoch:
+            return
+        if self.restore_best_weights and self.best_weights is None:
+            self.best_weights = self.model.get_weights()
+            self.best_epoch = epoch
+        self.wait += 1
+        if self._is_improvement(current, self.best):
+            self.best = current
+            self.best_epoch = epoch
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._is_improvement(current, self.baseline):
+                self.wait = 0
+            return
+        if self.wait >= self.patience and epoch > 0:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        if self.stopped_epoch > 0 and self.verbose > 0:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose > 0:
+                print(f"Restoring model weights from the end of the best epoch: "
+                      f"{self.best_epoch + 1}.")
+            self.model.set_weights(self.best_weights)
+
+
+class TerminateOnNaN(Callback):
+    """Stop training as soon as a batch's loss is NaN or infinite, and say why."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            print(
+                f"Batch {batch}: Invalid loss ({loss}), terminating training. A loss that "
+                "becomes NaN or inf usually means the learning rate is too high or the inputs "
+                "are not scaled (e.g. raw 0-255 pixels): try a smaller learning rate or "
+                "scale x to [0, 1]."
+            )
+            self.model.stop_training = True
+
+
+class LearningRateScheduler(Callback):
+    """Set the learning rate at each epoch's start to ``schedule(epoch, lr)``.
+
+    ``schedule`` may also take the epoch alone (Keras's older form).
+    The rate is logged as ``learning_rate`` at each epoch's end.
+    """
+
+    def __init__(self, schedule, verbose=0):
+        super().__init__()
+        self.schedule, self.verbose = schedule, verbose
+
+    def on_epoch_begin(self, epoch, logs=None):
+        lr = float(self.model.optimizer.learning_rate)
+        try:
+            lr = self.schedule(epoch, lr)
+        except TypeError:
+            lr = self.schedule(epoch)
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) and not hasattr(lr, "dtype"):
+            raise ValueError(f"The output of the `schedule` function should be a float. Got: {lr!r}")
+        self.model.optimizer.learning_rate = float(lr)
+        if self.verbose > 0:
+            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+
+
+class ReduceLROnPlateau(MonitorCallback):
+    """Multiply the learning rate by ``factor`` when the monitor stops improving.
+
+    After ``patience`` epochs without an improvement of at least
+    ``min_delta``: ``lr = max(lr * factor, min_lr)``, then ``cooldown``
+    epochs during which waiting does not count.
+    """
+
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
+                 min_delta=1e-4, cooldown=0, min_lr=0.0):
+        super().__init__(monitor, mode, min_delta=min_delta)
+        if factor >= 1.0:
+            raise ValueError(f"ReduceLROnPlateau does not support a factor >= 1.0. Received factor={factor}")
+        self.factor, self.patience, self.verbose = factor, patience, verbose
+        self.cooldown, self.min_lr = cooldown, min_lr
+        self.cooldown_counter = self.wait = 0
+
+    def on_train_begin(self, logs=None):
+        self.best = None
+        self.cooldown_counter = self.wait = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs if logs is not None else {}
+        optimizer = self.model.optimizer
+        logs["learning_rate"] = float(optimizer.learning_rate)
+        current = logs.get(self.monitor)
+        if current is None:
+            warnings.warn(
+                f"Learning rate reduction is conditioned on metric {self.monitor!r} which is not "
+                f"available. Available metrics are: {','.join(logs)}.",
+                stacklevel=2,
+            )
+            return
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self._is_improvement(current, self.best):
+            self.best = current
+            self.wait = 0
+        elif self.cooldown_counter <= 0:
+            self.wait += 1
+            if self.wait >= self.patience:
+                old_lr = float(optimizer.learning_rate)
+                if old_lr > self.min_lr:
+                    optimizer.learning_rate = max(old_lr * self.factor, self.min_lr)
+                    if self.verbose > 0:
+                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate "
+                              f"to {optimizer.learning_rate}.")
+                    self.cooldown_counter = self.cooldown
+                    self.wait = 0
+
+
+class CallbackList:
+    """Calls each hook on every callback, in order."""
+
+    def __init__(self, callbacks, model, params):
+        self.callbacks = list(callbacks)
+        for cb in self.callbacks:
+            cb.set_model(model)
+            cb.set_params(params)
+
+    def __getattr__(self, hook):
+        if not hook.startswith("on_"):
+            raise AttributeError(hook)
+
+        def call(*args):
+            for cb in self.callbacks:
+                getattr(cb, hook)(*args)
+        return call

@@ -1,0 +1,178 @@
+"""Input, Flatten, Dense and Activation: the layers of a plain MLP.
+
+Mirrors ``keras/src/layers/core/dense.py``, ``input_layer.py``,
+``keras/src/layers/reshaping/flatten.py`` and
+``keras/src/layers/activations/activation.py`` (without Keras's LoRA and
+quantization). Inputs are ``(batch, features)``, the kernel is
+``(in, units)``, so the forward pass is ``x @ kernel + bias``, no transposes.
+"""
+
+import math
+
+import numpy as np
+
+from scratch_nn import activations, initializers, regularizers
+from scratch_nn.layers.base import Layer
+
+
+class InputLayer(Layer):
+    """Declares the shape of one sample; holds no weights and computes nothing.
+
+    As in Keras, a :class:`~scratch_nn.models.Sequential` uses it to build
+    its layers and leaves it out of ``model.layers``.
+    """
+
+    def __init__(self, shape, dtype=None, name=None):
+        if shape is None or any(int(d) < 1 for d in shape):
+            raise ValueError(f"Input: shape must be a tuple of positive ints, received {shape!r}")
+        super().__init__(input_shape=tuple(int(d) for d in shape), dtype=dtype, name=name)
+
+
+def Input(shape, dtype=None, name=None):
+    """Return an :class:`InputLayer` for samples of ``shape`` (as ``keras.Input``)."""
+    return InputLayer(shape, dtype=dtype, name=name)
+
+
+class Flatten(Layer):
+    """Reshape ``(batch, d1, d2, ...)`` to ``(batch, d1 * d2 * ...)``; a view, no copy.
+
+    Backward reshapes ``dout`` back to the input's shape.
+    """
+
+    def compute_output_shape(self, input_shape):
+        return (math.prod(input_shape),)
+
+    def forward(self, x, training=False):
+        self._input_shape = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, dout, need_input_grad=True):
+        return dout.reshape(self._input_shape) if need_input_grad else None
+
+
+class _SoftmaxAware:
+    """Mixin for layers whose activation may be a softmax.
+
+    Keras computes a cross-entropy on a softmax output from the logits it
+    came from (``_keras_logits`` in ``keras/src/backend/tensorflow/nn.py``).
+    ``softmax_logits()`` returns those logits (or ``None``), and
+    ``backward_from_logits(dlogits)`` continues the backward pass from
+    them, skipping the softmax Jacobian.
+    """
+
+    def softmax_logits(self):
+        if isinstance(self.activation, activations.Softmax):
+            return self.activation.logits
+        return None
+
+
+class Dense(_SoftmaxAware, Layer):
+    """Fully connected layer: ``y = f(x @ kernel + bias)``.
+
+    Forward, with ``x`` ``(batch, in)``, ``kernel`` ``(in, units)``,
+    ``bias`` ``(units,)``::
+
+        z = x @ kernel + bias          # (batch, units)
+        y = activation(z)
+
+    Backward, from ``dout = dL/dy`` ``(batch, units)``::
+
+        dz      = activation'(z) * dout          # (batch, units)
+        dkernel = x.T @ dz                       # (in, units)
+        dbias   = sum(dz, axis=0)                # (units,)
+        dx      = dz @ kernel.T                  # (batch, in)
+
+    Regularizers add ``R(kernel)`` (and ``R(bias)``) to the loss and their
+    derivative to the gradients (see :mod:`scratch_nn.regularizers`).
+
+    Args:
+        units: number of outputs.
+        activation: activation name or object; ``None`` is linear.
+        use_bias: whether to add ``bias``.
+        kernel_initializer, bias_initializer: names or initializer objects
+            (Keras defaults ``'glorot_uniform'`` and ``'zeros'``).
+        kernel_regularizer, bias_regularizer: ``None`` or a regularizer.
+    """
+
+    def __init__(self, units, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(units, (int, np.integer)) or units < 1:
+            raise ValueError(f"Dense: units must be a positive integer, received {units!r}")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+
+    def build(self, input_shape):
+        if len(input_shape) != 1:
+            raise ValueError(
+                f"Dense {self.name!r}: expected inputs of shape (batch, features), "
+                f"received samples of shape {tuple(input_shape)}; add a Flatten layer first"
+            )
+        self.add_weight("kernel", (input_shape[0], self.units), self.kernel_initializer)
+        if self.use_bias:
+            self.add_weight("bias", (self.units,), self.bias_initializer)
+        super().build(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        return (self.units,)
+
+    def forward(self, x, training=False):
+        self._x = x
+        z = x @ self.params["kernel"]
+        if self.use_bias:
+            z += self.params["bias"]
+        return self.activation.forward(z)
+
+    def backward(self, dout, need_input_grad=True):
+        return self.backward_from_logits(self.activation.backward(dout), need_input_grad)
+
+    def backward_from_logits(self, dz, need_input_grad=True):
+        """Backward from ``dz = dL/dz`` (the pre-activation gradient)."""
+        np.matmul(self._x.T, dz, out=self.grads["kernel"])
+        if self.use_bias:
+            np.sum(dz, axis=0, out=self.grads["bias"])
+        return dz @ self.params["kernel"].T if need_input_grad else None
+
+    def regularization_loss(self):
+        """``R(kernel) + R(bias)`` for the regularizers set, else 0."""
+        loss = 0.0
+        for name, reg in self._regularized():
+            loss += reg(self.params[name])
+        return loss
+
+    def add_regularization_gradients(self):
+        """Add ``dR/dw`` to the gradient of each regularized weight."""
+        for name, reg in self._regularized():
+            self.grads[name] += reg.gradient(self.params[name])
+
+    def _regularized(self):
+        pairs = (("kernel", self.kernel_regularizer), ("bias", self.bias_regularizer))
+        return [(n, r) for n, r in pairs if r is not None and n in self.params]
+
+
+class Activation(_SoftmaxAware, Layer):
+    """Apply an activation on its own: ``y = f(x)``, ``dx = f'(x) * dout``.
+
+    Args:
+        activation: name or activation object (see :mod:`scratch_nn.activations`).
+    """
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def forward(self, x, training=False):
+        return self.activation.forward(x)
+
+    def backward(self, dout, need_input_grad=True):
+        return self.activation.backward(dout)
+
+    def backward_from_logits(self, dz, need_input_grad=True):
+        """The gradient with respect to the logits is the input gradient itself."""
+        return dz

@@ -1,0 +1,214 @@
+"""Losses and their gradients, reduced as Keras reduces them: the mean over the batch.
+
+Mirrors ``keras/src/losses/losses.py`` and the TensorFlow backend's
+``categorical_crossentropy`` / ``sparse_categorical_crossentropy``
+(``keras/src/backend/tensorflow/nn.py``). ``n`` is the batch size, ``p`` the
+predicted probabilities, ``z`` logits, ``eps = 1e-7``.
+
+Cross-entropy on probabilities that did **not** come from a softmax layer
+(Keras's exact formulas)::
+
+    categorical:  o = p / sum(p);  L = -sum(t * log(clip(o, eps, 1 - eps)))
+    sparse:       c = clip(p, eps, 1 - eps);  L = -log(c[y]) + log(sum(c))
+
+The gradient of ``clip`` is zero outside ``[eps, 1 - eps]`` (TensorFlow's
+``clip_by_value`` gradient), so a confidently wrong probability stops
+learning.
+
+Cross-entropy on the output of a softmax layer: Keras never looks at the
+probabilities; it takes the logits the softmax came from (``_keras_logits``)
+and computes ``L = -sum(t * log_softmax(z))``. No clipping happens and the
+gradient with respect to the logits is the exact, fused
+``dL/dz = (softmax(z) - t) / n`` (for one-hot ``t``). The model uses
+:meth:`CrossentropyLoss.logits_loss_and_gradient` for that case, whatever
+``from_logits`` says (Keras warns and does the same).
+"""
+
+import numpy as np
+
+from scratch_nn.config import epsilon
+
+
+def log_softmax(z):
+    """``log_softmax(z) = z - max(z) - log(sum(exp(z - max(z))))`` over the last axis."""
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
+def _sparse_labels(y_true):
+    y = np.asarray(y_true)
+    if y.ndim == 2 and y.shape[-1] == 1:
+        y = y[:, 0]
+    return y.astype(np.intp, copy=False)
+
+
+def _clip_mask(p):
+    """``clip(p, eps, 1 - eps)`` and the mask where its gradient is 1 (inclusive bounds)."""
+    eps = np.asarray(epsilon(), p.dtype)
+    low, high = eps, 1 - eps
+    return np.clip(p, low, high), (p >= low) & (p <= high)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
+    """Per-sample cross-entropy with integer labels ``y_true`` ``(n,)``; returns ``(n,)``."""
+    y = _sparse_labels(y_true)
+    rows = np.arange(y.shape[0])
+    if from_logits:
+        return -log_softmax(y_pred)[rows, y]
+    c, _ = _clip_mask(y_pred)
+    return np.log(np.sum(c, axis=-1)) - np.log(c[rows, y])
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False):
+    """Per-sample cross-entropy with one-hot (or soft) ``y_true`` ``(n, k)``; returns ``(n,)``."""
+    t = np.asarray(y_true, y_pred.dtype)
+    if from_logits:
+        return -np.sum(t * log_softmax(y_pred), axis=-1)
+    o = y_pred / np.sum(y_pred, axis=-1, keepdims=True)
+    c, _ = _clip_mask(o)
+    return -np.sum(t * np.log(c), axis=-1)
+
+
+def mean_squared_error(y_true, y_pred):
+    """Per-sample ``mean((y_true - y_pred)**2, axis=-1)``; returns ``(n,)``."""
+    return np.mean(np.square(np.asarray(y_true, y_pred.dtype) - y_pred), axis=-1)
+
+
+class Loss:
+    """Base class: ``loss(y_true, y_pred)`` is the batch mean, ``gradient`` its derivative."""
+
+    name = None
+    #: whether a softmax output is scored from its logits (cross-entropies only)
+    fuses_softmax = False
+
+    def __call__(self, y_true, y_pred):
+        return np.mean(self.per_sample(y_true, y_pred))
+
+    def per_sample(self, y_true, y_pred):
+        raise NotImplementedError
+
+    def gradient(self, y_true, y_pred):
+        """``dL/dy_pred`` of the batch-mean loss, shape of ``y_pred``."""
+        raise NotImplementedError
+
+
+class CrossentropyLoss(Loss):
+    """Shared parts of the two cross-entropies (see the module docstring)."""
+
+    fuses_softmax = True
+
+    def __init__(self, from_logits=False, name=None):
+        self.from_logits = from_logits
+        if name is not None:
+            self.name = name
+
+    def logits_loss_and_gradient(self, y_true, logits):
+        """Loss and ``dL/dz`` from logits ``z`` (``from_logits=True``, or a softmax output)."""
+        raise NotImplementedError
+
+
+class SparseCategoricalCrossentropy(CrossentropyLoss):
+    """Cross-entropy with integer class labels ``y_true`` ``(n,)`` and ``y_pred`` ``(n, k)``.
+
+    Gradient on probabilities (``c = clip(p)``, ``S = sum(c)``, mask ``m`` the
+    clip region): ``dL/dp_j = m_j (1/S - [j = y] / c_y) / n``.
+    From logits: ``dL/dz = (softmax(z) - onehot(y)) / n``.
+    """
+
+    name = "sparse_categorical_crossentropy"
+
+    def per_sample(self, y_true, y_pred):
+        return sparse_categorical_crossentropy(y_true, y_pred, self.from_logits)
+
+    def gradient(self, y_true, y_pred):
+        n = y_pred.shape[0]
+        if self.from_logits:
+            return self.logits_loss_and_gradient(y_true, y_pred)[1]
+        c, mask = _clip_mask(y_pred)
+        y = _sparse_labels(y_true)
+        rows = np.arange(n)
+        grad = np.broadcast_to(1 / np.sum(c, axis=-1, keepdims=True), c.shape).copy()
+        grad[rows, y] -= 1 / c[rows, y]
+        return grad * mask / n
+
+    def logits_loss_and_gradient(self, y_true, logits):
+        """``L = mean(-log_softmax(z)[y])`` and ``dL/dz = (softmax(z) - onehot(y)) / n``.
+
+        The maths of ``CategoricalCrossentropy.logits_loss_and_gradient``, without building the one-hot matrix
+        (this runs once per training step).
+        """
+        y = _sparse_labels(y_true)
+        rows = np.arange(y.shape[0])
+        logp = log_softmax(logits)
+        loss = -np.mean(logp[rows, y])
+        grad = np.exp(logp)
+        grad[rows, y] -= 1
+        grad /= logits.shape[0]
+        return loss, grad
+
+
+class CategoricalCrossentropy(CrossentropyLoss):
+    """Cross-entropy with one-hot (or soft) targets ``y_true`` ``(n, k)``.
+
+    Gradient on probabilities (``S = sum(p)``, ``o = p / S``, ``c = clip(o)``,
+    mask ``m``): ``g = -m t / c`` is ``dL/do``, and through the normalization
+    ``dL/dp_j = (g_j - sum_i g_i o_i) / (S n)``.
+    From logits: ``dL/dz = (softmax(z) sum(t) - t) / n``.
+    """
+
+    name = "categorical_crossentropy"
+
+    def per_sample(self, y_true, y_pred):
+        return categorical_crossentropy(y_true, y_pred, self.from_logits)
+
+    def logits_loss_and_gradient(self, y_true, logits):
+        """``L = mean(-sum(t * log_softmax(z)))``, ``dL/dz = (softmax(z) sum(t) - t) / n``."""
+        t = np.asarray(y_true, logits.dtype)
+        logp = log_softmax(logits)
+        loss = -np.mean(np.sum(t * logp, axis=-1))
+        grad = np.exp(logp) * np.sum(t, axis=-1, keepdims=True) - t
+        grad /= logits.shape[0]
+        return loss, grad
+
+    def gradient(self, y_true, y_pred):
+        n = y_pred.shape[0]
+        if self.from_logits:
+            return self.logits_loss_and_gradient(y_true, y_pred)[1]
+        t = np.asarray(y_true, y_pred.dtype)
+        s = np.sum(y_pred, axis=-1, keepdims=True)
+        o = y_pred / s
+        c, mask = _clip_mask(o)
+        g = -(t / c) * mask
+        return (g - np.sum(g * o, axis=-1, keepdims=True)) / (s * n)
+
+
+class MeanSquaredError(Loss):
+    """``L = mean over batch of mean((y - p)**2, axis=-1)``; ``dL/dp = 2 (p - y) / (n k)``."""
+
+    name = "mean_squared_error"
+
+    def per_sample(self, y_true, y_pred):
+        return mean_squared_error(y_true, y_pred)
+
+    def gradient(self, y_true, y_pred):
+        diff = y_pred - np.asarray(y_true, y_pred.dtype)
+        return diff * np.asarray(2 / diff.size, y_pred.dtype)
+
+
+_REGISTRY = {
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "mean_squared_error": MeanSquaredError,
+    "mse": MeanSquaredError,
+}
+
+
+def get(identifier):
+    """Return a loss object for a Keras name or a :class:`Loss` instance."""
+    if isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, str) and identifier in _REGISTRY:
+        return _REGISTRY[identifier]()
+    raise ValueError(
+        f"loss: unknown loss {identifier!r}; expected one of {sorted(_REGISTRY)} or a Loss instance"
+    )

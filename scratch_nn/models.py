@@ -1,0 +1,496 @@
+"""Sequential: a stack of layers with Keras's compile, fit, evaluate, predict and weights.
+
+Mirrors ``keras/src/models/sequential.py`` and the training loop of
+``keras/src/trainers/trainer.py`` / ``backend/tensorflow/trainer.py``. One
+training step on a batch ``(x, y)``::
+
+    y_pred = forward(x, training=True)            # layer by layer, caches kept
+    loss   = mean(loss(y, y_pred)) + sum(R(w))    # regularizers added as Keras adds them
+    dL/dw  = backward(dL/dy_pred)                 # layer by layer, in reverse
+    optimizer.apply_gradients([(dL/dw, w)])
+
+When the loss is a cross-entropy and the last layer ends in a softmax, the
+loss is computed from that layer's logits and the backward pass starts from
+``dL/dz = (softmax(z) - y) / n``, as Keras does on TensorFlow (see
+:mod:`scratch_nn.losses`).
+
+All trainable parameters live in one flat buffer, and their gradients in
+another; the layers hold views into them. The optimizer then updates the
+whole model with one call per slot instead of one per weight.
+"""
+
+import os
+import tempfile
+import time
+
+import numpy as np
+
+from scratch_nn import data, losses, optimizers
+from scratch_nn import metrics as metrics_module
+from scratch_nn import random as _random
+from scratch_nn.callbacks import Callback, CallbackList, History
+from scratch_nn.layers.core import InputLayer
+from scratch_nn.progbar import Progbar
+
+
+class Sequential:
+    """A linear stack of layers.
+
+    Args:
+        layers: optional list of layers; an :func:`~scratch_nn.layers.Input`
+            first declares the input shape (or give the first layer
+            ``input_shape=``).
+        name: the model's name.
+    """
+
+    def __init__(self, layers=None, name="sequential"):
+        self.name = name
+        self._layers = []
+        self._input_shape = None
+        self.built = False
+        self.optimizer = self.loss = None
+        self.compiled = False
+        self.stop_training = False
+        self.history = None
+        for layer in layers or []:
+            self.add(layer)
+
+    # -- structure ---------------------------------------------------------
+    def add(self, layer):
+        """Append a layer (an ``Input`` only as the first element)."""
+        if isinstance(layer, InputLayer):
+            if self._layers:
+                raise ValueError("Sequential.add: an Input can only be the first element")
+            self._input_shape = layer.input_shape
+        elif hasattr(layer, "forward") and hasattr(layer, "backward"):
+            if not self._layers and self._input_shape is None and layer.input_shape is not None:
+                self._input_shape = layer.input_shape
+            self._layers.append(layer)
+        else:
+            raise ValueError(f"Sequential.add: expected a layer, received {layer!r}")
+        self.built = False
+        if self._input_shape is not None:
+            self.build((None, *self._input_shape))
+
+    @property
+    def layers(self):
+        """The layers, without the input (as ``keras.Sequential.layers``)."""
+        return list(self._layers)
+
+    def build(self, input_shape):
+        """Build every layer for batches of ``input_shape`` (batch axis first) and pack the weights."""
+        shape = tuple(input_shape[1:])
+        self._input_shape = shape
+        for layer in self._layers:
+            if not layer.built:
+                layer.build(shape)
+            shape = layer.compute_output_shape(shape)
+        self.output_shape = shape
+        dtypes = {layer.dtype for layer in self._layers}
+        if len(dtypes) > 1:
+            listing = ", ".join(f"{layer.name}: {layer.dtype}" for layer in self._layers)
+            raise ValueError(f"Sequential: layers have mixed dtypes ({listing}); use one float type")
+        self.dtype = dtypes.pop() if dtypes else "float32"
+        self._pack_parameters()
+        trainable = [i for i, layer in enumerate(self._layers) if layer.params]
+        self._first_trainable = trainable[0] if trainable else len(self._layers)
+        self.built = True
+
+    def _pack_parameters(self):
+        """Move every trainable array into one flat buffer; layers keep views of it."""
+        entries = [(layer, name) for layer in self._layers for name in layer.params]
+        total = sum(layer.params[name].size for layer, name in entries)
+        self._flat_params = np.empty(total, self.dtype)
+        self._flat_grads = np.zeros(total, self.dtype)
+        offset = 0
+        for layer, name in entries:
+            value = layer.params[name]
+            end = offset + value.size
+            view = self._flat_params[offset:end].reshape(value.shape)
+            view[...] = value
+            layer.params[name] = view
+            layer.grads[name] = self._flat_grads[offset:end].reshape(value.shape)
+            offset = end
+
+    def _require_built(self, what):
+        if not self.built:
+            raise ValueError(
+                f"{what}: the model has no input shape yet; start it with Input(shape), give "
+                "the first layer input_shape=, or call fit/predict on data first"
+            )
+
+    # -- weights -----------------------------------------------------------
+    @property
+    def weights(self):
+        """All weights (live arrays), layer by layer, in Keras's order."""
+        return [w for layer in self._layers for w in layer.weights]
+
+    @property
+    def trainable_weights(self):
+        """Trainable weights (live views of the flat buffer), in Keras's order."""
+        return [w for layer in self._layers for w in layer.trainable_weights]
+
+    def get_weights(self):
+        """Copies of all weights, in the order and shapes ``keras.Sequential.get_weights`` gives."""
+        self._require_built("get_weights")
+        return [w.copy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Copy ``weights`` into the model; all are checked before any is written."""
+        self._require_built("set_weights")
+        weights = list(weights)
+        current = self.weights
+        if len(weights) != len(current):
+            raise ValueError(
+                f"set_weights: the model has {len(current)} weight arrays, received {len(weights)}"
+            )
+        for i, (target, value) in enumerate(zip(current, weights)):
+            if np.shape(value) != target.shape:
+                raise ValueError(
+                    f"set_weights: weight {i} has shape {target.shape}, received {np.shape(value)}"
+                )
+        for target, value in zip(current, weights):
+            target[...] = value
+
+    def save_weights(self, filepath):
+        """Save all weights to a ``.npz`` file, written to a temporary name and then renamed."""
+        self._require_built("save_weights")
+        filepath = os.fspath(filepath)
+        if not filepath.endswith(".npz"):
+            raise ValueError(f"save_weights: filepath must end in '.npz', received {filepath!r}")
+        folder = os.path.dirname(os.path.abspath(filepath))
+        fd, tmp = tempfile.mkstemp(suffix=".npz.tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, *self.get_weights())
+            os.replace(tmp, filepath)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+
+    def load_weights(self, filepath):
+        """Load weights saved by :meth:`save_weights`."""
+        with np.load(os.fspath(filepath)) as archive:
+            arrays = [archive[f"arr_{i}"] for i in range(len(archive.files))]
+        self.set_weights(arrays)
+
+    def count_params(self):
+        """Total number of scalars in all weights."""
+        self._require_built("count_params")
+        return sum(layer.count_params() for layer in self._layers)
+
+    def summary(self, print_fn=print):
+        """Print a table of layers, output shapes and parameter counts, as Keras does."""
+        self._require_built("summary")
+        rows = [("Layer (type)", "Output Shape", "Param #")]
+        shape = self._input_shape
+        for layer in self._layers:
+            shape = layer.compute_output_shape(shape)
+            rows.append((f"{layer.name} ({type(layer).__name__})", str((None, *shape)),
+                         f"{layer.count_params():,}"))
+        widths = [max(len(r[i]) for r in rows) + 2 for i in range(3)]
+        rule = "-" * sum(widths)
+        lines = [f'Model: "{self.name}"', rule]
+        for k, row in enumerate(rows):
+            lines.append("".join(cell.ljust(w) for cell, w in zip(row, widths)))
+            lines.append("=" * sum(widths) if k == 0 else rule)
+        trainable = sum(w.size for w in self.trainable_weights)
+        total = self.count_params()
+        lines += [f"Total params: {total:,}", f"Trainable params: {trainable:,}",
+                  f"Non-trainable params: {total - trainable:,}"]
+        print_fn("\n".join(lines))
+
+    # -- maths -------------------------------------------------------------
+    def forward(self, x, training=False):
+        """Run every layer's forward pass; returns the output ``(batch, units)``."""
+        for layer in self._layers:
+            x = layer.forward(x, training=training)
+        return x
+
+    def backward(self, dout, from_logits=False, need_input_grad=False):
+        """Run the backward pass; leaves each parameter's gradient in the flat buffer.
+
+        Args:
+            dout: ``dL/dy_pred``, or ``dL/dz`` of the last softmax's logits
+                when ``from_logits`` is true.
+            need_input_grad: also return ``dL/dx``; otherwise the pass stops
+                at the first layer with parameters (no gradient is computed
+                for the input, which saves a third of the first layer's work).
+        """
+        last = len(self._layers) - 1
+        stop = 0 if need_input_grad else self._first_trainable
+        for i in range(last, stop - 1, -1):
+            layer = self._layers[i]
+            need = need_input_grad or i > self._first_trainable
+            if i == last and from_logits:
+                dout = layer.backward_from_logits(dout, need)
+            else:
+                dout = layer.backward(dout, need)
+        return dout if need_input_grad else None
+
+    def _loss_and_backward(self, y, y_pred, need_input_grad=False):
+        """Loss of the batch (regularizers included) and all gradients; returns ``(loss, dx)``."""
+        last = self._layers[-1]
+        logits = last.softmax_logits() if self.loss.fuses_softmax and hasattr(
+            last, "softmax_logits") else None
+        if logits is not None:
+            loss, dz = self.loss.logits_loss_and_gradient(y, logits)
+            dx = self.backward(dz, from_logits=True, need_input_grad=need_input_grad)
+        else:
+            loss = self.loss(y, y_pred)
+            dx = self.backward(self.loss.gradient(y, y_pred), need_input_grad=need_input_grad)
+        return float(loss) + self._regularization(add_gradients=True), dx
+
+    def _regularization(self, add_gradients=False):
+        total = 0.0
+        for layer in self._regularized_layers:
+            total += layer.regularization_loss()
+            if add_gradients:
+                layer.add_regularization_gradients()
+        return total
+
+    def compute_loss_and_gradients(self, x, y, training=True, need_input_grad=False):
+        """Loss and gradients for one batch, without changing any weight.
+
+        Returns:
+            ``(loss, grads)`` with ``grads`` copies aligned with
+            :attr:`trainable_weights`, plus ``dL/dx`` as a third item when
+            ``need_input_grad`` is true. BatchNormalization's moving
+            statistics do move when ``training`` is true, as in a real step.
+        """
+        self._require_compiled("compute_loss_and_gradients")
+        y_pred = self.forward(x, training=training)
+        loss, dx = self._loss_and_backward(y, y_pred, need_input_grad)
+        grads = [layer.grads[name].copy() for layer in self._layers for name in layer.params]
+        return (loss, grads, dx) if need_input_grad else (loss, grads)
+
+    def train_step(self, x, y):
+        """One optimizer step on a batch; returns ``(loss, y_pred)``."""
+        y_pred = self.forward(x, training=True)
+        loss, _ = self._loss_and_backward(y, y_pred)
+        self.optimizer.apply_gradients([(self._flat_grads, self._flat_params)])
+        return loss, y_pred
+
+    # -- compile -----------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+        """Set the optimizer, loss and metrics (objects or Keras's string names)."""
+        if loss is None:
+            raise ValueError("compile: loss is required, e.g. loss='sparse_categorical_crossentropy'")
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = losses.get(loss)
+        if metrics is None:
+            metrics = []
+        elif isinstance(metrics, (str, bytes)) or callable(metrics):
+            metrics = [metrics]
+        for m in metrics:
+            if not (callable(m) or m in ("accuracy", "acc")):
+                metrics_module.get(m)  # fails early on unknown names
+        self._metric_ids = list(metrics)
+        self._metrics = None
+        self.compiled = True
+
+    def _require_compiled(self, what):
+        if not self.compiled:
+            raise RuntimeError(f"You must call compile() before {what}(): the model has no loss yet")
+
+    @property
+    def _regularized_layers(self):
+        return [layer for layer in self._layers if hasattr(layer, "regularization_loss")]
+
+    def _resolve_metrics(self, y):
+        if self._metrics is None:
+            self._metrics = [metrics_module.get(m, y.shape, (None, *self.output_shape))
+                             for m in self._metric_ids]
+        return self._metrics
+
+    # -- data --------------------------------------------------------------
+    def _prepare(self, x, y, x_name="x", y_name="y"):
+        if x is not None and not self.built:
+            arr = np.asarray(x)
+            if arr.ndim >= 2:
+                self.build(arr.shape)
+        self._require_built(x_name)
+        x = data.check_inputs(x, self._input_shape, self.dtype, x_name)
+        if y is None:
+            return x, None
+        y = data.check_targets(y, x.shape[0], self.output_shape, self.loss.name, self.dtype, y_name)
+        return x, y
+
+    # -- fit / evaluate / predict -----------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
+        """Train for ``epochs`` epochs; returns the :class:`~scratch_nn.callbacks.History`.
+
+        Each epoch walks a fresh permutation of the training samples (or
+        their order when ``shuffle=False``) in batches of ``batch_size``
+        (32); the last batch may be smaller. ``validation_split`` holds out
+        the **last** fraction before shuffling; ``validation_data`` wins
+        over it. Epoch logs hold the sample-weighted mean of the training
+        loss and metrics over the epoch, then ``val_*`` from an inference
+        pass over the validation data.
+
+        Args:
+            verbose: 0 silent, 1 progress bar (``'auto'``), 2 one line per epoch.
+        """
+        self._require_compiled("fit")
+        batch_size = data.check_batch_size(batch_size)
+        verbose = _check_verbose(verbose)
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError(f"epochs must be an integer >= 0, received {epochs!r}")
+        x, y = self._prepare(x, y)
+        if y is None:
+            raise ValueError("fit: y is required")
+        val = None
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise ValueError(
+                    "validation_data must be a tuple (x_val, y_val), received "
+                    f"{type(validation_data).__name__}"
+                )
+            val = self._prepare(*validation_data, x_name="validation_data[0]",
+                                y_name="validation_data[1]")
+        elif validation_split:
+            (x, y), val = data.split_validation(x, y, validation_split)
+        metrics = self._resolve_metrics(y)
+
+        history = History()
+        callbacks = CallbackList([*(callbacks or []), history], self,
+                                 {"epochs": epochs, "verbose": verbose,
+                                  "steps": -(-x.shape[0] // batch_size)})
+        batch_hooks = [cb for cb in callbacks.callbacks if _overrides_batch_hooks(cb)]
+        n = x.shape[0]
+        steps = -(-n // batch_size)
+        gather_x, gather_y = data.BatchGatherer(x, batch_size), data.BatchGatherer(y, batch_size)
+        rng = _random.make_generator()
+        self.stop_training = False
+        callbacks.on_train_begin()
+        epoch_logs = {}
+        for epoch in range(initial_epoch, epochs):
+            callbacks.on_epoch_begin(epoch)
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs}")
+            bar = Progbar(steps, verbose)
+            order = rng.permutation(n) if shuffle else None
+            totals = _Totals(metrics)
+            for step in range(steps):
+                start = step * batch_size
+                if order is None:
+                    xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+                else:
+                    idx = order[start:start + batch_size]
+                    xb, yb = gather_x(idx), gather_y(idx)
+                for cb in batch_hooks:
+                    cb.on_train_batch_begin(step)
+                loss, y_pred = self.train_step(xb, yb)
+                totals.add(loss, yb, y_pred)
+                if batch_hooks or verbose == 1:
+                    logs = totals.means()
+                    for cb in batch_hooks:
+                        cb.on_train_batch_end(step, logs)
+                    bar.update(step + 1, list(logs.items()))
+                if self.stop_training:
+                    break
+            epoch_logs = totals.means()
+            if val is not None:
+                val_logs = self._evaluate_arrays(*val, batch_size)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            bar.update(step + 1, list(epoch_logs.items()), finalize=True)
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        callbacks.on_train_end(epoch_logs)
+        return history
+
+    def _evaluate_arrays(self, x, y, batch_size):
+        metrics = self._resolve_metrics(y)
+        totals = _Totals(metrics)
+        reg = self._regularization()
+        last = self._layers[-1]
+        fused = self.loss.fuses_softmax and hasattr(last, "softmax_logits")
+        for start in range(0, x.shape[0], batch_size):
+            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+            y_pred = self.forward(xb, training=False)
+            logits = last.softmax_logits() if fused else None
+            if logits is not None:
+                loss = self.loss.logits_loss_and_gradient(yb, logits)[0]
+            else:
+                loss = self.loss(yb, y_pred)
+            totals.add(float(loss) + reg, yb, y_pred)
+        return totals.means()
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False):
+        """Loss and metrics on ``(x, y)`` in inference mode (dropout off, moving statistics).
+
+        Returns the loss alone when there are no metrics, else
+        ``[loss, *metrics]``, or a dict with ``return_dict=True`` (as Keras).
+        """
+        self._require_compiled("evaluate")
+        batch_size = data.check_batch_size(batch_size)
+        verbose = _check_verbose(verbose)
+        x, y = self._prepare(x, y)
+        if y is None:
+            raise ValueError("evaluate: y is required")
+        start = time.perf_counter()
+        logs = self._evaluate_arrays(x, y, batch_size)
+        if verbose:
+            steps = -(-x.shape[0] // batch_size)
+            bar = Progbar(steps, verbose)
+            bar._start = start
+            bar.update(steps, list(logs.items()), finalize=True)
+        if return_dict:
+            return logs
+        values = [logs["loss"]] + [logs[name] for name, _ in self._metrics]
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto"):
+        """Outputs for ``x`` in inference mode, computed in batches; shape ``(n, *output)``."""
+        batch_size = data.check_batch_size(batch_size)
+        _check_verbose(verbose)
+        x, _ = self._prepare(x, None)
+        out = np.empty((x.shape[0], *self.output_shape), self.dtype)
+        for start in range(0, x.shape[0], batch_size):
+            out[start:start + batch_size] = self.forward(x[start:start + batch_size], training=False)
+        return out
+
+    def __call__(self, x, training=False):
+        """Forward pass on ``x`` (builds on first use), as calling a Keras model."""
+        x = np.asarray(x)
+        if not self.built:
+            self.build(x.shape)
+        return self.forward(np.asarray(x, self.dtype), training=training)
+
+
+class _Totals:
+    """Running sample-weighted sums of the loss and metrics over an epoch, as Keras's ``Mean``."""
+
+    def __init__(self, metrics):
+        self.metrics = metrics
+        self.count = 0
+        self.sums = {"loss": 0.0, **{name: 0.0 for name, _ in metrics}}
+
+    def add(self, loss, y, y_pred):
+        n = y.shape[0]
+        self.count += n
+        self.sums["loss"] += loss * n
+        for name, fn in self.metrics:
+            self.sums[name] += float(np.sum(fn(y, y_pred)))
+
+    def means(self):
+        """The epoch's values so far: metrics first, then the loss, as Keras 3 logs them."""
+        logs = {name: self.sums[name] / self.count for name, _ in self.metrics}
+        logs["loss"] = self.sums["loss"] / self.count
+        return logs
+
+
+def _check_verbose(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 0, 1, 2 or 'auto', received {verbose!r}")
+    return int(verbose)
+
+
+def _overrides_batch_hooks(callback):
+    cls = type(callback)
+    return (cls.on_train_batch_end is not Callback.on_train_batch_end
+            or cls.on_train_batch_begin is not Callback.on_train_batch_begin)
