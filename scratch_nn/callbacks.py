@@ -67,8 +67,9 @@ class MonitorCallback(Callback):
     ``mode='auto'`` minimizes a monitor named ``loss`` / ``val_loss`` (or any
     name ending in ``loss`` or ``error``) and maximizes accuracies, as Keras
     resolves it from the metric's direction. ``min_delta`` is the least
-    change that counts: improvement is ``current - min_delta < best`` when
-    minimizing, ``current + min_delta > best`` when maximizing.
+    change that counts: improvement is ``current + min_delta < best`` when
+    minimizing, ``current - min_delta > best`` when maximizing (Keras flips
+    the sign of ``min_delta`` for minimized monitors).
     """
 
     def __init__(self, monitor="val_loss", mode="auto", baseline=None, min_delta=0):
@@ -101,8 +102,8 @@ class MonitorCallback(Callback):
         if reference is None:
             return True
         if self._minimize:
-            return current - self.min_delta < reference
-        return current + self.min_delta > reference
+            return current + self.min_delta < reference
+        return current - self.min_delta > reference
 
 
 class EarlyStopping(MonitorCallback):
