@@ -1,0 +1,95 @@
+"""Command line: ``python -m experiments list | run NAME... | run-default | report``.
+
+Examples::
+
+    python -m experiments list
+    python -m experiments run optimizer learning_rate --backend keras --seeds 3
+    python -m experiments run all --quick --out /tmp/results
+    python -m experiments run-default          # what `make run` does
+    python -m experiments report --target 0.98 # rebuild REPORT.md, no training
+
+Finished runs are saved as they end and loaded back on the next call, so an
+interrupted study resumes; ``report`` never trains.
+"""
+
+import argparse
+import sys
+import time
+
+from experiments import (
+    DEFAULT_EXPERIMENTS,
+    EXPERIMENTS,
+    get,
+    question,
+    report,
+    runner,
+    settings,
+)
+from experiments.backends import BACKENDS
+
+
+def _budget(args, default):
+    """The budget: ``--quick`` or the command's default, then any explicit options."""
+    base = settings.QUICK if args.quick else default
+    changes = {name: getattr(args, name) for name in ("seeds", "train_size", "test_size", "target")
+               if getattr(args, name) is not None}
+    if args.epochs is not None:
+        changes["max_epochs"] = args.epochs
+    return settings.Budget(**{**base.__dict__, **changes})
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="the experiments and their questions")
+    run = commands.add_parser("run", help="run experiments (NAME... or all), then write the report")
+    run.add_argument("names", nargs="+", metavar="NAME", choices=("all",) + EXPERIMENTS)
+    default = commands.add_parser(
+        "run-default", help=f"`make run`: {', '.join(DEFAULT_EXPERIMENTS)} on a reduced budget")
+    rebuild = commands.add_parser("report", help="rebuild results/REPORT.md from saved runs")
+    for sub in (run, default, rebuild):
+        sub.add_argument("--out", default="results", help="output folder (default: results)")
+        sub.add_argument("--target", type=float, help="validation accuracy to reach (default 0.97)")
+    for sub in (run, default):
+        sub.add_argument("--backend", choices=("both",) + BACKENDS, default="both")
+        sub.add_argument("--seeds", type=int, help="seeds per setting")
+        sub.add_argument("--epochs", type=int, help="cap on every run's epochs")
+        sub.add_argument("--train-size", type=int, help="use the first N training images")
+        sub.add_argument("--test-size", type=int, help="use the first N test images")
+        sub.add_argument("--quick", action="store_true",
+                         help="smoke test: 2000 train / 1000 test images, 2 epochs, 1 seed")
+    return parser
+
+
+def _run(names, args, default_budget):
+    budget = _budget(args, default_budget)
+    selected = BACKENDS if args.backend == "both" else (args.backend,)
+    print(f"budget: {budget}; backends: {', '.join(selected)}", file=sys.stderr)
+    start = time.perf_counter()
+    for name in names:
+        runner.run_experiment(name, get(name), selected, budget, args.out)
+    path = report.write(args.out, budget.target)
+    print(f"wrote {path} ({(time.perf_counter() - start) / 60:.1f} min)", file=sys.stderr)
+
+
+def main(argv=None):
+    """Entry point; ``argv`` defaults to the command line."""
+    args = _parser().parse_args(argv)
+    if args.command == "list":
+        for name in EXPERIMENTS:
+            marker = "*" if name in DEFAULT_EXPERIMENTS else " "
+            print(f"{marker} {name:15} {question(get(name))}")
+        print("(* run by `make run`)")
+    elif args.command == "run":
+        _run(EXPERIMENTS if "all" in args.names else args.names, args, settings.FULL)
+    elif args.command == "run-default":
+        _run(DEFAULT_EXPERIMENTS, args, settings.DEFAULT)
+    else:
+        path = report.write(args.out, args.target or settings.FULL.target)
+        if path is None:
+            sys.exit(f"no saved runs under {args.out}")
+        print(f"wrote {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""The backends an experiment runs on, loaded lazily and timed.
+
+A backend is a module with the Keras API: ``keras`` (TensorFlow backend) or
+``scratch_nn``. The experiments call ``K.Sequential``, ``K.layers.Dense``...
+on whichever module they are given, so both run the very same code. The
+``naive`` implementation (`experiments.naive_loop`) is the slow reference of
+the ``implementation`` experiment only.
+
+TensorFlow is imported only when the Keras backend is first used, and how
+long that import took is kept apart from the training time it would distort.
+"""
+
+import contextlib
+import importlib
+import os
+import platform
+import time
+
+import numpy as np
+
+#: Backends every experiment runs on, in display order.
+BACKENDS = ("scratch", "keras")
+#: Every implementation a setting may be pinned to.
+IMPLEMENTATIONS = ("naive",) + BACKENDS
+
+_MODULES = {"scratch": "scratch_nn", "keras": "keras", "naive": "experiments.naive_loop"}
+_loaded = {}
+
+
+def load(name):
+    """The module of backend ``name``; imported on first use, with its import time.
+
+    Returns:
+        (module, seconds): seconds is the one-off import time this process
+        paid for it (the same number on every call).
+    """
+    if name not in _loaded:
+        if name == "keras":
+            os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        start = time.perf_counter()
+        module = importlib.import_module(_MODULES[name])
+        _loaded[name] = (module, time.perf_counter() - start)
+    return _loaded[name]
+
+
+def versions(name):
+    """Versions of what a backend runs on, for the record of every run."""
+    found = {"python": platform.python_version(), "numpy": np.__version__}
+    module, _ = load(name)
+    if name == "keras":
+        import tensorflow as tf
+
+        found.update(keras=module.__version__, tensorflow=tf.__version__)
+    elif name == "scratch":
+        found["scratch_nn"] = getattr(module, "__version__", "unknown")
+    return found
+
+
+def machine():
+    """A short description of this machine, for the report."""
+    return f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU cores"
+
+
+@contextlib.contextmanager
+def floatx(module, dtype):
+    """Build models in ``dtype`` inside the block (``set_floatx``), then restore."""
+    config = getattr(module, "config", None)
+    if config is None or not hasattr(config, "set_floatx"):
+        config = getattr(module, "utils", None)
+    if config is None or not hasattr(config, "set_floatx"):
+        yield
+        return
+    previous = config.floatx()
+    config.set_floatx(dtype)
+    try:
+        yield
+    finally:
+        config.set_floatx(previous)
+
+
+def clear(module):
+    """Free what the backend keeps between models (Keras's global graph state)."""
+    backend = getattr(module, "backend", None)
+    if backend is not None and hasattr(backend, "clear_session"):
+        backend.clear_session()

@@ -1,0 +1,151 @@
+"""The figures: learning curves of every experiment, and each one's key plot.
+
+``curves.png``: validation accuracy against epochs (top) and against seconds of
+training (bottom), one line per setting (median over seeds), one column per
+backend, same colours in every column. The accuracy axis is a logit scale, so
+0.9, 0.99 and 0.999 are evenly spaced and the last percent is visible.
+
+``key.png``: the experiment's answer, as its `KeyPlot` says. Times to target
+that were never reached are drawn at their lower bound (the time trained),
+hollow or hatched; diverged runs are marked with an x.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import ticker
+
+from experiments.measures import steady_seconds, value_or_bound
+
+BACKEND_COLORS = {"scratch": "tab:blue", "keras": "tab:orange", "naive": "tab:gray"}
+LABELS = {
+    "seconds_to_target": "seconds to target", "epochs_to_target": "epochs to target",
+    "seconds_per_epoch": "seconds per epoch", "best_val_accuracy": "best validation accuracy",
+    "test_accuracy": "test accuracy", "total_seconds": "seconds trained", "gap": "train - val accuracy",
+    "epochs_run": "epochs run", "best_epoch": "epoch of least val loss",
+}
+_CLIP = (1e-3, 1 - 1e-4)
+#: Accuracy ticks of the logit axis.
+ACCURACY_TICKS = (0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999)
+
+
+def _median_curve(runs):
+    """Per-epoch medians over seeds: (epochs, cumulative steady seconds, val accuracy)."""
+    length = max(len(run["history"]) for run in runs)
+    epochs, seconds, accuracy = [], [], []
+    for index in range(length):
+        present = [run for run in runs if len(run["history"]) > index]
+        cumulative = [sum(steady_seconds([r["seconds"] for r in run["history"]])[: index + 1])
+                      for run in present]
+        values = [run["history"][index]["val_accuracy"] for run in present]
+        values = [np.nan if value is None else value for value in values]
+        epochs.append(index + 1)
+        seconds.append(float(np.median(cumulative)))
+        accuracy.append(float(np.clip(np.nanmedian(values), *_CLIP)) if not all(
+            np.isnan(values)) else np.nan)
+    return epochs, seconds, accuracy
+
+
+def _ordered(values):
+    return list(dict.fromkeys(values))
+
+
+def curves(records, path, target, title):
+    """Save the learning curves of one experiment's ``records`` to ``path``."""
+    backends = _ordered(r["backend"] for r in records)
+    settings = _ordered(r["setting"] for r in records)
+    colors = plt.get_cmap("tab10" if len(settings) <= 10 else "tab20")
+    fig, axes = plt.subplots(2, len(backends), figsize=(5.5 * len(backends), 8), squeeze=False)
+    for column, backend in enumerate(backends):
+        for index, setting in enumerate(settings):
+            runs = [r for r in records if r["backend"] == backend and r["setting"] == setting]
+            if not runs:
+                continue
+            epochs, seconds, accuracy = _median_curve(runs)
+            style = {"color": colors(index % colors.N), "marker": ".", "label": setting}
+            axes[0, column].plot(epochs, accuracy, **style)
+            axes[1, column].plot(seconds, accuracy, **style)
+        for row, xlabel in enumerate(("epoch", "seconds of training (first-epoch overhead removed)")):
+            axis = axes[row, column]
+            axis.set_yscale("logit", nonpositive="clip")
+            axis.yaxis.set_major_locator(ticker.FixedLocator(ACCURACY_TICKS))
+            axis.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+            axis.yaxis.set_minor_formatter(ticker.NullFormatter())
+            axis.axhline(target, color="black", linestyle="--", linewidth=0.8)
+            axis.set_xlabel(xlabel)
+            axis.set_ylabel("validation accuracy")
+            axis.grid(alpha=0.3)
+        axes[0, column].set_title(backend)
+    axes[0, -1].legend(fontsize=7, loc="lower right")
+    fig.suptitle(f"{title} (dashed: target {target:g})")
+    _save(fig, path)
+
+
+def _save(fig, path):
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp.png")
+    fig.savefig(temporary, dpi=90)
+    plt.close(fig)
+    temporary.replace(path)
+
+
+def _bars(axis, rows, metric):
+    settings = _ordered(row["setting"] for row in rows)
+    backends = _ordered(row["backend"] for row in rows)
+    width = 0.8 / len(backends)
+    for offset, backend in enumerate(backends):
+        for row in (row for row in rows if row["backend"] == backend):
+            position = settings.index(row["setting"]) + (offset - (len(backends) - 1) / 2) * width
+            value, status = value_or_bound(row, metric)
+            if status == "diverged":
+                axis.plot(position, 0, "x", color="red", markersize=9)
+                continue
+            if value is None:
+                continue
+            axis.bar(position, value, width, color=BACKEND_COLORS.get(backend),
+                     hatch="//" if status == "not reached" else None,
+                     alpha=0.5 if status == "not reached" else 1.0)
+    for backend in backends:
+        axis.bar(0, 0, 0, color=BACKEND_COLORS.get(backend), label=backend)
+    axis.set_xticks(range(len(settings)), settings, rotation=30, ha="right", fontsize=8)
+
+
+def _lines(axis, rows, metric):
+    styles = ("-", "--", ":", "-.")
+    groups = _ordered(row["group"] for row in rows)
+    for backend in _ordered(row["backend"] for row in rows):
+        for group in groups:
+            series = sorted((row for row in rows if row["backend"] == backend and row["group"] == group),
+                            key=lambda row: row["x"])
+            points = [(row["x"], *value_or_bound(row, metric)) for row in series]
+            color = BACKEND_COLORS.get(backend)
+            drawn = [(x, value) for x, value, status in points if status == "ok"]
+            axis.plot(*zip(*drawn) if drawn else ([], []), styles[groups.index(group) % 4],
+                      marker="o", color=color, label=f"{group} ({backend})")
+            for x, value, status in points:
+                if status == "not reached":
+                    axis.plot(x, value, "o", markerfacecolor="none", color=color)
+                elif status == "diverged":
+                    axis.plot(x, 1.0, "x", color="red", markersize=9,
+                              transform=axis.get_xaxis_transform())
+
+
+def key_plot(rows, spec, path, title):
+    """Save an experiment's key figure, as its `KeyPlot` ``spec`` says, from summary ``rows``."""
+    fig, axes = plt.subplots(1, len(spec.metrics), figsize=(5.5 * len(spec.metrics), 4.5), squeeze=False)
+    for axis, metric in zip(axes[0], spec.metrics):
+        (_bars if spec.kind == "bar" else _lines)(axis, rows, metric)
+        axis.set_ylabel(LABELS.get(metric, metric))
+        if spec.kind == "line":
+            axis.set_xlabel(spec.xlabel)
+            if spec.logx:
+                axis.set_xscale("log")
+        if spec.logy:
+            axis.set_yscale("log")
+        axis.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=7)
+    fig.suptitle(f"{title} (hollow / hatched: target not reached, lower bound; x: diverged)")
+    _save(fig, path)

@@ -1,0 +1,181 @@
+"""Run an experiment: every setting x backend x seed, timed, saved as it finishes.
+
+One run builds the model with `experiments.builders` on the backend module,
+fits it with a `recorder` callback that times every epoch and keeps its logs,
+then evaluates the test set. A NaN or infinite loss stops the run and marks it
+diverged. One-off costs are kept apart from epoch times: the backend's import
+(paid once per process), building and compiling the model, and the extra time
+of the first epoch (Keras traces its graph then; see `experiments.measures`).
+
+Runs are sequential: two runs sharing the cores would distort each other's
+seconds. Finished runs are loaded back, not retrained (see `experiments.store`).
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from experiments import backends, builders, data, naive_loop, store
+
+
+def make_recorder(base, monitor=None, on_epoch=None):
+    """A callback (subclass of ``base``) recording each epoch's logs and wall time.
+
+    Args:
+        base: the backend's ``callbacks.Callback`` class.
+        monitor: ``(x, y)`` evaluated after every epoch as ``val_*`` when the
+            run has no validation split (the seed's Example 1); its evaluation
+            is not counted in the epoch's seconds.
+        on_epoch: called with each epoch's row, for progress display.
+    """
+
+    class Recorder(base):
+        def __init__(self):
+            super().__init__()
+            self.history = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            seconds = time.perf_counter() - self.start
+            logs = logs or {}
+            row = {"epoch": epoch + 1, "seconds": seconds}
+            for name in store.EPOCH_FIELDS[2:]:
+                row[name] = float(logs[name]) if name in logs else None
+            if monitor is not None:
+                row["val_loss"], row["val_accuracy"] = (
+                    float(value) for value in self.model.evaluate(*monitor, verbose=0))
+            self.history.append(row)
+            if not np.isfinite(row["loss"]):
+                self.model.stop_training = True
+            if on_epoch is not None:
+                on_epoch(row)
+
+    return Recorder()
+
+
+def _summary_stats(array):
+    return float(array.mean()), float(array.max())
+
+
+def run_one(experiment, setting, backend, seed, budget, on_epoch=None):
+    """Train ``setting`` once on ``backend`` with ``seed``; the run's record (a dict).
+
+    The record holds every field of `experiments.store.RUN_FIELDS` and the
+    per-epoch ``history``; ``key`` and ``versions`` are filled in by the caller.
+    """
+    module, import_s = backends.load(backend)
+    x_train, y_train, x_test, y_test = data.load(budget.train_size, budget.test_size)
+    x_train, x_test = data.preprocess(module, setting.preprocessing, x_train, x_test, setting.dtype)
+    epochs = budget.epochs(setting)
+    monitor = (x_test, y_test) if not setting.validation_split else None
+    with backends.floatx(module, setting.dtype), np.errstate(all="ignore"):
+        start = time.perf_counter()
+        if backend == "naive":
+            model, callbacks = naive_loop.from_setting(setting, seed), []
+            recorder = make_recorder(naive_loop.Callback, monitor, on_epoch)
+        else:
+            module.utils.set_random_seed(seed)
+            model, callbacks = builders.build(module, setting, backend), builders.callbacks(module, setting)
+            recorder = make_recorder(module.callbacks.Callback, monitor, on_epoch)
+        build_s = time.perf_counter() - start
+        model.fit(
+            x_train, y_train, batch_size=setting.batch_size, epochs=epochs,
+            validation_split=setting.validation_split, callbacks=[recorder, *callbacks], verbose=0,
+        )
+        test_loss, test_accuracy = (float(v) for v in model.evaluate(x_test, y_test, verbose=0))
+    if backend != "naive":
+        backends.clear(module)
+    losses = [row["loss"] for row in recorder.history]
+    (train_mean, train_max), (test_mean, test_max) = _summary_stats(x_train), _summary_stats(x_test)
+    return {
+        "experiment": experiment, "setting": setting.label, "group": setting.group,
+        "x": setting.x, "backend": backend, "seed": seed, "epochs_max": epochs,
+        "train_size": len(x_train), "test_size": len(x_test),
+        "val_source": "test set" if monitor else "validation_split",
+        "import_s": import_s, "build_s": build_s, "test_loss": test_loss,
+        "test_accuracy": test_accuracy, "diverged": not all(np.isfinite(losses)),
+        "x_train_mean": train_mean, "x_train_max": train_max,
+        "x_test_mean": test_mean, "x_test_max": test_max,
+        "machine": backends.machine(), "history": recorder.history,
+    }
+
+
+def plan(module, selected):
+    """(setting, backend) pairs of an experiment for the ``selected`` backends.
+
+    A setting pinned to a backend runs once, on it, if that backend is
+    selected; the naive loop runs when ``scratch`` is (both are NumPy).
+    """
+    pairs = []
+    for setting in module.SETTINGS:
+        if setting.backend is None:
+            pairs.extend((setting, backend) for backend in selected)
+        elif setting.backend in selected or (setting.backend == "naive" and "scratch" in selected):
+            pairs.append((setting, setting.backend))
+    return pairs
+
+
+class Progress:
+    """Prints which run of how many, its epoch, and an estimate of the time left."""
+
+    def __init__(self, total_epochs, stream=sys.stderr):
+        self.total_epochs = total_epochs
+        self.done_epochs = 0
+        self.start = time.perf_counter()
+        self.stream = stream
+
+    def skip(self, epochs):
+        """Count the epochs of a run loaded from disk as done (it costs no time)."""
+        self.total_epochs -= epochs
+
+    def epoch(self, label, epochs, row):
+        """Report one finished epoch of run ``label`` (out of ``epochs``)."""
+        self.done_epochs += 1
+        elapsed = time.perf_counter() - self.start
+        left = elapsed / self.done_epochs * max(self.total_epochs - self.done_epochs, 0)
+        val = row["val_accuracy"]
+        val_text = "n/a" if val is None else f"{val:.4f}"
+        print(
+            f"{label} epoch {row['epoch']}/{epochs} loss {row['loss']:.4g} "
+            f"val_acc {val_text} {row['seconds']:.1f}s | ETA <= {left / 60:.1f} min",
+            file=self.stream, flush=True,
+        )
+
+    def finish(self, epochs_max, epochs_run):
+        """A run stopped early: its unrun epochs leave the estimate."""
+        self.total_epochs -= epochs_max - epochs_run
+
+
+def run_experiment(name, module, selected, budget, out, stream=sys.stderr):
+    """Run (or load) every run of experiment ``name``; write its runs.csv as it goes.
+
+    Returns:
+        The run records, in plan order.
+    """
+    jobs = [(setting, backend, seed) for setting, backend in plan(module, selected)
+            for seed in range(budget.seeds)]
+    progress = Progress(sum(budget.epochs(setting) for setting, _, _ in jobs), stream)
+    records = []
+    for index, (setting, backend, seed) in enumerate(jobs, start=1):
+        versions = backends.versions(backend)
+        key = store.run_key(name, setting, backend, seed, budget.epochs(setting),
+                            budget.train_size, budget.test_size, versions)
+        record = store.load_run(out, name, key)
+        label = f"[{index}/{len(jobs)}] {name} | {setting.label} | {backend} | seed {seed}"
+        if record is not None:
+            progress.skip(budget.epochs(setting))
+            print(f"{label}: done before, loaded", file=stream, flush=True)
+        else:
+            epochs = budget.epochs(setting)
+            record = run_one(name, setting, backend, seed, budget,
+                             on_epoch=lambda row, label=label, epochs=epochs: progress.epoch(label, epochs, row))
+            progress.finish(epochs, len(record["history"]))
+            record.update(key=key, versions=", ".join(f"{k} {v}" for k, v in versions.items()))
+            store.save_run(out, record)
+        records.append(record)
+        store.write_runs_csv(Path(out) / name / "runs.csv", records)
+    return records
