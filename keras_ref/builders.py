@@ -1,0 +1,190 @@
+"""Build the Keras twin of a scratch_nn object: model, loss, optimizer.
+
+`keras_model(scratch_model)` makes a `keras.Sequential` with the same layers,
+hyperparameters and dtype as a built scratch_nn `Sequential` (weights are moved
+separately, by `keras_ref.transfer`). `keras_loss` and `keras_optimizer` do the
+same for a loss and an optimizer (with its learning-rate schedule). Anything
+without a Keras mapping raises a `ValueError` that names it.
+
+Supported layers: Dense (units, activation, use_bias, kernel/bias
+regularizers), Flatten, Dropout (rate, seed), BatchNormalization (axis,
+momentum, epsilon, center, scale), Activation.
+"""
+
+import functools
+
+import keras
+import numpy as np
+
+
+def keras_activation(activation):
+    """The Keras activation for a scratch_nn activation object (name and parameters)."""
+    name = activation.name
+    if name == "leaky_relu":
+        return functools.partial(keras.activations.leaky_relu, negative_slope=activation.negative_slope)
+    if name == "elu":
+        return functools.partial(keras.activations.elu, alpha=activation.alpha)
+    try:
+        return keras.activations.get(name)
+    except ValueError as err:
+        raise ValueError(f"activation {name!r} has no Keras counterpart") from err
+
+
+def keras_regularizer(regularizer):
+    """The Keras regularizer with the same `l1`/`l2` factors, or None."""
+    if regularizer is None:
+        return None
+    l1, l2 = getattr(regularizer, "l1", 0.0), getattr(regularizer, "l2", 0.0)
+    if not l1:
+        return keras.regularizers.L2(l2)
+    if not l2:
+        return keras.regularizers.L1(l1)
+    return keras.regularizers.L1L2(l1=l1, l2=l2)
+
+
+def _dense(layer, dtype):
+    return keras.layers.Dense(
+        layer.units,
+        activation=keras_activation(layer.activation),
+        use_bias=layer.use_bias,
+        kernel_regularizer=keras_regularizer(layer.kernel_regularizer),
+        bias_regularizer=keras_regularizer(layer.bias_regularizer),
+        dtype=dtype,
+    )
+
+
+def _batch_normalization(layer, dtype):
+    return keras.layers.BatchNormalization(
+        axis=layer.axis, momentum=layer.momentum, epsilon=layer.epsilon,
+        center=layer.center, scale=layer.scale, dtype=dtype,
+    )
+
+
+_LAYER_BUILDERS = {
+    "Dense": _dense,
+    "Flatten": lambda layer, dtype: keras.layers.Flatten(dtype=dtype),
+    "Dropout": lambda layer, dtype: keras.layers.Dropout(layer.rate, seed=layer.seed, dtype=dtype),
+    "BatchNormalization": _batch_normalization,
+    "Activation": lambda layer, dtype: keras.layers.Activation(
+        keras_activation(layer.activation), dtype=dtype
+    ),
+}
+
+
+def keras_layer(layer, dtype=None):
+    """The Keras layer with the hyperparameters of a scratch_nn layer (no weights).
+
+    Raises:
+        ValueError: the layer type has no Keras mapping here.
+    """
+    kind = type(layer).__name__
+    if kind not in _LAYER_BUILDERS:
+        raise ValueError(
+            f"layer {layer.name!r} of type {kind} has no Keras mapping; "
+            f"supported: {sorted(_LAYER_BUILDERS)}"
+        )
+    return _LAYER_BUILDERS[kind](layer, dtype or layer.dtype)
+
+
+def keras_twin_layer(layer, dtype=None):
+    """A built Keras layer with a built scratch_nn layer's hyperparameters and weights."""
+    twin = keras_layer(layer, dtype)
+    twin.build((None, *layer.input_shape))
+    twin.set_weights(layer.get_weights())
+    return twin
+
+
+def keras_model(scratch_model, input_shape=None, dtype=None):
+    """A built `keras.Sequential` with the same layers as a scratch_nn `Sequential`.
+
+    Args:
+        scratch_model: a scratch_nn Sequential; its first layer must know its
+            input shape (built, or given `input_shape`), unless `input_shape` is passed.
+        input_shape: shape of one sample, overriding the model's.
+        dtype: float dtype of the Keras layers; the scratch_nn layers' dtype by default.
+
+    Raises:
+        ValueError: a layer cannot be mapped (the message names it), or the
+            input shape is unknown.
+    """
+    layers = list(scratch_model.layers)
+    if not layers:
+        raise ValueError("keras_model: the scratch_nn model has no layers")
+    input_shape = input_shape or layers[0].input_shape
+    if input_shape is None:
+        raise ValueError(
+            "keras_model: the scratch_nn model's input shape is unknown; build it or pass input_shape"
+        )
+    dtype = dtype or layers[0].dtype
+    index = 0
+    try:
+        twins = []
+        for index, layer in enumerate(layers):
+            twins.append(keras_layer(layer, dtype))
+    except ValueError as err:
+        raise ValueError(f"keras_model: layer {index}: {err}") from err
+    return keras.Sequential([keras.Input(tuple(input_shape), dtype=dtype), *twins])
+
+
+_LOSSES = ("SparseCategoricalCrossentropy", "CategoricalCrossentropy", "MeanSquaredError")
+
+
+def keras_loss(loss, dtype=None):
+    """The Keras loss for a scratch_nn loss object (same class name and `from_logits`).
+
+    Args:
+        dtype: the Keras loss's dtype (`floatx()` by default). A float64
+            comparison needs float64 here: a float32 loss casts its input,
+            dropping the `_keras_logits` a softmax output carries.
+    """
+    kind = type(loss).__name__
+    if kind not in _LOSSES:
+        raise ValueError(f"loss {kind} has no Keras mapping; supported: {sorted(_LOSSES)}")
+    kwargs = {"dtype": dtype} if dtype is not None else {}
+    if hasattr(loss, "from_logits"):
+        kwargs["from_logits"] = loss.from_logits
+    return getattr(keras.losses, kind)(**kwargs)
+
+
+def keras_schedule(schedule):
+    """The Keras ExponentialDecay for a scratch_nn one, computing in `floatx()`.
+
+    Keras's schedule computes in the dtype of `initial_learning_rate`; a
+    Python float would make it float32, so it is passed as a NumPy scalar of
+    the current `floatx()`.
+    """
+    kind = type(schedule).__name__
+    if kind != "ExponentialDecay":
+        raise ValueError(f"learning-rate schedule {kind} has no Keras mapping; supported: ExponentialDecay")
+    initial = np.dtype(keras.config.floatx()).type(schedule.initial_learning_rate)
+    return keras.optimizers.schedules.ExponentialDecay(
+        initial, schedule.decay_steps, schedule.decay_rate, staircase=schedule.staircase
+    )
+
+
+_OPTIMIZER_ARGS = {
+    "SGD": ("momentum", "nesterov"),
+    "Adam": ("beta_1", "beta_2", "epsilon", "amsgrad"),
+    "RMSprop": ("rho", "momentum", "epsilon", "centered"),
+}
+
+
+def keras_optimizer(optimizer):
+    """A fresh Keras optimizer with a scratch_nn optimizer's hyperparameters.
+
+    Call it under `oracle.keras_floatx(dtype)` for a float64 comparison: Keras
+    keeps the learning rate in `floatx()`.
+    """
+    kind = type(optimizer).__name__
+    if kind not in _OPTIMIZER_ARGS:
+        raise ValueError(f"optimizer {kind} has no Keras mapping; supported: {sorted(_OPTIMIZER_ARGS)}")
+    # The schedule object, if any: scratch_nn's public `learning_rate` is its current value.
+    learning_rate = optimizer._learning_rate
+    if not isinstance(learning_rate, (int, float)):
+        learning_rate = keras_schedule(learning_rate)
+    kwargs = {name: getattr(optimizer, name) for name in _OPTIMIZER_ARGS[kind]}
+    if "momentum" in kwargs:
+        kwargs["momentum"] = float(kwargs["momentum"])
+    return getattr(keras.optimizers, kind)(
+        learning_rate=learning_rate, weight_decay=optimizer.weight_decay, **kwargs
+    )

@@ -1,0 +1,201 @@
+"""Layers and activations against Keras: forward passes, activation gradients, Dropout, BatchNorm.
+
+Properties (tolerances relative to the largest entry, see `tests.strategies.assert_close`):
+
+- every layer's forward pass (Dense with each activation, Flatten, Activation,
+  Dropout at inference, BatchNormalization in training and inference mode)
+  equals its Keras twin's with the same weights: 1e-10 in float64, 1e-5 in float32;
+- every activation and its vector-Jacobian product with a random upstream
+  gradient, on inputs with exact zeros (the ReLU kink) and on logits from 1e-4
+  to 500 (softmax near uniform and saturated), equal `tf.GradientTape`'s: same;
+- Dropout in training multiplies every kept unit by exactly 1/(1 - rate) (to
+  float rounding, 1e-15 / 1e-6) and zeroes the rest, keeps a fraction of units
+  within 5 standard deviations of 1 - rate, and passes the gradient through the
+  same mask; at inference it is the identity, bit for bit, as Keras's;
+- BatchNormalization's moving mean and variance after each of n training
+  steps, and its inference output after them, equal Keras's: 1e-10 / 1e-5.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+pytest.importorskip("tensorflow")
+
+from keras_ref import builders, oracle
+from scratch_nn import activations, layers
+from tests.strategies import (
+    ACTIVATIONS,
+    arrays,
+    assert_all_close,
+    assert_close,
+    batch_shapes,
+    examples,
+    float_dtypes,
+    logits,
+    random_weights,
+    seeds,
+    tolerance,
+)
+
+
+# -- checks (plain functions, shared with tests/test_teeth.py) ----------------------
+def check_layer_forward(layer, x, training=False, seed=0):
+    """A scratch_nn layer and its Keras twin, same random weights: same output, same weights after.
+
+    The weights after the call cover BatchNormalization's moving statistics.
+    """
+    if not layer.built:
+        layer.build(x.shape[1:])
+    rng = np.random.default_rng(seed)
+    layer.set_weights(random_weights(rng, layer))
+    twin = builders.keras_twin_layer(layer)
+    expected = oracle.forward(twin, x, training=training)
+    actual = layer.forward(x, training=training)
+    rtol = tolerance(x.dtype, [getattr(getattr(layer, "activation", None), "name", None)])
+    assert_close(actual, expected, rtol, f"{type(layer).__name__} output (training={training})")
+    assert_all_close(layer.get_weights(), twin.get_weights(), rtol, f"{layer.name} weights after")
+
+
+def check_activation(name, x, upstream):
+    """Activation `name`: forward and `backward(upstream)` equal Keras's value and VJP."""
+    expected_y, expected_dx = oracle.activation_value_and_gradient(name, x, upstream)
+    act = activations.get(name)
+    y = act.forward(x)
+    dx = act.backward(upstream)
+    rtol = tolerance(x.dtype, [name])
+    assert_close(y, expected_y, rtol, f"{name} forward")
+    # Every activation here has |f'| <= 1, so the gradient's terms are at most |upstream|.
+    assert_close(dx, expected_dx, rtol, f"{name} gradient", scale=np.max(np.abs(upstream)))
+
+
+def check_dropout_training(rate, x, upstream, seed):
+    """Training-mode Dropout: kept units scaled by 1/(1-rate), fraction kept ~ 1-rate, same mask back.
+
+    `x` has no zero entries, so a zero output means a dropped unit. The same
+    structural checks run on Keras's own Dropout, so the property is checked to
+    be the reference's too.
+    """
+    layer = layers.Dropout(rate, seed=seed, dtype=x.dtype)
+    layer.build(x.shape[1:])
+    twin = builders.keras_twin_layer(layer)
+    tight = 100 * np.finfo(x.dtype).eps
+    for who, y in (("scratch_nn", layer.forward(x, training=True)),
+                   ("keras", oracle.forward(twin, x, training=True))):
+        kept = y != 0
+        assert_close(y[kept], x[kept] / (1 - rate), tight, f"{who} Dropout({rate}) kept units")
+        n, k = x.size, int(kept.sum())
+        sigma = np.sqrt(n * rate * (1 - rate))
+        assert abs(k - n * (1 - rate)) <= 5 * sigma + 1, (
+            f"{who} Dropout({rate}) kept {k} of {n} units, expected {n * (1 - rate):.0f} +- {5 * sigma:.0f}"
+        )
+    y = layer.forward(x, training=True)
+    dx = layer.backward(upstream)
+    assert_close(dx, upstream * (y / x), tight, f"Dropout({rate}) gradient")
+
+
+def check_batch_norm_steps(layer, batches, seed=0):
+    """BatchNormalization vs Keras over n training steps, then at inference.
+
+    After every step: same output and same moving mean and variance.
+    """
+    x0 = batches[0]
+    layer.build(x0.shape[1:])
+    rng = np.random.default_rng(seed)
+    layer.set_weights(random_weights(rng, layer))
+    twin = builders.keras_twin_layer(layer)
+    rtol = tolerance(x0.dtype)
+    for step, x in enumerate(batches):
+        assert_close(layer.forward(x, training=True), oracle.forward(twin, x, training=True),
+                     rtol, f"BatchNormalization output, step {step}")
+        assert_all_close(layer.get_weights(), twin.get_weights(), rtol,
+                         f"BatchNormalization [gamma, beta,] moving_mean, moving_variance, step {step}")
+    assert_close(layer.forward(x0, training=False), oracle.forward(twin, x0, training=False),
+                 rtol, "BatchNormalization inference output after training")
+
+
+# -- strategies for layers -----------------------------------------------------------
+@st.composite
+def dense_cases(draw, activation):
+    dtype = draw(float_dtypes)
+    shape = draw(batch_shapes())
+    min_units = 2 if activation == "softmax" else 1
+    layer = layers.Dense(draw(st.integers(min_units, 6)), activation=activation,
+                         use_bias=draw(st.booleans()), dtype=dtype)
+    return layer, draw(arrays(shape, dtype, zeros=True)), draw(seeds)
+
+
+@st.composite
+def batch_norm_layers(draw, dtype):
+    return layers.BatchNormalization(
+        momentum=draw(st.sampled_from([0.0, 0.5, 0.9, 0.99])),
+        epsilon=draw(st.sampled_from([1e-3, 1e-5, 0.1])),
+        center=draw(st.booleans()), scale=draw(st.booleans()), dtype=dtype,
+    )
+
+
+# -- properties ----------------------------------------------------------------------
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@examples(10)
+@given(case=st.data())
+def test_dense_forward_matches_keras(activation, case):
+    layer, x, seed = case.draw(dense_cases(activation))
+    check_layer_forward(layer, x, training=case.draw(st.booleans()), seed=seed)
+
+
+@examples(10)
+@given(dtype=float_dtypes, shape=st.tuples(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4)),
+       data=st.data())
+def test_flatten_forward_matches_keras(dtype, shape, data):
+    check_layer_forward(layers.Flatten(dtype=dtype), data.draw(arrays(shape, dtype)))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@examples(5)
+@given(dtype=float_dtypes, shape=batch_shapes(), data=st.data())
+def test_activation_layer_forward_matches_keras(activation, dtype, shape, data):
+    x = data.draw(logits((shape[0], max(shape[1], 2)), dtype))
+    check_layer_forward(layers.Activation(activation, dtype=dtype), x)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@given(dtype=float_dtypes, shape=batch_shapes(), data=st.data())
+def test_activation_value_and_gradient_match_tensorflow(activation, dtype, shape, data):
+    shape = (shape[0], max(shape[1], 2))
+    x = data.draw(arrays(shape, dtype, scales=(1e-4, 1.0, 10.0, 500.0), zeros=True))
+    check_activation(activation, x, data.draw(arrays(shape, dtype)))
+
+
+@given(dtype=float_dtypes, shape=batch_shapes(), rate=st.floats(0.0, 0.95), data=st.data())
+def test_dropout_at_inference_is_the_identity(dtype, shape, rate, data):
+    x = data.draw(arrays(shape, dtype))
+    layer = layers.Dropout(rate, dtype=dtype)
+    layer.build(shape[1:])
+    np.testing.assert_array_equal(layer.forward(x, training=False), x)
+    np.testing.assert_array_equal(oracle.forward(builders.keras_twin_layer(layer), x), x)
+    check_layer_forward(layer, x, training=False)
+
+
+@examples(10)
+@given(dtype=float_dtypes, rate=st.sampled_from([0.05, 0.2, 0.5, 0.8]), seed=seeds, data=st.data())
+def test_dropout_training_scales_kept_units(dtype, rate, seed, data):
+    shape = (200, 100)
+    x = data.draw(arrays(shape, dtype, scales=(1.0,)))
+    x[x == 0] = 1.0
+    check_dropout_training(rate, x, data.draw(arrays(shape, dtype)), seed)
+
+
+@examples(10)
+@given(dtype=float_dtypes, steps=st.integers(1, 5), shape=batch_shapes(min_units=1), data=st.data())
+def test_batch_norm_moving_statistics_match_keras(dtype, steps, shape, data):
+    shift = data.draw(st.sampled_from([0.0, 3.0]))
+    batches = [data.draw(arrays(shape, dtype)) + dtype(shift) for _ in range(steps)]
+    check_batch_norm_steps(data.draw(batch_norm_layers(dtype)), batches, data.draw(seeds))
+
+
+@examples(10)
+@given(dtype=float_dtypes, shape=batch_shapes(), training=st.booleans(), data=st.data())
+def test_batch_norm_forward_matches_keras(dtype, shape, training, data):
+    layer = data.draw(batch_norm_layers(dtype))
+    check_layer_forward(layer, data.draw(arrays(shape, dtype)), training, data.draw(seeds))
