@@ -12,6 +12,8 @@ shape of ``x``.
 
 import numpy as np
 
+from scratch_nn.config import resolve
+
 
 def linear(x):
     """Identity: ``f(x) = x``."""
@@ -198,11 +200,4 @@ def get(identifier):
     """
     if identifier is None:
         return Linear()
-    if isinstance(identifier, Activation):
-        return identifier
-    if isinstance(identifier, str) and identifier in _REGISTRY:
-        return _REGISTRY[identifier]()
-    raise ValueError(
-        f"activation: unknown activation {identifier!r}; "
-        f"expected one of {sorted(_REGISTRY)} or None"
-    )
+    return resolve("activation", identifier, _REGISTRY, Activation)

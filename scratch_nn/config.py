@@ -1,7 +1,8 @@
 """Global numeric settings: the default float type and the fuzz factor.
 
 Mirrors ``keras/src/backend/config.py`` (``floatx``, ``set_floatx``,
-``epsilon``). Layers read :func:`floatx` when they are built, so call
+``epsilon``). Also :func:`resolve`, the one lookup every ``get(identifier)``
+uses to turn Keras's string names into objects. Layers read :func:`floatx` when they are built, so call
 :func:`set_floatx` before creating a model.
 """
 
@@ -51,3 +52,22 @@ def standardize_dtype(dtype):
             f"dtype must be one of {_VALID_FLOATX}, received {dtype!r}"
         )
     return name
+
+
+def resolve(kind, identifier, registry, base):
+    """Return ``identifier`` if it is a ``base`` instance, else a new ``registry[identifier]()``.
+
+    Args:
+        kind: what is looked up, for the error message (``'loss'``...).
+        identifier: an instance or a name.
+        registry: name -> class.
+        base: the class instances must derive from.
+    """
+    if isinstance(identifier, base):
+        return identifier
+    if isinstance(identifier, str) and identifier in registry:
+        return registry[identifier]()
+    raise ValueError(
+        f"{kind}: unknown {kind} {identifier!r}; expected one of {sorted(registry)} "
+        f"or a {base.__name__} instance"
+    )

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from scratch_nn import random as _random
-from scratch_nn.config import standardize_dtype
+from scratch_nn.config import resolve, standardize_dtype
 
 # std of a unit normal truncated to [-2, 2]; Keras divides by it so the
 # truncated draw keeps the intended variance.
@@ -149,10 +149,4 @@ _REGISTRY = {
 
 def get(identifier):
     """Return an initializer for a Keras name or an :class:`Initializer` instance."""
-    if isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str) and identifier in _REGISTRY:
-        return _REGISTRY[identifier]()
-    raise ValueError(
-        f"initializer: unknown initializer {identifier!r}; expected one of {sorted(_REGISTRY)}"
-    )
+    return resolve("initializer", identifier, _REGISTRY, Initializer)

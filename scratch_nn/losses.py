@@ -26,7 +26,7 @@ gradient with respect to the logits is the exact, fused
 
 import numpy as np
 
-from scratch_nn.config import epsilon
+from scratch_nn.config import epsilon, resolve
 
 
 def log_softmax(z):
@@ -205,10 +205,4 @@ _REGISTRY = {
 
 def get(identifier):
     """Return a loss object for a Keras name or a :class:`Loss` instance."""
-    if isinstance(identifier, Loss):
-        return identifier
-    if isinstance(identifier, str) and identifier in _REGISTRY:
-        return _REGISTRY[identifier]()
-    raise ValueError(
-        f"loss: unknown loss {identifier!r}; expected one of {sorted(_REGISTRY)} or a Loss instance"
-    )
+    return resolve("loss", identifier, _REGISTRY, Loss)

@@ -12,6 +12,8 @@ which the model adds to the weight's gradient.
 
 import numpy as np
 
+from scratch_nn.config import resolve
+
 
 class Regularizer:
     """Base class: ``__call__(w)`` is the penalty, ``gradient(w)`` its derivative."""
@@ -74,11 +76,6 @@ _REGISTRY = {"l1": L1, "l2": L2, "l1_l2": L1L2}
 
 def get(identifier):
     """Return a regularizer for ``None``, a name (``'l1', 'l2', 'l1_l2'``) or an instance."""
-    if identifier is None or isinstance(identifier, Regularizer):
-        return identifier
-    if isinstance(identifier, str) and identifier in _REGISTRY:
-        return _REGISTRY[identifier]()
-    raise ValueError(
-        f"regularizer: unknown regularizer {identifier!r}; expected one of {sorted(_REGISTRY)}, "
-        "a Regularizer or None"
-    )
+    if identifier is None:
+        return None
+    return resolve("regularizer", identifier, _REGISTRY, Regularizer)

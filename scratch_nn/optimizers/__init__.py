@@ -1,5 +1,6 @@
 """Optimizers with Keras's names and defaults: ``SGD``, ``Adam``, ``RMSprop``."""
 
+from scratch_nn.config import resolve
 from scratch_nn.optimizers import schedules
 from scratch_nn.optimizers.adam import Adam
 from scratch_nn.optimizers.base import Optimizer
@@ -11,14 +12,9 @@ _REGISTRY = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
 
 def get(identifier):
     """Return an optimizer for ``'sgd'``, ``'adam'``, ``'rmsprop'`` (any case) or an instance."""
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, str) and identifier.lower() in _REGISTRY:
-        return _REGISTRY[identifier.lower()]()
-    raise ValueError(
-        f"optimizer: unknown optimizer {identifier!r}; expected one of {sorted(_REGISTRY)} "
-        "or an Optimizer instance"
-    )
+    if isinstance(identifier, str):
+        identifier = identifier.lower()
+    return resolve("optimizer", identifier, _REGISTRY, Optimizer)
 
 
 __all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get", "schedules"]
