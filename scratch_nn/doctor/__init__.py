@@ -1,0 +1,97 @@
+"""The training doctor: measure a training setup and say why it is slow, and what to change.
+
+``diagnose(model, x, y, batch_size=..., epochs=..., ...)`` takes what you
+would pass to ``fit`` and runs short probes on copies of the model (your
+model's weights and optimizer are never changed), within ``budget_seconds``.
+Each check returns OK / WARN / PROBLEM with its measured evidence and a fix:
+
+1. ``input_scale``     feature scale, train/test preprocessing mismatch
+2. ``learning_rate``   a learning-rate range test (Leslie Smith)
+3. ``health``          update/weight ratios, gradient norms, dead ReLUs, saturated softmax
+4. ``batch_size``      per-step overhead against per-sample cost
+5. ``architecture``    FLOPs per sample against the measured matrix-multiply rate
+6. ``generalization``  a short run with validation: wasted epochs, overfitting
+7. ``initialization``  activation and gradient scale through the layers at step 0
+
+The returned :class:`~scratch_nn.doctor.report.Report` writes Markdown
+(``to_markdown``) and JSON (``to_json``) and ranks the fixes by expected gain.
+A Keras model is diagnosed through its scratch_nn twin (TensorFlow is
+imported only then); the speed check times the Keras model itself.
+From the shell: ``python -m scratch_nn.doctor --help``.
+
+Like the rest of scratch_nn this package imports only NumPy.
+"""
+
+import time
+
+from scratch_nn.doctor import (
+    generalization,
+    health,
+    initialization,
+    input_scale,
+    learning_rate,
+    speed,
+)
+from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult, Report
+from scratch_nn.doctor.setup import Setup
+
+#: Check module -> share of the time budget. Initialization trains nothing
+#: and takes milliseconds; input scale trains only when the scale is off.
+CHECKS = {
+    "input_scale": (input_scale, 0.1),
+    "initialization": (initialization, 0.0),
+    "speed": (speed, 0.2),
+    "learning_rate": (learning_rate, 0.3),
+    "health": (health, 0.15),
+    "generalization": (generalization, 0.25),
+}
+
+
+def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
+             validation_split=0.0, test_data=None, budget_seconds=60.0, checks=None, seed=0):
+    """Diagnose a training setup; returns a :class:`Report`.
+
+    Args:
+        model: a compiled scratch_nn ``Sequential``, or a compiled Keras model
+            (Dense, Flatten, Dropout, Activation, BatchNormalization layers).
+        x, y: the training data exactly as you pass it to ``fit``
+            (preprocessing included: the doctor looks at it).
+        batch_size, epochs, validation_data, validation_split: as in ``fit``.
+        test_data: ``(x_test, y_test)`` as you will evaluate the model, to
+            check it is preprocessed like ``x``.
+        budget_seconds: rough wall-time budget for all probes (about a minute
+            on 2 cores by default; a few seconds still gives a usable answer).
+        checks: names from :data:`CHECKS` to run (all by default).
+        seed: seed of the probes' batch order.
+
+    Raises:
+        ValueError: unknown check names, a non-positive budget, or a model
+            and data that do not fit together (the message says how).
+    """
+    if not budget_seconds or budget_seconds <= 0:
+        raise ValueError(f"diagnose: budget_seconds must be > 0, received {budget_seconds!r}")
+    selected = list(CHECKS) if checks is None else list(checks)
+    unknown = [c for c in selected if c not in CHECKS]
+    if unknown:
+        raise ValueError(f"diagnose: unknown checks {unknown}; choose from {list(CHECKS)}")
+    keras_model = None
+    if type(model).__module__.split(".")[0] in ("keras", "tf_keras", "tensorflow"):
+        from scratch_nn.doctor import keras_model as keras_support
+        keras_model, model = model, keras_support.to_scratch(model)
+    setup = Setup(model, x, y, batch_size=batch_size, epochs=epochs,
+                  validation_data=validation_data, validation_split=validation_split,
+                  test_data=test_data, seed=seed, keras_model=keras_model)
+    start = time.perf_counter()
+    results = []
+    for name in selected:
+        module, share = CHECKS[name]
+        began = time.perf_counter()
+        outcome = module.check(setup, share * budget_seconds)
+        outcome = outcome if isinstance(outcome, list) else [outcome]
+        for result in outcome:
+            result.seconds = time.perf_counter() - began
+        results.extend(outcome)
+    return Report(setup.describe(), results, time.perf_counter() - start)
+
+
+__all__ = ["CHECKS", "OK", "PROBLEM", "WARN", "CheckResult", "Report", "Setup", "diagnose"]

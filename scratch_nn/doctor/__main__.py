@@ -1,0 +1,69 @@
+"""``python -m scratch_nn.doctor``: diagnose an MNIST training setup from the shell.
+
+Examples::
+
+    python -m scratch_nn.doctor --example 1 --out results/doctor_example1.md
+    python -m scratch_nn.doctor --preprocessing scale --optimizer adam --batch-size 128
+    python -m scratch_nn.doctor --example 3 --json --out report.json --budget 20
+
+A setup starts from the seed's Example (``--example``) or from the defaults
+(Example 1's model: raw pixels, SGD, batch 32) and any option overrides it.
+MNIST is read as ``scratch_nn.datasets.mnist.load_data()`` does (set
+``MNIST_DATA_DIR`` to a folder of the IDX files).
+"""
+
+import argparse
+import os
+import sys
+
+from scratch_nn import utils
+from scratch_nn.datasets import mnist
+from scratch_nn.doctor import CHECKS, diagnose
+from scratch_nn.doctor.examples import PREPROCESSING, example_arguments
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m scratch_nn.doctor", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--example", type=int, choices=(1, 2, 3), default=1,
+                        help="start from the seed article's Example N (default 1)")
+    parser.add_argument("--preprocessing", choices=sorted(PREPROCESSING))
+    parser.add_argument("--optimizer", choices=("sgd", "adam", "rmsprop"))
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--hidden", type=int, nargs="+", help="hidden layer widths (default 128)")
+    parser.add_argument("--initializer", help="kernel initializer name (e.g. zeros, he_normal)")
+    parser.add_argument("--train-size", type=int, help="first N training samples only")
+    parser.add_argument("--budget", type=float, default=60.0, help="seconds for the probes (default 60)")
+    parser.add_argument("--checks", nargs="+", choices=list(CHECKS))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true", help="write JSON instead of Markdown")
+    parser.add_argument("--out", help="write the report here (default: standard output)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse(argv)
+    if not mnist.available():
+        sys.exit("MNIST not found: set MNIST_DATA_DIR to a folder with the four IDX files")
+    utils.set_random_seed(args.seed)
+    model, arguments = example_arguments(
+        args.example, mnist.load_data(), preprocessing=args.preprocessing,
+        optimizer=args.optimizer, learning_rate=args.learning_rate, batch_size=args.batch_size,
+        epochs=args.epochs, hidden=tuple(args.hidden) if args.hidden else None,
+        initializer=args.initializer, train_size=args.train_size)
+    report = diagnose(model, **arguments, budget_seconds=args.budget, checks=args.checks,
+                      seed=args.seed)
+    text = report.to_json() if args.json else report.to_markdown()
+    if args.out:
+        folder = os.path.dirname(os.path.abspath(args.out))
+        os.makedirs(folder, exist_ok=True)
+        with open(args.out, "w") as f:
+            f.write(text)
+        print(f"doctor: {report.status}; report written to {args.out}", file=sys.stderr)
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Check 6, epochs and generalization: a short run with validation, on a copy.
+
+The copy trains with the user's optimizer, rate and batch size on as many
+training samples as the time allows (at least ``MIN_SAMPLES``), for up to the
+user's number of epochs, and is evaluated on the validation data after every
+epoch (the user's ``validation_data`` or split; else the last 20% of the
+training samples). From the curves:
+
+- **not learning**: best validation accuracy below ``2 / classes`` (twice
+  chance), or a non-finite loss: PROBLEM.
+- **stopped improving**: the best validation loss came at epoch ``e*`` before
+  the last and the last is over 5% worse: WARN. Epochs after ``e*`` only cost
+  time; ``EarlyStopping(patience=3, restore_best_weights=True)`` stops there.
+  The gain is ``epochs / (e* + patience)``.
+- **overfitting gap**: final validation loss over 1.5x the training loss (and
+  0.1 above it): WARN; regularize (Dropout, L2) or get more data.
+
+A subset overfits sooner than the full data set, so on a subset both WARNs
+say "at most": on all the data the same happens later, if at all.
+"""
+
+import math
+import time
+
+import numpy as np
+
+from scratch_nn import data
+from scratch_nn.callbacks import Callback
+from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
+from scratch_nn.doctor.setup import time_steps
+
+MIN_SAMPLES = 1000
+HOLDOUT = 0.2
+WORSE = 0.05
+GAP_RATIO, GAP_ABS = 1.5, 0.1
+PATIENCE = 3
+
+
+class _Deadline(Callback):
+    """Stop training once ``deadline`` (``time.perf_counter`` value) has passed."""
+
+    def __init__(self, deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def on_epoch_end(self, epoch, logs=None):
+        if time.perf_counter() > self.deadline:
+            self.model.stop_training = True
+
+
+def check(setup, seconds):
+    """Short training run with validation on a copy; reads the curves (see the module doc)."""
+    start = time.perf_counter()
+    classification = getattr(setup.model.loss, "fuses_softmax", False)
+    model = setup.clone(metrics=["accuracy"] if classification else None)
+    step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 10)
+    if setup.x_val is not None:
+        x_val, y_val = setup.x_val, setup.y_val
+        x_pool, y_pool = setup.x, setup.y
+    else:
+        (x_pool, y_pool), (x_val, y_val) = data.split_validation(setup.x, setup.y, HOLDOUT)
+    epochs = min(setup.epochs, 50)
+    # The time left, spent on `epochs` epochs (plus ~20% for validation passes).
+    affordable = int((seconds * 0.9 - (time.perf_counter() - start)) / (1.2 * epochs * step)
+                     * setup.batch_size)
+    n = int(np.clip(affordable, MIN_SAMPLES, x_pool.shape[0]))
+    n = min(n, x_pool.shape[0])
+    kept = max(n // 4, min(1000, x_val.shape[0]))
+    x_val, y_val = x_val[:kept], y_val[:kept]
+    deadline = start + seconds * 0.95
+    with np.errstate(all="ignore"):
+        history = model.fit(x_pool[:n], y_pool[:n], batch_size=setup.batch_size, epochs=epochs,
+                            validation_data=(x_val, y_val), callbacks=[_Deadline(deadline)],
+                            verbose=0, shuffle=True).history
+    loss, val_loss = history["loss"], history["val_loss"]
+    val_acc = history.get("val_accuracy", [])
+    ran = len(loss)
+    evidence = {"train_samples": n, "validation_samples": len(y_val), "epochs_run": ran,
+                "your_epochs": setup.epochs, "loss": loss, "val_loss": val_loss,
+                "val_accuracy": val_acc}
+    classes = model.output_shape[-1]
+    findings, details, fixes = [], [], []
+    gain = None
+    subset = n < setup.n
+    where = f"on {n} of {setup.n} samples" if subset else f"on all {n} samples"
+    finite = all(math.isfinite(v) for v in loss + val_loss)
+    best = int(np.nanargmin(val_loss)) if finite else 0
+    if not finite:
+        findings.append(PROBLEM)
+        details.append("The loss became NaN or infinite during the run.")
+        fixes.append("lower the learning rate")
+    elif val_acc and max(val_acc) < 2 / classes:
+        findings.append(PROBLEM)
+        details.append(f"Not learning: best validation accuracy {max(val_acc):.3g} after {ran} "
+                       f"epochs, about chance ({1 / classes:.2g}).")
+        fixes.append("fix the problems above (input scale, learning rate, initialization)")
+    else:
+        if best < ran - 1 and val_loss[-1] > (1 + WORSE) * val_loss[best]:
+            findings.append(WARN)
+            stop = min(best + 1 + PATIENCE, setup.epochs)
+            gain = setup.epochs / stop
+            details.append(f"Validation loss was lowest at epoch {best + 1} ({val_loss[best]:.3g}) "
+                           f"and is {val_loss[-1]:.3g} at epoch {ran} ({where}): later epochs "
+                           "only cost time.")
+            fixes.append("`EarlyStopping(monitor='val_loss', patience=3, "
+                         "restore_best_weights=True)` with a validation split")
+        if val_loss[-1] > GAP_RATIO * loss[-1] and val_loss[-1] - loss[-1] > GAP_ABS:
+            findings.append(WARN)
+            details.append(f"Validation loss {val_loss[-1]:.3g} vs training loss {loss[-1]:.3g} "
+                           f"after {ran} epochs ({where}): overfitting.")
+            fixes.append("regularize: `Dropout(0.2)` after the hidden layers or an L2 penalty")
+    status = worst(findings)
+    if status == OK:
+        summary = (f"Validation loss {val_loss[-1]:.3g} (best {val_loss[best]:.3g} at epoch "
+                   f"{best + 1} of {ran}, {where}); no sign yet of wasted epochs or overfitting.")
+    else:
+        summary = details[0]
+    if ran < epochs:
+        details.append(f"The time budget allowed {ran} of {epochs} epochs.")
+    fix = "; ".join(fixes) + "." if fixes else None
+    return CheckResult("generalization", "Epochs and generalization", status, summary, evidence,
+                       details, fix, gain,
+                       f"up to {gain:.2g}x fewer epochs ({where})" if gain else "")
+

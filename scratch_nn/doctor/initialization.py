@@ -1,0 +1,105 @@
+"""Check 7, initialization: activation and gradient scale through the layers at step 0.
+
+Before any update, on a probe batch, the copy's forward and backward pass give:
+
+- **initial loss** against ``ln(classes)``, the loss of a uniform guess that a
+  well-scaled initialization starts near (CS231n, "look for correct loss at
+  chance performance"). Above ``3 ln(classes)`` the initial logits are far
+  too large: WARN (a PROBLEM when the inputs are the cause, see check 1).
+- **activation scale** ``std(y_l)`` of every layer's output: 0 means the layer
+  outputs a constant, so nothing after it can learn from the input (PROBLEM,
+  "dead"); a hidden pre-activation scale above 10 or below 0.01 is a WARN
+  (exploding / vanishing signal).
+- **symmetry**: a kernel whose columns are all equal (zeros included) makes
+  every unit of the layer compute the same function and receive the same
+  gradient, so they stay equal forever (PROBLEM).
+- **gradient scale** ``||dL/dW_l|| / ||W_l||`` per kernel: a zero gradient is a
+  PROBLEM; a spread over 100x between the largest and smallest layer is a
+  WARN (vanishing or exploding gradients: one rate cannot suit all layers).
+"""
+
+import math
+
+import numpy as np
+
+from scratch_nn.doctor.health import kernels
+from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
+from scratch_nn.doctor.setup import layer_outputs
+
+PROBE_SAMPLES = 512
+LOSS_FACTOR = 3.0
+SCALE_HIGH, SCALE_LOW = 10.0, 0.01
+GRADIENT_SPREAD = 100.0
+
+
+def symmetric(kernel):
+    """Whether every column of ``kernel`` is the same (every unit computes the same thing)."""
+    return kernel.shape[1] > 1 and bool(np.all(kernel == kernel[:, :1]))
+
+
+def check(setup, seconds=None):
+    """Step-0 forward/backward on a probe batch of a copy (``seconds`` is unused: it is quick)."""
+    model = setup.clone()
+    x, y = setup.sample(PROBE_SAMPLES, seed_offset=6)
+    with np.errstate(all="ignore"):
+        outputs = layer_outputs(model, x)
+        loss, grads = model.compute_loss_and_gradients(x, y, training=False)
+    classes = model.output_shape[-1]
+    chance = math.log(classes) if classes > 1 else float("nan")
+    scales = {layer.name: float(np.std(out)) for layer, out in zip(model.layers, outputs)}
+    grad_of = {id(w): g for w, g in zip(model.trainable_weights, grads)}
+    named = kernels(model)
+    grad_scale = {}
+    for name, w in named:
+        g = grad_of[id(w)]
+        w_norm = float(np.linalg.norm(w))
+        grad_scale[name] = float(np.linalg.norm(g)) / w_norm if w_norm else float(np.linalg.norm(g))
+    evidence = {"initial_loss": float(loss), "chance_loss": chance, "output_std": scales,
+                "grad_to_weight": grad_scale}
+    findings, details, fixes = [], [], []
+    for name, w in named:
+        if symmetric(w):
+            findings.append(PROBLEM)
+            what = "all zeros" if not np.any(w) else "identical columns"
+            details.append(f"{name}: the kernel has {what}; every unit computes the same thing "
+                           "and gets the same gradient, so they never differ.")
+            fixes.append("use a random kernel initializer: `kernel_initializer='glorot_uniform'` "
+                         "(the Keras default) or `'he_normal'` for ReLU")
+    hidden = model.layers[:-1]
+    for layer in hidden:
+        scale = scales[layer.name]
+        if "kernel" not in getattr(layer, "params", {}):
+            continue
+        if scale == 0:
+            findings.append(PROBLEM)
+            details.append(f"{layer.name}: dead: its output is 0 for all {len(y)} probe samples, "
+                           "so no signal or gradient passes it.")
+        elif not SCALE_LOW <= scale <= SCALE_HIGH:
+            findings.append(WARN)
+            details.append(f"{layer.name}: output std {scale:.3g} at step 0, outside "
+                           f"[{SCALE_LOW}, {SCALE_HIGH}] ({'exploding' if scale > 1 else 'vanishing'}).")
+            fixes.append("scale the inputs to unit scale and keep the default initializer")
+    live = [v for v in grad_scale.values() if v > 0]
+    if any(v == 0 for v in grad_scale.values()):
+        findings.append(PROBLEM)
+        zero = [n for n, v in grad_scale.items() if v == 0]
+        details.append(f"No gradient reaches {', '.join(zero)} at step 0.")
+    elif len(live) > 1 and max(live) / min(live) > GRADIENT_SPREAD:
+        findings.append(WARN)
+        details.append(f"Gradient-to-weight ratios span {max(live) / min(live):.3g}x across "
+                       "layers; one learning rate cannot suit them all.")
+        fixes.append("scale the inputs; consider He initialization or BatchNormalization")
+    if not math.isfinite(loss) or loss > LOSS_FACTOR * chance:
+        findings.append(WARN)
+        details.append(f"Initial loss {loss:.3g}, more than {LOSS_FACTOR:g}x the "
+                       f"{chance:.3g} of a uniform guess: the initial logits are too large.")
+        fixes.append("scale the inputs (x / 255.0) so the initial logits are small")
+    status = worst(findings)
+    if status == OK:
+        summary = (f"Initial loss {loss:.3g} (chance {chance:.3g}); layer output std "
+                   + ", ".join(f"{n} {s:.2g}" for n, s in scales.items()) + ".")
+    else:
+        summary = details[0]
+    fix = "; ".join(dict.fromkeys(fixes)) + "." if fixes else (
+        "use a random kernel initializer (glorot_uniform)." if status != OK else None)
+    return CheckResult("initialization", "Initialization", status, summary, evidence, details, fix)

@@ -1,0 +1,190 @@
+"""Check 2, learning rate: where does the user's rate sit on a learning-rate range test?
+
+The range test (Leslie Smith, "Cyclical Learning Rates for Training Neural
+Networks", 2017, section 3.3; fastai's ``lr_find``) trains a copy of the model
+for ``N`` steps while raising the rate exponentially::
+
+    lr_k = lr_lo * (lr_hi / lr_lo) ** (k / (N - 1)),   k = 0 .. N-1
+
+and records the batch loss ``L_k``. The loss is flat while the rate is too
+small to move the weights, falls fastest over the useful range, reaches a
+minimum at ``lr_best``, then climbs as steps overshoot; the test stops once
+the loss exceeds 4x its running minimum or stops being finite. The curve is
+smoothed with a centred moving average (no lag, unlike an EMA). The
+suggestion is ``lr_best / 10``: one decade below the minimum, where the loss
+still falls fast but a step does not overshoot (fastai's "minimum / 10").
+
+Verdict for the user's rate ``u`` (``lr_up`` = the rate at which the smoothed
+loss climbs back above its starting value, or where the test stopped):
+
+    u >= lr_up                  PROBLEM  too high: the loss rises (diverges)
+    u >  lr_best                WARN     too high: past the minimum, unstable
+    u <  suggestion / 30        PROBLEM  too low (progress per step ~ lr
+                                         while lr is small: 30x more steps)
+    u <  suggestion / 3         WARN     too low
+    otherwise                   OK
+
+The finding is then confirmed by training two copies for the same batches,
+one at ``u`` and one at the suggestion, and comparing their losses.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult
+from scratch_nn.doctor.setup import Setup, loss_ratio, time_steps
+
+LR_LO, LR_HI = 1e-6, 10.0
+STOP_FACTOR = 4.0
+MIN_STEPS, MAX_STEPS = 60, 300
+TOO_LOW_PROBLEM, TOO_LOW_WARN = 30.0, 3.0
+#: The loss must fall to this fraction of its start somewhere in the sweep, or
+#: the test cannot say anything about the rate.
+CONCLUSIVE = 0.9
+#: A comparison run ending this far above the starting loss has diverged
+#: (batch noise alone moves the mean of the last steps by a few percent).
+DIVERGED = 1.2
+
+
+@dataclass
+class RangeTest:
+    """The result of a learning-rate range test.
+
+    Attributes:
+        rates, losses: the rate and batch loss at each step run.
+        smoothed: the centred moving average of ``losses``.
+        best: ``lr_best``, the rate at the smoothed minimum.
+        suggestion: ``best / 10``.
+        rises_at: the rate where the smoothed loss climbs back above its start
+            or the test stopped (``None`` if neither happened by ``LR_HI``).
+        conclusive: whether the smoothed loss ever fell below ``CONCLUSIVE`` x its start.
+    """
+
+    rates: np.ndarray
+    losses: np.ndarray
+    smoothed: np.ndarray
+    best: float
+    suggestion: float
+    rises_at: float | None
+    conclusive: bool
+
+
+def smooth(values, window):
+    """Centred moving average of odd ``window``, edges padded with the end values."""
+    half = window // 2
+    padded = np.concatenate([np.full(half, values[0]), values, np.full(half, values[-1])])
+    return np.convolve(padded, np.ones(window) / window, mode="valid")
+
+
+def range_test(setup, steps, lr_lo=LR_LO, lr_hi=LR_HI):
+    """Run a range test of ``steps`` steps on a copy of ``setup``'s model (see the module doc)."""
+    model = setup.clone(learning_rate=lr_lo)
+    batches = setup.batches(seed_offset=1)
+    rates = lr_lo * (lr_hi / lr_lo) ** (np.arange(steps) / (steps - 1))
+    losses, ema, low = [], None, math.inf
+    for rate in rates:
+        model.optimizer.learning_rate = float(rate)
+        with np.errstate(all="ignore"):
+            loss = float(model.train_step(*next(batches))[0])
+        if not math.isfinite(loss):
+            break
+        losses.append(loss)
+        ema = loss if ema is None else 0.9 * ema + 0.1 * loss
+        low = min(low, ema)
+        if ema > STOP_FACTOR * low:
+            break
+    losses = np.array(losses if losses else [math.nan])
+    stopped = len(losses) < steps
+    window = max(3, (steps // 20) | 1)
+    smoothed = smooth(losses, window)
+    best_index = int(np.nanargmin(smoothed)) if np.isfinite(smoothed).any() else 0
+    rates = rates[:len(losses)]
+    above = np.nonzero(smoothed[best_index:] > smoothed[0])[0]
+    if above.size:
+        rises_at = float(rates[best_index + above[0]])
+    elif stopped:
+        rises_at = float(rates[-1])
+    else:
+        rises_at = None
+    best = float(rates[best_index])
+    return RangeTest(rates, losses, smoothed, best, best / 10, rises_at,
+                     bool(smoothed[best_index] < CONCLUSIVE * smoothed[0]))
+
+
+def suggest_learning_rate(model, x, y, batch_size=32, steps=200, seed=0):
+    """The range test's suggested learning rate for ``model`` on ``(x, y)``.
+
+    For the experiments: train a model at this rate and at the default to
+    check that the suggestion reaches the target in no more epochs. The
+    model is copied; its weights and optimizer are not changed.
+
+    Args:
+        model: a compiled scratch_nn ``Sequential`` (its optimizer's class is used).
+        x, y: training data, as for ``fit``.
+        steps: length of the sweep from 1e-6 to 10.
+    """
+    return range_test(Setup(model, x, y, batch_size=batch_size, seed=seed), steps).suggestion
+
+
+def check(setup, seconds):
+    """Range test, then a short comparison run at the user's rate and at the suggestion."""
+    start = time.perf_counter()
+    rate = float(setup.model.optimizer.learning_rate)
+    name = type(setup.model.optimizer).__name__
+    step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 20)
+    # Half the time for the sweep, half for the two comparison runs.
+    steps = int(np.clip(0.5 * seconds / step, MIN_STEPS, MAX_STEPS))
+    lo, hi = min(LR_LO, rate / 10), max(LR_HI, rate * 10)
+    test = range_test(setup, steps, lo, hi)
+    evidence = {"your_rate": rate, "sweep": [lo, hi], "sweep_steps": len(test.losses),
+                "start_loss": float(test.smoothed[0]), "min_loss": float(np.min(test.smoothed)),
+                "lr_at_min_loss": test.best, "suggested_rate": test.suggestion,
+                "loss_rises_at": test.rises_at}
+    if not test.conclusive:
+        return CheckResult(
+            "learning_rate", "Learning rate", WARN,
+            f"Range test inconclusive: the loss fell to no less than "
+            f"{test.smoothed.min() / test.smoothed[0]:.0%} of its start at any rate from "
+            f"{lo:g} to {hi:g}, so something other than the rate blocks learning.",
+            evidence, ["See the initialization and health checks."],
+            "fix what blocks learning first (initialization, dead units), then re-run.")
+    spent = time.perf_counter() - start
+    compare_steps = int(np.clip((seconds - spent) / (2 * step), 20, 2 * MAX_STEPS))
+    mine = setup.train_loss(compare_steps, rate)
+    suggested = setup.train_loss(compare_steps, test.suggestion)
+    evidence.update({"compare_steps": compare_steps, "loss_at_your_rate": mine,
+                     "loss_at_suggested_rate": suggested})
+    range_text = f"{test.best / 30:.2g} to {test.best / 3:.2g}"
+    diverged = not math.isfinite(mine) or mine > DIVERGED * test.smoothed[0]
+    if (test.rises_at is not None and rate >= test.rises_at) or diverged:
+        status, verdict = PROBLEM, "too high: the loss rises at this rate (diverging)"
+    elif rate > test.best:
+        status, verdict = WARN, "too high: above the rate of minimum loss, steps overshoot"
+    elif rate < test.suggestion / TOO_LOW_PROBLEM:
+        status, verdict = PROBLEM, (f"too low: {test.suggestion / rate:.0f}x below the "
+                                    "suggestion, each step barely moves the weights")
+    elif rate < test.suggestion / TOO_LOW_WARN:
+        status, verdict = WARN, f"too low: {test.suggestion / rate:.1f}x below the suggestion"
+    else:
+        status, verdict = OK, "within the useful range"
+    details = [f"Range test over {len(test.losses)} steps: smoothed loss {test.smoothed[0]:.3g} "
+               f"at {lo:g}, minimum {np.min(test.smoothed):.3g} at {test.best:.2g}"
+               + (f", back above the start at {test.rises_at:.2g}." if test.rises_at else "."),
+               (f"After {compare_steps} steps from the same weights: loss {mine:.3g} at your "
+               f"rate {rate:g}, {suggested:.3g} at the suggested {test.suggestion:.2g}.")]
+    confirmed = suggested < mine
+    if status != OK and not confirmed:
+        details.append("The comparison run does not confirm the suggestion: the range test moves "
+                       "the rate in a few hundred steps, and other problems (input scale, dead "
+                       "units) can dominate. Fix those first, then re-run.")
+    gain = loss_ratio(mine, suggested) if status != OK and confirmed else None
+    return CheckResult(
+        "learning_rate", "Learning rate", status,
+        f"{name} learning rate {rate:g} is {verdict}; suggested {test.suggestion:.2g} "
+        f"(useful range {range_text}).",
+        evidence, details,
+        None if status == OK else f"`{name}(learning_rate={test.suggestion:.2g})`.",
+        gain, f"loss after {compare_steps} steps {mine:.3g} -> {suggested:.3g}" if gain else "")

@@ -1,0 +1,181 @@
+"""Checks 4 and 5, speed: per-step overhead against per-sample cost, and architecture cost.
+
+**Batch size (check 4).** One training step on a batch of ``b`` samples takes
+
+    t(b) = a + c * b
+
+``a`` is the fixed cost of a step whatever its size (Python calls, the
+optimizer's pass over every weight, for Keras the dispatch of a compiled
+function) and ``c`` the cost of one sample (mostly matrix multiplies). ``t``
+is measured at three batch sizes (the user's, 16 and 512; the fastest of
+many steps each) and ``a``, ``c`` fitted by least squares weighted by ``1/t``
+(relative error, so small batches count). An epoch of ``n`` samples then takes ``n * (a / b + c)``: when
+``a / (a + c b)``, the overhead share of a step, is large, most of the epoch
+is spent on steps, not samples. Share above 50% is a PROBLEM, above 25% a
+WARN; the fix's gain is the measured epoch time at ``b`` over that at 128
+(bigger batches also mean fewer updates per epoch: raise the rate with
+them). On a busy machine (1-minute load average above the core count) BLAS
+threads wait for cores, every step looks like overhead, and the verdict is
+capped at WARN with a note to re-run on an idle machine.
+
+**Architecture cost (check 5).** Training a Dense layer ``(in, units)`` costs
+``2 in units`` FLOPs per sample forward, the same for the kernel gradient,
+and the same again for the input gradient (skipped for the first layer,
+whose input needs none): ``6 in units`` (``4`` for the first). The machine's
+matrix-multiply rate ``R`` is measured on the first layer's shapes, so the
+ideal per-sample time is ``FLOPs / R``; ``c / (FLOPs / R)`` is how far the
+measured per-sample cost is from that. More than 10x (under 10% efficiency)
+is a WARN: the time goes to element-wise work and copies, not to the model's
+size, so a smaller model will not help much.
+"""
+
+import os
+import time
+
+import numpy as np
+
+from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult
+from scratch_nn.doctor.setup import time_steps
+
+PROBE_SIZES = (16, 512)
+SHARE_PROBLEM, SHARE_WARN = 0.5, 0.25
+GOOD_BATCH = 128
+EFFICIENCY_WARN = 0.1
+
+
+def machine_busy():
+    """``(busy, load)``: whether the 1-minute load average exceeds the number of cores + 0.5.
+
+    The doctor's own process counts for about 1 of the load.
+    """
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return False, float("nan")
+    return load > (os.cpu_count() or 1) + 0.5, load
+
+
+def fit_overhead(sizes, seconds):
+    """Least-squares ``(a, c)`` of ``t(b) = a + c b``, weighted by ``1 / t``; both kept >= 0."""
+    b, t = np.asarray(sizes, float), np.asarray(seconds, float)
+    design = np.stack([np.ones_like(b), b], axis=1) / t[:, None]
+    a, c = np.linalg.lstsq(design, np.ones_like(t), rcond=None)[0]
+    if a < 0:
+        a, c = 0.0, float(np.sum(t * b) / np.sum(b * b))
+    if c < 0:
+        a, c = float(np.mean(t)), 0.0
+    return float(a), float(c)
+
+
+def flops_per_sample(model):
+    """Training FLOPs per sample of the Dense layers: ``6 in units``, ``4`` for the first."""
+    total, first = 0, True
+    for layer in model.layers:
+        if "kernel" in getattr(layer, "params", {}):
+            fan_in, units = layer.params["kernel"].shape
+            total += (4 if first else 6) * fan_in * units
+            first = False
+    return total
+
+
+def matmul_rate(model, seconds=0.3, batch=512):
+    """Measured FLOP/s of ``(batch, in) @ (in, units)`` on the first kernel's shapes and dtype."""
+    kernel = next((layer.params["kernel"] for layer in model.layers
+                   if "kernel" in getattr(layer, "params", {})), None)
+    if kernel is None:
+        return float("nan")
+    x = np.ones((batch, kernel.shape[0]), kernel.dtype)
+    out = np.empty((batch, kernel.shape[1]), kernel.dtype)
+    np.matmul(x, kernel, out=out)
+    # The fastest of repeated runs: other processes only ever slow a run down.
+    best, deadline = float("inf"), time.perf_counter() + seconds
+    for run in range(1000):
+        start = time.perf_counter()
+        np.matmul(x, kernel, out=out)
+        best = min(best, time.perf_counter() - start)
+        if run >= 2 and start > deadline:
+            break
+    return 2 * batch * kernel.size / best
+
+
+def step_times(setup, sizes, seconds):
+    """Fastest seconds per training step at each batch size (Keras's own ``fit`` for Keras)."""
+    if setup.keras_model is not None:
+        from scratch_nn.doctor import keras_model
+        return [keras_model.seconds_per_step(setup, b, seconds / len(sizes)) for b in sizes]
+    return [time_steps(setup.clone(), setup.batches(b, seed_offset=5), seconds / len(sizes), 200,
+                       fastest=True) for b in sizes]
+
+
+def check(setup, seconds):
+    """Both speed checks: returns ``[batch-size result, architecture result]``."""
+    b = setup.batch_size
+    sizes = sorted({min(s, setup.n) for s in (b, *PROBE_SIZES)})
+    times = step_times(setup, sizes, 0.85 * seconds)
+    a, c = fit_overhead(sizes, times)
+    return [_batch_result(setup, sizes, times, a, c), _architecture_result(setup, a, c, seconds)]
+
+
+def _epoch(n, b, a, c):
+    return -(-n // b) * (a + c * b)
+
+
+def _batch_result(setup, sizes, times, a, c):
+    b, n = setup.batch_size, setup.n
+    share = a / (a + c * b) if a + c * b > 0 else 0.0
+    better = GOOD_BATCH if b < GOOD_BATCH else 4 * b
+    gain = _epoch(n, b, a, c) / _epoch(n, better, a, c)
+    evidence = {"batch_sizes": sizes, "seconds_per_step": times, "overhead_per_step_s": a,
+                "per_sample_s": c, "overhead_share_at_your_batch": share,
+                "epoch_s_at_your_batch": _epoch(n, b, a, c),
+                f"epoch_s_at_{better}": _epoch(n, better, a, c)}
+    details = [f"Step time {t * 1e3:.3g} ms at batch {s}." for s, t in zip(sizes, times)]
+    details.append(f"Fit: {a * 1e6:.3g} us fixed per step + {c * 1e6:.3g} us per sample.")
+    keras = setup.keras_model is not None
+    if keras:
+        details.append(f"Keras: steps_per_execution={getattr(setup.keras_model, 'steps_per_execution', 1)}, "
+                       f"jit_compile={getattr(setup.keras_model, 'jit_compile', 'auto')}.")
+    status = PROBLEM if share > SHARE_PROBLEM else WARN if share > SHARE_WARN else OK
+    busy, load = machine_busy()
+    evidence.update({"machine_busy": busy, "load_average": load})
+    if busy and status != OK:
+        status = WARN
+        details.append(f"The machine was busy (load {load:.1f} on {os.cpu_count()} cores): "
+                       "waiting for cores inflates every step; re-run on an idle machine.")
+    fix = None
+    if status != OK:
+        fix = (f"use `batch_size={better}` (and scale the learning rate up with it)"
+               + ("; or compile with `steps_per_execution=32` (and `jit_compile=True`) so one "
+                  "call runs many steps" if keras else "") + ".")
+    summary = (f"At batch {b}, {share:.0%} of each step is fixed per-step overhead; an epoch "
+               f"takes {_epoch(n, b, a, c):.3g} s, {gain:.2g}x as long as at batch {better}."
+               if status != OK else
+               f"At batch {b}, per-step overhead is {share:.0%} of a step; an epoch takes "
+               f"{_epoch(n, b, a, c):.3g} s.")
+    return CheckResult("batch_size", "Batch size and per-step overhead", status, summary,
+                       evidence, details, fix, gain if status != OK else None,
+                       f"epochs {gain:.2g}x faster (measured step times)" if status != OK else "")
+
+
+def _architecture_result(setup, a, c, seconds):
+    flops = flops_per_sample(setup.model)
+    rate = matmul_rate(setup.model, seconds=min(0.3, 0.15 * seconds))
+    ideal = flops / rate
+    # c = 0 when step times did not grow with the batch (timing noise): no estimate.
+    efficiency = ideal / c if c > 0 else float("nan")
+    epoch = _epoch(setup.n, setup.batch_size, a, c)
+    evidence = {"flops_per_sample": flops, "matmul_gflops": rate / 1e9,
+                "ideal_per_sample_s": ideal, "measured_per_sample_s": c,
+                "matmul_efficiency": efficiency, "epoch_s": epoch,
+                "ideal_epoch_s": setup.n * ideal}
+    summary = (f"{flops / 1e6:.3g} MFLOP per training sample; at the measured "
+               f"{rate / 1e9:.3g} GFLOP/s an epoch of {setup.n} samples needs "
+               f"{setup.n * ideal:.3g} s of matrix multiplies"
+               + (f"; the measured per-sample cost is {efficiency:.0%} efficient." if c > 0 else
+                  "; step times did not grow with the batch, so per-sample cost is unmeasured."))
+    status, fix = OK, None
+    if efficiency < EFFICIENCY_WARN:
+        status = WARN
+        fix = ("the model's size is not what costs time: per-sample work outside the matrix "
+               "multiplies dominates; larger batches and float32 help more than a smaller model.")
+    return CheckResult("architecture", "Architecture cost", status, summary, evidence, [], fix)

@@ -1,0 +1,149 @@
+"""The doctor on deliberately broken MNIST setups, and on a healthy one.
+
+Each broken setup must be flagged by the check that owns its cause; the
+healthy setup (x / 255, Adam 1e-3, batch 128) must come back with no PROBLEM.
+Small MNIST subsets and budgets keep the whole file near a minute on 2 cores.
+"""
+
+import numpy as np
+import pytest
+
+from scratch_nn import utils
+from scratch_nn.doctor import PROBLEM, WARN, diagnose
+from scratch_nn.doctor.examples import setup_arguments
+
+TRAIN, TEST = 3000, 1000
+
+
+def _setup(mnist, **options):
+    utils.set_random_seed(0)
+    options.setdefault("preprocessing", "scale")
+    options.setdefault("optimizer", "adam")
+    options.setdefault("batch_size", 128)
+    return setup_arguments(mnist, train_size=TRAIN, test_size=TEST, **options)
+
+
+def _diagnose(mnist, checks, budget=4.0, **options):
+    model, arguments = _setup(mnist, **options)
+    return diagnose(model, **arguments, budget_seconds=budget, checks=checks)
+
+
+def test_raw_pixels_are_flagged_as_input_scale(mnist):
+    result = _diagnose(mnist, ["input_scale"], preprocessing="raw", optimizer="sgd",
+                       batch_size=32)["input_scale"]
+    assert result.status == PROBLEM
+    assert result.evidence["train_max"] == 255.0
+    assert "/ 255" in result.fix
+
+
+def test_scaled_pixels_pass_input_scale(mnist):
+    result = _diagnose(mnist, ["input_scale"])["input_scale"]
+    assert result.status == "OK"
+    assert 0.2 < result.evidence["train_rms"] < 0.5
+
+
+def test_train_only_normalize_is_flagged_as_mismatch(mnist):
+    result = _diagnose(mnist, ["input_scale"], preprocessing="normalize_train_only")["input_scale"]
+    assert result.status == PROBLEM
+    assert "mismatch" in result.summary.lower()
+    assert result.evidence["train_column_normalized"] is True
+    assert result.evidence["test_rms"] / result.evidence["train_rms"] > 100
+
+
+def test_normalize_on_both_splits_is_no_mismatch(mnist):
+    result = _diagnose(mnist, ["input_scale"], preprocessing="normalize")["input_scale"]
+    assert result.status != PROBLEM
+    assert result.evidence["train_column_normalized"] is True
+
+
+def test_sgd_1e_5_is_too_low(mnist):
+    result = _diagnose(mnist, ["learning_rate"], optimizer="sgd",
+                       learning_rate=1e-5)["learning_rate"]
+    assert result.status == PROBLEM
+    assert "too low" in result.summary
+    assert result.evidence["suggested_rate"] > 1e-3
+
+
+def test_sgd_10_is_too_high(mnist):
+    result = _diagnose(mnist, ["learning_rate"], optimizer="sgd", learning_rate=10.0)["learning_rate"]
+    assert result.status == PROBLEM
+    assert "too high" in result.summary
+    assert result.evidence["suggested_rate"] < 10.0 / 10
+
+
+def test_batch_size_1_is_flagged_as_per_step_overhead(mnist):
+    result = _diagnose(mnist, ["speed"], batch_size=1, budget=3.0)["batch_size"]
+    # A busy machine caps the verdict at WARN (its timings are inflated).
+    assert result.status == (WARN if result.evidence["machine_busy"] else PROBLEM), result.evidence
+    assert result.evidence["overhead_share_at_your_batch"] > 0.5
+    assert result.gain > 5
+    assert "batch_size=128" in result.fix
+
+
+def test_zero_initialization_is_flagged_as_dead(mnist):
+    report = _diagnose(mnist, ["initialization", "health"], initializer="zeros")
+    init, health = report["initialization"], report["health"]
+    assert init.status == PROBLEM
+    assert "dead" in " ".join(init.details)
+    assert "all zeros" in " ".join(init.details)
+    assert health.status == PROBLEM
+    assert list(health.evidence["dead_relu_fraction"].values()) == [1.0]
+
+
+def test_overfitting_a_tiny_subset_is_flagged(mnist):
+    utils.set_random_seed(0)
+    model, arguments = setup_arguments(mnist, train_size=400, test_size=10, preprocessing="scale",
+                                       optimizer="adam", learning_rate=3e-3, batch_size=32,
+                                       epochs=40, validation_split=0.5)
+    result = diagnose(model, **arguments, budget_seconds=40, checks=["generalization"])[
+        "generalization"]
+    assert result.status == WARN, result.evidence
+    assert result.evidence["epochs_run"] >= 10
+    val_loss = result.evidence["val_loss"]
+    assert val_loss[-1] > min(val_loss)
+
+
+def test_good_setup_has_no_problem_and_model_is_untouched(mnist):
+    model, arguments = _setup(mnist, epochs=5)
+    before = model.get_weights()
+    report = diagnose(model, **arguments, budget_seconds=12)
+    problems = [(r.key, r.summary) for r in report.results if r.status == PROBLEM]
+    assert problems == []
+    assert len(report.results) == 7
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)
+    assert model.optimizer.iterations == 0
+    markdown = report.to_markdown()
+    assert "Fixes, ranked by expected gain" in markdown
+
+
+def test_diverging_probes_leave_the_model_untouched(mnist):
+    model, arguments = _setup(mnist, optimizer="sgd", learning_rate=10.0)
+    before = model.get_weights()
+    diagnose(model, **arguments, budget_seconds=3, checks=["learning_rate", "health"])
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)
+    assert model.optimizer.iterations == 0
+
+
+def test_cli_writes_markdown_and_json(mnist, tmp_path, monkeypatch):
+    from scratch_nn.doctor.__main__ import main
+
+    out = tmp_path / "r" / "report.json"
+    main(["--example", "1", "--train-size", "2000", "--budget", "2", "--checks", "input_scale",
+          "--json", "--out", str(out)])
+    import json
+    data = json.loads(out.read_text())
+    assert data["checks"][0]["status"] == PROBLEM
+    assert data["ranked_fixes"] == ["input_scale"]
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"budget_seconds": 0}, "budget_seconds"),
+    ({"checks": ["speed", "nope"]}, "unknown checks"),
+    ({"batch_size": 0}, "batch_size"),
+])
+def test_bad_arguments_are_rejected_clearly(mnist, bad, message):
+    model, arguments = _setup(mnist)
+    with pytest.raises(ValueError, match=message):
+        diagnose(model, **{**arguments, **bad})
