@@ -11,6 +11,7 @@ Runs are sequential: two runs sharing the cores would distort each other's
 seconds. Finished runs are loaded back, not retrained (see `experiments.store`).
 """
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -100,7 +101,8 @@ def run_one(experiment, setting, backend, seed, budget, on_epoch=None):
         "test_accuracy": test_accuracy, "diverged": not all(np.isfinite(losses)),
         "x_train_mean": train_mean, "x_train_max": train_max,
         "x_test_mean": test_mean, "x_test_max": test_max,
-        "machine": backends.machine(), "history": recorder.history,
+        "machine": backends.machine(), "load_avg": os.getloadavg()[0],
+        "history": recorder.history,
     }
 
 

@@ -21,12 +21,14 @@ import json
 import os
 from pathlib import Path
 
-#: Per-run columns of runs.csv, repeated on each of the run's epoch rows.
+#: Per-run columns of runs.csv, repeated on each of the run's epoch rows
+#: (``load_avg``: the machine's 1-minute load average when the run ended; above
+#: the number of cores, other work was competing for them and seconds inflate).
 RUN_FIELDS = (
     "experiment", "setting", "group", "x", "backend", "seed", "key", "epochs_max",
     "train_size", "test_size", "val_source", "import_s", "build_s", "test_loss",
     "test_accuracy", "diverged", "x_train_mean", "x_train_max", "x_test_mean",
-    "x_test_max", "machine", "versions",
+    "x_test_max", "machine", "load_avg", "versions",
 )
 #: Per-epoch columns of runs.csv (epoch counts from 1; seconds is wall time).
 EPOCH_FIELDS = ("epoch", "seconds", "loss", "accuracy", "val_loss", "val_accuracy")

@@ -1,0 +1,107 @@
+"""REPORT.md, summary.csv and the figures, rebuilt from synthetic saved runs."""
+
+import csv
+
+import pytest
+
+from experiments import report, store
+from experiments.__main__ import main
+from tests.experiments_helpers import record
+
+PNG = b"\x89PNG"
+
+
+def optimizer_runs():
+    """Adam reaches 97% in 1 epoch (2 s); SGD in 2.5 epochs of 4 s (10 s): 5x = 2.5x x 2x."""
+    runs = []
+    for backend in ("scratch", "keras"):
+        for seed in (0, 1):
+            runs.append(record("Adam(0.001)", backend, seed, val_accuracy=(0.98, 0.99), seconds=[2.0, 2.0]))
+            runs.append(record("SGD(0.01)", backend, seed, val_accuracy=(0.90, 0.95, 0.99),
+                               seconds=[4.0, 4.0, 4.0]))
+    return runs
+
+
+def seed_runs():
+    """Example 3 as written: validation fine, test set raw (mean 33) and test accuracy low."""
+    runs = []
+    for number in (1, 2, 3):
+        for version in ("as written", "corrected"):
+            run = record(f"Example {number} {version}", experiment="seed_examples",
+                         val_accuracy=(0.95, 0.975))
+            if number == 3 and version == "as written":
+                run.update(test_accuracy=0.42, x_train_mean=0.0541, x_test_mean=33.3, x_test_max=255.0)
+            runs.append(run)
+    return runs
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """Two experiments' saved runs and the report built from them (figures are slow: once)."""
+    out = tmp_path_factory.mktemp("results")
+    store.write_runs_csv(out / "optimizer" / "runs.csv", optimizer_runs())
+    store.write_runs_csv(out / "seed_examples" / "runs.csv", seed_runs())
+    return out, report.write(out, 0.97).read_text()
+
+
+@pytest.fixture
+def optimizer_only(tmp_path):
+    store.write_runs_csv(tmp_path / "optimizer" / "runs.csv", optimizer_runs())
+    return tmp_path
+
+
+def test_report_sections_figures_and_summary(results):
+    results, text = results
+    for name in ("seed_examples", "optimizer"):
+        assert f"## {name}\n" in text
+        assert f"![{name}: learning curves]({name}/curves.png)" in text
+        for figure in ("curves.png", "key.png"):
+            assert (results / name / figure).read_bytes().startswith(PNG)
+    assert text.index("## seed_examples") < text.index("## optimizer"), "report order"
+    assert "**Question.** Which optimizer reaches" in text
+    with open(results / "optimizer" / "summary.csv") as file:
+        rows = list(csv.DictReader(file))
+    assert [(r["setting"], r["backend"]) for r in rows] == [
+        ("Adam(0.001)", "scratch"), ("SGD(0.01)", "scratch"), ("Adam(0.001)", "keras"), ("SGD(0.01)", "keras")]
+    assert float(rows[1]["seconds_to_target"]) == pytest.approx(10.0)
+
+
+def test_ranking_and_findings_are_written_from_the_numbers(results):
+    _, text = results
+    ranking = text.split("## The answer")[1].split("## One-off")[0]
+    assert ("| [the optimizer (plain SGD vs momentum, RMSprop, Adam)](#optimizer) | scratch "
+            "| Adam(0.001) (2 s) | SGD(0.01) (10 s) | 5x | 2.5x x 2x |") in ranking
+    # The optimizer's 5x ranks above the seed examples' 1x.
+    assert ranking.index("(#optimizer)") < ranking.index("(#seed_examples)")
+    assert ("fastest to 97.00%: Adam(0.001), 2 s (1.00 epochs at 2 s each). Slowest: SGD(0.01), "
+            "5x slower: 2.5x the epochs at 2x the seconds per epoch.") in text
+    assert "| SGD(0.01) | keras | 2.50 | 10 s | 4 s | 99.00% | 98.50% |" in text
+
+
+def test_seed_example_notes_show_claim_and_measured_inputs(results):
+    _, text = results
+    assert "- **Example 3.** The article: normalizing the pixels significantly improves" in text
+    assert "test accuracy 42.00%" in text
+    assert "train inputs mean 0.0541, max 1; test inputs mean 33.3, max 255" in text
+
+
+def test_unreached_targets_are_bounds_not_numbers(optimizer_only):
+    text = report.write(optimizer_only, 0.995).read_text()
+    assert "no setting reached 99.50% within 3 epochs" in text
+    assert "not reached (> 12 s)" in text  # SGD trained 3 x 4 s
+
+
+def test_report_command_rebuilds_without_training(optimizer_only):
+    main(["report", "--out", str(optimizer_only), "--target", "0.98"])
+    assert "Target: 98.00% validation accuracy" in (optimizer_only / "REPORT.md").read_text()
+    with pytest.raises(SystemExit, match="no saved runs"):
+        main(["report", "--out", str(optimizer_only / "empty")])
+
+
+def test_fmt_and_cell():
+    assert report.fmt(0.97123, "acc") == "97.12%"
+    assert report.fmt(12.345, "s") == "12.3 s" and report.fmt(1234.5, "s") == "1234 s"
+    assert report.fmt(None, "s") == "n/a" and report.fmt(float("inf"), "e") == "never"
+    row = {"runs": 3, "reached": 2, "seconds_to_target": 4.0, "seconds_to_target_min": 3.0,
+           "seconds_to_target_max": 5.0, "seconds_to_target_lb": 4.0}
+    assert report.cell(row, "seconds_to_target", "s") == "4 s [3 s - 5 s] (2/3 seeds)"
