@@ -1,0 +1,63 @@
+"""Whole-model gradients against `tf.GradientTape`, in float64.
+
+Property: for a random MLP (depth 1-4, widths 1-6, random hidden activations,
+with and without BatchNormalization and L2 on every kernel, 2-D inputs through
+a Flatten, any of the output/loss pairs in `tests.strategies.HEADS`) and the
+same weights in both libraries, scratch_nn's training loss (regularization
+included), its gradient with respect to every trainable weight and to the
+input, and the BatchNormalization moving statistics after the step equal
+Keras's, to 1e-10 of the largest entry (of all weight gradients together, as
+one vector; of each other array), or 1e-7 through a leaky ReLU, whose slope
+TensorFlow keeps in float32. The same holds in inference mode
+(`training=False`, BatchNormalization on its moving statistics).
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+pytest.importorskip("tensorflow")
+
+from keras_ref import builders, oracle, transfer
+from tests.strategies import (
+    assert_all_close,
+    assert_close,
+    build_scratch_model,
+    examples,
+    model_data,
+    model_specs,
+    tolerance,
+)
+
+
+def check_model_gradients(spec, training=True):
+    """Loss, weight and input gradients of `spec` built in both libraries (float64) agree."""
+    dtype = np.float64
+    model = build_scratch_model(spec, dtype)
+    x, y = model_data(spec, dtype)
+    with oracle.keras_floatx(dtype):
+        twin = builders.keras_model(model)
+        transfer.scratch_to_keras(model, twin)
+        expected_loss, expected_grads, expected_dx = oracle.model_loss_and_gradients(
+            twin, builders.keras_loss(model.loss), x, y, training=training)
+    loss, grads, dx = model.compute_loss_and_gradients(x, y, training=training, need_input_grad=True)
+    activations = [block.activation for block in spec.hidden] + [spec.head_activation]
+    rtol = tolerance(dtype, activations)
+    assert_close(loss, expected_loss, rtol, "loss")
+    assert_all_close(grads, expected_grads, rtol, "dL/dw (Keras trainable_weights order)", joint=True)
+    assert_close(dx, expected_dx, rtol, "dL/dx")
+    assert_all_close(model.get_weights(), [np.asarray(w) for w in twin.get_weights()], rtol,
+                     "weights after the step (BatchNormalization moving statistics)")
+
+
+@examples(25)
+@given(spec=model_specs(), training=st.booleans())
+def test_model_gradients_match_gradient_tape(spec, training):
+    check_model_gradients(spec, training)
+
+
+@examples(10)
+@given(spec=model_specs(batch_norm=True))
+def test_model_gradients_with_batch_norm_match_gradient_tape(spec):
+    check_model_gradients(spec, training=True)

@@ -1,0 +1,133 @@
+"""Training-loop semantics against Keras: validation split, EarlyStopping, normalize.
+
+Properties:
+
+- `fit(validation_split=s)` trains on exactly the samples Keras trains on and
+  validates on exactly the ones Keras holds out (its
+  `train_validation_split`: the last `n - floor(n * (1 - s))`, before
+  shuffling). Observed through `fit` itself: a one-weight linear model with
+  learning rate 0 and y = 0 has per-sample loss x_i**2, so the epoch's `loss`
+  and `val_loss` are the means of x_i**2 over the two parts. Tolerance 1e-12
+  relative (float64 sums of the same numbers).
+- EarlyStopping, driven by a scripted metric sequence through
+  `on_train_begin` / `on_epoch_end` / `on_train_end` with a fake model whose
+  weights record the epoch, stops at the same epoch, has the same
+  `stopped_epoch`, `best_epoch`, `wait` and `best`, and restores the same
+  weights as Keras's EarlyStopping for every monitor, mode, patience,
+  min_delta, baseline, restore_best_weights and start_from_epoch drawn. The
+  values are multiples of 1/16 (as are min_delta and baseline), exact in
+  binary, so both libraries see the same ties. Compared exactly.
+- `scratch_nn.utils.normalize(x, axis, order)` equals
+  `keras.utils.normalize` for orders 1, 2 and inf on any axis, with all-zero
+  slices: 1e-15 relative (the same NumPy operations).
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+pytest.importorskip("tensorflow")
+
+import keras
+from keras.src.trainers.data_adapters.array_slicing import train_validation_split
+
+import scratch_nn
+from scratch_nn import callbacks, layers, optimizers
+from tests.strategies import assert_close, early_stopping_cases, examples, seeds
+
+
+# -- validation_split ----------------------------------------------------------------
+def check_validation_split(x, validation_split):
+    """`fit` with `validation_split` trains and validates on the parts Keras's split gives."""
+    (train_idx,), (val_idx,) = train_validation_split((np.arange(x.shape[0]),), validation_split)
+    x_train, x_val = x[np.asarray(train_idx)], x[np.asarray(val_idx)]
+    model = scratch_nn.Sequential([layers.Input((1,), dtype="float64"),
+                                   layers.Dense(1, use_bias=False, kernel_initializer="ones",
+                                                dtype="float64")])
+    model.compile(optimizer=optimizers.SGD(learning_rate=0.0), loss="mse")
+    history = model.fit(x, np.zeros_like(x), batch_size=x.shape[0], epochs=1, verbose=0,
+                        shuffle=False, validation_split=validation_split)
+    assert_close(history.history["loss"][0], np.mean(x_train**2), 1e-12,
+                 f"training loss with validation_split={validation_split}, n={x.shape[0]}")
+    assert_close(history.history["val_loss"][0], np.mean(x_val**2), 1e-12,
+                 f"val_loss with validation_split={validation_split}, n={x.shape[0]}")
+
+
+@st.composite
+def split_cases(draw):
+    """n samples with distinct squares, and a split leaving both parts non-empty."""
+    n = draw(st.integers(2, 60))
+    split = draw(st.sampled_from([0.1, 0.2, 0.3, 0.7, 0.9]) | st.floats(0.01, 0.99))
+    split_at = int(np.floor(n * (1.0 - split)))
+    if split_at in (0, n):
+        split = 0.5
+    rng = np.random.default_rng(draw(seeds))
+    return rng.uniform(1, 2, (n, 1)) * (1 + np.arange(n))[:, None], split
+
+
+@given(case=split_cases())
+def test_validation_split_holds_out_what_keras_holds_out(case):
+    check_validation_split(*case)
+
+
+# -- EarlyStopping -------------------------------------------------------------------
+class FakeModel:
+    """Just what EarlyStopping touches: weights (the epoch they come from) and stop_training."""
+
+    def __init__(self):
+        self.weights = [np.array([-1.0])]
+        self.stop_training = False
+
+    def get_weights(self):
+        return [w.copy() for w in self.weights]
+
+    def set_weights(self, weights):
+        self.weights = [np.array(w) for w in weights]
+
+
+def run_early_stopping(callback, values):
+    """Drive `callback` through epochs with `values` as the monitored metric; returns the outcome."""
+    model = FakeModel()
+    callback.set_model(model)
+    callback.on_train_begin()
+    last_epoch = None
+    for epoch, value in enumerate(values):
+        model.weights = [np.array([float(epoch)])]
+        callback.on_epoch_end(epoch, {callback.monitor: value, "unwatched": 0.0})
+        last_epoch = epoch
+        if model.stop_training:
+            break
+    callback.on_train_end()
+    best = None if callback.best is None else float(callback.best)
+    return {
+        "last_epoch": last_epoch, "stopped_epoch": callback.stopped_epoch,
+        "best_epoch": callback.best_epoch, "wait": callback.wait, "best": best,
+        "final_weights": float(model.weights[0][0]),
+    }
+
+
+def check_early_stopping(kwargs, values):
+    """scratch_nn's and Keras's EarlyStopping on the same scripted sequence: same decisions."""
+    ours = run_early_stopping(callbacks.EarlyStopping(**kwargs), values)
+    theirs = run_early_stopping(keras.callbacks.EarlyStopping(**kwargs), values)
+    assert ours == theirs, f"EarlyStopping({kwargs}) on {values}: scratch_nn {ours} != keras {theirs}"
+
+
+@examples(60)
+@given(case=early_stopping_cases())
+def test_early_stopping_decides_like_keras(case):
+    check_early_stopping(*case)
+
+
+# -- normalize -----------------------------------------------------------------------
+@given(shape=st.lists(st.integers(1, 5), min_size=1, max_size=3), order=st.sampled_from([1, 2, np.inf]),
+       seed=seeds, data=st.data())
+def test_normalize_matches_keras(shape, order, seed, data):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape) * data.draw(st.sampled_from([1e-3, 1.0, 255.0]))
+    x[rng.random(shape) < 0.3] = 0.0
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    expected = keras.utils.normalize(x.copy(), axis=axis, order=order)
+    assert_close(scratch_nn.utils.normalize(x, axis=axis, order=order), expected, 1e-15,
+                 f"normalize(axis={axis}, order={order})")
