@@ -211,8 +211,10 @@ def budget(module, records):
     asked = {s.label: s.epochs for s in module.SETTINGS}
     capped = any(r["epochs_max"] < asked.get(r["setting"], 0) for r in records)
     epochs = max(r["epochs_max"] for r in records)
-    text = (f"{first['train_size']} training images ({first['val_source']} for validation), "
-            f"{first['test_size']} test images, {seeds} seed(s), at most {epochs} epochs")
+    ran = len({r["setting"] for r in records})
+    text = (f"{ran} of its {len(asked)} settings; {first['train_size']} training images "
+            f"({first['val_source']} for validation), {first['test_size']} test images, "
+            f"{seeds} seed(s), at most {epochs} epochs")
     if capped:
         text += f" (capped: the settings ask for up to {max(asked.values())})"
     return text + "."
@@ -259,11 +261,11 @@ def write(out, target):
         return None
     summaries = {name: (get(name), measures.summarize(records, target)) for name, records in found.items()}
     all_records = [r for records in found.values() for r in records]
-    versions = sorted({r["versions"] for r in all_records})
+    versions = dict.fromkeys(item for r in all_records for item in r["versions"].split(", "))
     loads = [r["load_avg"] for r in all_records]
     lines = ["# Why is Keras MNIST gradient descent learning so slow? The measurements", "",
              INTRO.format(out=out, target=fmt(target, "acc"), machine=all_records[0]["machine"],
-                          versions="; ".join(versions), load_median=float(np.median(loads)),
+                          versions=", ".join(versions), load_median=float(np.median(loads)),
                           load_max=max(loads)), "",
              "## The answer: causes ranked by slowdown", "", RANKING_INTRO, ""]
     lines += ranking(summaries, target) + ["", "## One-off start-up costs", ""]

@@ -106,14 +106,15 @@ def run_one(experiment, setting, backend, seed, budget, on_epoch=None):
     }
 
 
-def plan(module, selected):
+def plan(module, selected, budget):
     """(setting, backend) pairs of an experiment for the ``selected`` backends.
 
-    A setting pinned to a backend runs once, on it, if that backend is
-    selected; the naive loop runs when ``scratch`` is (both are NumPy).
+    The budget picks the settings (`Budget.settings`). A setting pinned to a
+    backend runs once, on it, if that backend is selected; the naive loop runs
+    when ``scratch`` is (both are NumPy).
     """
     pairs = []
-    for setting in module.SETTINGS:
+    for setting in budget.settings(module.SETTINGS):
         if setting.backend is None:
             pairs.extend((setting, backend) for backend in selected)
         elif setting.backend in selected or (setting.backend == "naive" and "scratch" in selected):
@@ -158,7 +159,7 @@ def run_experiment(name, module, selected, budget, out, stream=sys.stderr):
     Returns:
         The run records, in plan order.
     """
-    jobs = [(setting, backend, seed) for setting, backend in plan(module, selected)
+    jobs = [(setting, backend, seed) for setting, backend in plan(module, selected, budget)
             for seed in range(budget.seeds)]
     progress = Progress(sum(budget.epochs(setting) for setting, _, _ in jobs), stream)
     records = []

@@ -118,9 +118,20 @@ def test_plan_pins_implementations_to_their_backend():
                         BASE.replace(label="tf", backend="keras"))
 
     def labels(selected):
-        return [(setting.label, backend) for setting, backend in runner.plan(module, selected)]
+        return [(setting.label, backend) for setting, backend in runner.plan(module, selected, BUDGET)]
 
     assert labels(("scratch", "keras")) == [("any", "scratch"), ("any", "keras"), ("naive", "naive"),
                                             ("tf", "keras")]
     assert labels(("scratch",)) == [("any", "scratch"), ("naive", "naive")]
     assert labels(("keras",)) == [("any", "keras"), ("tf", "keras")]
+
+
+def test_grid_ends_keeps_the_ends_of_long_grids_only():
+    grid = [BASE.replace(label=f"g{x}", group="g", x=x) for x in range(5)]
+    short = [BASE.replace(label=f"h{x}", group="h", x=x) for x in range(3)]
+    plain = [BASE.replace(label="p1"), BASE.replace(label="p2"), BASE.replace(label="p3"),
+             BASE.replace(label="p4")]
+    everything = plain[:2] + grid + short + plain[2:]
+    kept = Budget(grid_ends=True).settings(everything)
+    assert [s.label for s in kept] == ["p1", "p2", "g0", "g4", "h0", "h1", "h2", "p3", "p4"]
+    assert Budget().settings(everything) == everything

@@ -1,0 +1,68 @@
+"""Every experiment end to end in ``--quick`` mode on both backends, outputs checked.
+
+Needs MNIST (the ``mnist`` fixture skips without it, unless MNIST_REQUIRED=1)
+and TensorFlow for the Keras backend.
+"""
+
+import csv
+
+import pytest
+
+from experiments import EXPERIMENTS, get, runner, settings, store
+from experiments.__main__ import main
+from experiments.backends import BACKENDS
+
+pytestmark = pytest.mark.mnist
+
+
+@pytest.fixture
+def keras_available():
+    pytest.importorskip("tensorflow")
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_experiment_runs_in_quick_mode(name, mnist, keras_available, tmp_path):
+    main(["run", name, "--quick", "--out", str(tmp_path)])
+    folder = tmp_path / name
+    with open(folder / "runs.csv") as file:
+        header = next(csv.reader(file))
+    assert header == list(store.RUN_FIELDS + store.EPOCH_FIELDS)
+
+    records = store.read_runs_csv(folder / "runs.csv")
+    planned = runner.plan(get(name), BACKENDS, settings.QUICK)
+    assert [(r["setting"], r["backend"]) for r in records] == [(s.label, b) for s, b in planned]
+    assert {r["backend"] for r in records} >= ({"naive", "scratch", "keras"} if name == "implementation"
+                                               else set(BACKENDS))
+    for record, (setting, _) in zip(records, planned):
+        epochs = settings.QUICK.epochs(setting)
+        assert record["epochs_max"] == epochs and 1 <= len(record["history"]) <= epochs
+        assert (record["train_size"], record["test_size"]) == (2000, 1000)
+        assert all(row["seconds"] > 0 for row in record["history"])
+        assert 0.0 <= record["test_accuracy"] <= 1.0
+
+    for figure in ("curves.png", "key.png"):
+        assert (folder / figure).read_bytes().startswith(b"\x89PNG")
+    with open(folder / "summary.csv") as file:
+        assert len(list(csv.DictReader(file))) == len(planned)
+    text = (tmp_path / "REPORT.md").read_text()
+    assert f"## {name}\n" in text and f"(#{name})" in text
+
+
+def test_a_second_run_trains_nothing(mnist, tmp_path, monkeypatch):
+    main(["run", "initialization", "--quick", "--backend", "scratch", "--out", str(tmp_path)])
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a saved run was trained again")
+
+    monkeypatch.setattr(runner, "run_one", no_training)
+    main(["run", "initialization", "--quick", "--backend", "scratch", "--out", str(tmp_path)])
+    with pytest.raises(AssertionError, match="trained again"):
+        main(["run", "initialization", "--quick", "--backend", "scratch", "--epochs", "1",
+              "--out", str(tmp_path)])
+
+
+def test_list_names_every_experiment(capsys):
+    main(["list"])
+    shown = capsys.readouterr().out
+    for name in EXPERIMENTS:
+        assert name in shown
