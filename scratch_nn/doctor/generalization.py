@@ -8,6 +8,9 @@ training samples). From the curves:
 
 - **not learning**: best validation accuracy below ``2 / classes`` (twice
   chance), or a non-finite loss: PROBLEM.
+- **learning slowly**: best validation accuracy below 0.5 after the run, when
+  a healthy MLP on MNIST is past 0.85 after one epoch of a few thousand
+  samples: WARN.
 - **stopped improving**: the best validation loss came at epoch ``e*`` before
   the last and the last is over 5% worse: WARN. Epochs after ``e*`` only cost
   time; ``EarlyStopping(patience=3, restore_best_weights=True)`` stops there.
@@ -34,6 +37,7 @@ HOLDOUT = 0.2
 WORSE = 0.05
 GAP_RATIO, GAP_ABS = 1.5, 0.1
 PATIENCE = 3
+SLOW_ACCURACY = 0.5
 
 
 class _Deadline(Callback):
@@ -95,6 +99,11 @@ def check(setup, seconds):
                        f"epochs, about chance ({1 / classes:.2g}).")
         fixes.append("fix the problems above (input scale, learning rate, initialization)")
     else:
+        if val_acc and max(val_acc) < SLOW_ACCURACY:
+            findings.append(WARN)
+            details.append(f"Learning slowly: best validation accuracy {max(val_acc):.3g} after "
+                           f"{ran} epochs ({where}).")
+            fixes.append("fix the problems above (input scale, learning rate)")
         if best < ran - 1 and val_loss[-1] > (1 + WORSE) * val_loss[best]:
             findings.append(WARN)
             stop = min(best + 1 + PATIENCE, setup.epochs)

@@ -26,7 +26,7 @@ final losses are compared.
 import numpy as np
 
 from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from scratch_nn.doctor.setup import loss_ratio, time_steps
+from scratch_nn.doctor.setup import loss_ratio
 
 #: Rows used for the statistics; enough for 3 significant digits on MNIST.
 SAMPLE_ROWS = 10_000
@@ -98,9 +98,7 @@ def check(setup, seconds):
     if mismatch:
         gain_text = "test results that mean something: the model is evaluated on inputs like its training inputs"
     elif fix and r > 0:
-        step = time_steps(setup.clone(), setup.batches(), 0.1 * seconds, 10)
-        steps = int(np.clip(0.4 * seconds / step, 20, 300))
-        mine, scaled = setup.train_loss(steps), setup.train_loss(steps, scale=1 / r)
+        (mine, scaled), steps = setup.compare_losses([(None, 1.0), (None, 1 / r)], 300, seconds)
         evidence.update({"compare_steps": steps, "loss_as_given": mine, "loss_rescaled": scaled})
         details.append(f"After {steps} steps at your learning rate: loss {mine:.3g} on the inputs "
                        f"as given, {scaled:.3g} on the inputs divided by {r:.3g}.")

@@ -79,29 +79,38 @@ def smooth(values, window):
     return np.convolve(padded, np.ones(window) / window, mode="valid")
 
 
-def range_test(setup, steps, lr_lo=LR_LO, lr_hi=LR_HI):
-    """Run a range test of ``steps`` steps on a copy of ``setup``'s model (see the module doc)."""
+def range_test(setup, steps, lr_lo=LR_LO, lr_hi=LR_HI, seconds=math.inf):
+    """Run a range test on a copy of ``setup``'s model (see the module doc).
+
+    The rate climbs with ``progress = max(k / (steps - 1), elapsed / seconds)``,
+    so the sweep always covers ``[lr_lo, lr_hi]``: in ``steps`` steps on a
+    fast machine, in ``seconds`` (with fewer, coarser steps) on a slow one.
+    """
     model = setup.clone(learning_rate=lr_lo)
     batches = setup.batches(seed_offset=1)
-    rates = lr_lo * (lr_hi / lr_lo) ** (np.arange(steps) / (steps - 1))
-    losses, ema, low = [], None, math.inf
-    for rate in rates:
+    rates, losses, ema, low, stopped = [], [], None, math.inf, False
+    start = time.perf_counter()
+    progress = 0.0
+    while progress < 1.0:
+        progress = min(1.0, max(len(rates) / (steps - 1), (time.perf_counter() - start) / seconds))
+        rate = lr_lo * (lr_hi / lr_lo) ** progress
         model.optimizer.learning_rate = float(rate)
         with np.errstate(all="ignore"):
             loss = float(model.train_step(*next(batches))[0])
         if not math.isfinite(loss):
+            stopped = True
             break
+        rates.append(rate)
         losses.append(loss)
         ema = loss if ema is None else 0.9 * ema + 0.1 * loss
         low = min(low, ema)
         if ema > STOP_FACTOR * low:
+            stopped = True
             break
+    rates = np.array(rates if rates else [lr_lo])
     losses = np.array(losses if losses else [math.nan])
-    stopped = len(losses) < steps
-    window = max(3, (steps // 20) | 1)
-    smoothed = smooth(losses, window)
+    smoothed = smooth(losses, max(3, (len(losses) // 20) | 1))
     best_index = int(np.nanargmin(smoothed)) if np.isfinite(smoothed).any() else 0
-    rates = rates[:len(losses)]
     above = np.nonzero(smoothed[best_index:] > smoothed[0])[0]
     if above.size:
         rises_at = float(rates[best_index + above[0]])
@@ -138,7 +147,7 @@ def check(setup, seconds):
     # Half the time for the sweep, half for the two comparison runs.
     steps = int(np.clip(0.5 * seconds / step, MIN_STEPS, MAX_STEPS))
     lo, hi = min(LR_LO, rate / 10), max(LR_HI, rate * 10)
-    test = range_test(setup, steps, lo, hi)
+    test = range_test(setup, steps, lo, hi, seconds=0.5 * seconds)
     evidence = {"your_rate": rate, "sweep": [lo, hi], "sweep_steps": len(test.losses),
                 "start_loss": float(test.smoothed[0]), "min_loss": float(np.min(test.smoothed)),
                 "lr_at_min_loss": test.best, "suggested_rate": test.suggestion,
@@ -151,10 +160,8 @@ def check(setup, seconds):
             f"{lo:g} to {hi:g}, so something other than the rate blocks learning.",
             evidence, ["See the initialization and health checks."],
             "fix what blocks learning first (initialization, dead units), then re-run.")
-    spent = time.perf_counter() - start
-    compare_steps = int(np.clip((seconds - spent) / (2 * step), 20, 2 * MAX_STEPS))
-    mine = setup.train_loss(compare_steps, rate)
-    suggested = setup.train_loss(compare_steps, test.suggestion)
+    (mine, suggested), compare_steps = setup.compare_losses(
+        [(rate, 1.0), (test.suggestion, 1.0)], 2 * MAX_STEPS, seconds - (time.perf_counter() - start))
     evidence.update({"compare_steps": compare_steps, "loss_at_your_rate": mine,
                      "loss_at_suggested_rate": suggested})
     range_text = f"{test.best / 30:.2g} to {test.best / 3:.2g}"

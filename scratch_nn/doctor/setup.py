@@ -151,23 +151,35 @@ class Setup:
         idx = rng.permutation(self.n)[:size]
         return self.x[idx], self.y[idx]
 
-    def train_loss(self, steps, learning_rate=None, scale=1.0, seed_offset=2):
-        """Train a copy ``steps`` steps; mean batch loss over the last tenth (inf if it diverged).
+    def compare_losses(self, variants, steps, seconds, seed_offset=2):
+        """Train one copy per variant in lockstep on the same batches; final losses per variant.
 
         Args:
-            learning_rate: the copy's rate (the user's by default).
-            scale: factor applied to every input batch (to try rescaled inputs).
+            variants: ``(learning_rate, input_scale)`` pairs; ``None`` rate is
+                the user's, the scale multiplies every input batch.
+            steps: steps per copy, fewer if ``seconds`` run out first (the
+                copies always get the same number).
+
+        Returns:
+            ``(losses, steps_run)``: per variant the mean batch loss over the
+            last tenth of the steps (``inf`` once a copy diverged).
         """
-        model = self.clone(learning_rate=learning_rate)
+        models = [self.clone(learning_rate=rate) for rate, _ in variants]
+        history = [[] for _ in variants]
         batches = self.batches(seed_offset=seed_offset)
-        losses = []
+        deadline = time.perf_counter() + seconds
+        run = 0
         with np.errstate(all="ignore"):
-            for _ in range(steps):
+            while run < steps and (run < 5 or time.perf_counter() < deadline):
                 xb, yb = next(batches)
-                losses.append(float(model.train_step(xb * scale if scale != 1 else xb, yb)[0]))
-                if not math.isfinite(losses[-1]):
-                    return math.inf
-        return float(np.mean(losses[-max(1, steps // 10):]))
+                for model, (_, scale), losses in zip(models, variants, history):
+                    if losses and not math.isfinite(losses[-1]):
+                        continue
+                    losses.append(float(model.train_step(xb * scale if scale != 1 else xb, yb)[0]))
+                run += 1
+        tail = max(1, run // 10)
+        return [float(np.mean(h[-tail:])) if math.isfinite(h[-1]) else math.inf
+                for h in history], run
 
     def describe(self):
         """The setup in a few words per item, for the report's header."""

@@ -173,9 +173,13 @@ def _architecture_result(setup, a, c, seconds):
                f"{setup.n * ideal:.3g} s of matrix multiplies"
                + (f"; the measured per-sample cost is {efficiency:.0%} efficient." if c > 0 else
                   "; step times did not grow with the batch, so per-sample cost is unmeasured."))
+    details = []
+    if efficiency > 1:
+        details.append("Training ran faster per sample than the matrix-multiply benchmark: the "
+                       "benchmark was slowed (a busy machine?), so the rate is an underestimate.")
     status, fix = OK, None
     if efficiency < EFFICIENCY_WARN:
         status = WARN
         fix = ("the model's size is not what costs time: per-sample work outside the matrix "
                "multiplies dominates; larger batches and float32 help more than a smaller model.")
-    return CheckResult("architecture", "Architecture cost", status, summary, evidence, [], fix)
+    return CheckResult("architecture", "Architecture cost", status, summary, evidence, details, fix)

@@ -1,0 +1,46 @@
+"""The doctor on a real Keras model: its scratch_nn twin, and Keras's own step times."""
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+keras = pytest.importorskip("keras")
+
+from scratch_nn.doctor import PROBLEM, diagnose
+from scratch_nn.doctor.keras_model import to_scratch
+
+
+def _seed_example_1():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(128, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_twin_computes_what_keras_computes(rng):
+    model = _seed_example_1()
+    twin = to_scratch(model)
+    x = rng.random((64, 28, 28), dtype=np.float32)
+    np.testing.assert_allclose(twin.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-5, atol=1e-6)
+    assert type(twin.optimizer).__name__ == "SGD"
+    assert twin.optimizer.learning_rate == pytest.approx(0.01)
+
+
+def test_keras_example_1_is_diagnosed_and_untouched(mnist):
+    (x, y), (x_test, y_test) = mnist
+    model = _seed_example_1()
+    before = model.get_weights()
+    report = diagnose(model, x[:2000].astype("float32"), y[:2000], batch_size=32,
+                      test_data=(x_test[:500].astype("float32"), y_test[:500]),
+                      budget_seconds=6, checks=["input_scale", "initialization", "speed"])
+    assert report.setup["model"].startswith("Keras")
+    assert report["input_scale"].status == PROBLEM
+    speed = report["batch_size"]
+    assert all(t > 0 for t in speed.evidence["seconds_per_step"])
+    assert any("steps_per_execution" in line for line in speed.details)
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)
+    assert int(model.optimizer.iterations.numpy()) == 0
