@@ -57,7 +57,7 @@ def _parser():
         sub.add_argument("--train-size", type=int, help="use the first N training images")
         sub.add_argument("--test-size", type=int, help="use the first N test images")
         sub.add_argument("--quick", action="store_true",
-                         help="smoke test: 2000 train / 1000 test images, 2 epochs, 1 seed")
+                         help="smoke test: 1000 train / 500 test images, 2 epochs, 1 seed, ends of grids")
     return parser
 
 

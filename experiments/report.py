@@ -212,8 +212,9 @@ def budget(module, records):
     capped = any(r["epochs_max"] < asked.get(r["setting"], 0) for r in records)
     epochs = max(r["epochs_max"] for r in records)
     ran = len({r["setting"] for r in records})
+    sources = " or ".join(sorted({r["val_source"] for r in records}))
     text = (f"{ran} of its {len(asked)} settings; {first['train_size']} training images "
-            f"({first['val_source']} for validation), {first['test_size']} test images, "
+            f"({sources} for validation), {first['test_size']} test images, "
             f"{seeds} seed(s), at most {epochs} epochs")
     if capped:
         text += f" (capped: the settings ask for up to {max(asked.values())})"

@@ -80,4 +80,27 @@ def notes(rows, records, fmt):
             )
         if any(r["setting"] == written for r in records):
             lines.append(f"  - Inputs as written: {_input_range(records, written)}.")
+    lines += _normalize_note(rows, records, fmt)
+    return lines
+
+
+def _normalize_note(rows, records, fmt):
+    """What ``normalize(x_train, axis=1)`` did in Example 3, in measured numbers."""
+    runs = {r["setting"]: r for r in records}
+    written, corrected = runs.get("Example 3 as written"), runs.get("Example 3 corrected")
+    if written is None or corrected is None:
+        return []
+    summary = (
+        f"- **normalize is not a [0, 1] scaling.** `normalize(x_train, axis=1)` divides each image "
+        f"column by its L2 norm: training inputs of mean {written['x_train_mean']:.3g} (x / 255 gives "
+        f"{corrected['x_train_mean']:.3g}). Example 3 never normalizes the test set, which stays at "
+        f"mean {written['x_test_mean']:.3g}, max {written['x_test_max']:.3g}."
+    )
+    lines = [summary]
+    for row in rows:
+        if row["setting"] == "Example 3 as written":
+            lines.append(
+                f"  - {row['backend']}: validation accuracy {fmt(row['best_val_accuracy'], 'acc')} "
+                f"(validation split of the normalized training set), test accuracy "
+                f"{fmt(row['test_accuracy'], 'acc')} on the raw test set.")
     return lines

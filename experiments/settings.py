@@ -111,7 +111,7 @@ FULL = Budget()
 #: ``make run``: one seed, few epochs, all of MNIST.
 DEFAULT = Budget(seeds=1, max_epochs=5)
 #: ``--quick``: a small subset, two epochs and the ends of each grid, for smoke tests.
-QUICK = Budget(seeds=1, max_epochs=2, train_size=2000, test_size=1000, grid_ends=True)
+QUICK = Budget(seeds=1, max_epochs=2, train_size=1000, test_size=500, grid_ends=True)
 
 
 @dataclass(frozen=True)

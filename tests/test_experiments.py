@@ -36,7 +36,7 @@ def test_experiment_runs_in_quick_mode(name, mnist, keras_available, tmp_path):
     for record, (setting, _) in zip(records, planned):
         epochs = settings.QUICK.epochs(setting)
         assert record["epochs_max"] == epochs and 1 <= len(record["history"]) <= epochs
-        assert (record["train_size"], record["test_size"]) == (2000, 1000)
+        assert (record["train_size"], record["test_size"]) == (1000, 500)
         assert all(row["seconds"] > 0 for row in record["history"])
         assert 0.0 <= record["test_accuracy"] <= 1.0
 

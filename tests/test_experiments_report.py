@@ -83,6 +83,8 @@ def test_seed_example_notes_show_claim_and_measured_inputs(results):
     assert "- **Example 3.** The article: normalizing the pixels significantly improves" in text
     assert "test accuracy 42.00%" in text
     assert "train inputs mean 0.0541, max 1; test inputs mean 33.3, max 255" in text
+    assert "training inputs of mean 0.0541 (x / 255 gives 0.13)" in text
+    assert "- scratch: validation accuracy 97.50% (validation split" in text
 
 
 def test_unreached_targets_are_bounds_not_numbers(optimizer_only):
