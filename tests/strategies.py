@@ -255,12 +255,13 @@ class ModelSpec:
 
 
 @st.composite
-def model_specs(draw, max_depth=4, batch_norm=None):
+def model_specs(draw, max_depth=4, batch_norm=None, heads=HEADS):
     """A `ModelSpec`: depth 1-4, widths 1-6, random hidden activations, BatchNorm and L2 drawn.
 
     Args:
         batch_norm: force BatchNormalization after every hidden Dense (True),
             forbid it (False), or draw it per block (None).
+        heads: the (output activation, loss, from_logits) triples to draw from.
     """
     depth = draw(st.integers(1, max_depth))
     hidden = []
@@ -272,7 +273,7 @@ def model_specs(draw, max_depth=4, batch_norm=None):
             units=draw(st.integers(1, 6)), activation=draw(st.sampled_from(HIDDEN_ACTIVATIONS)),
             use_bias=not bn and draw(st.booleans()), batch_norm=bn,
         ))
-    head_activation, loss, from_logits = draw(st.sampled_from(HEADS))
+    head_activation, loss, from_logits = draw(st.sampled_from(heads))
     n_in = draw(st.integers(1, 5))
     input_shape = draw(st.sampled_from([(n_in,), (n_in, 2)]))
     return ModelSpec(
