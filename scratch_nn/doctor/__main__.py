@@ -5,6 +5,7 @@ Examples::
     python -m scratch_nn.doctor --example 1 --out results/doctor_example1.md
     python -m scratch_nn.doctor --preprocessing scale --optimizer adam --batch-size 128
     python -m scratch_nn.doctor --example 3 --json --out report.json --budget 20
+    python -m scratch_nn.doctor --example 1 --out r/doctor.md --json-out r/doctor.json
 
 A setup starts from the seed's Example (``--example``) or from the defaults
 (Example 1's model: raw pixels, SGD, batch 32) and any option overrides it.
@@ -23,6 +24,7 @@ from scratch_nn.doctor.examples import PREPROCESSING, example_arguments
 
 
 def parse(argv):
+    """The command line's options (see ``--help``)."""
     parser = argparse.ArgumentParser(prog="python -m scratch_nn.doctor", description=__doc__.split("\n\n")[0])
     parser.add_argument("--example", type=int, choices=(1, 2, 3), default=1,
                         help="start from the seed article's Example N (default 1)")
@@ -39,10 +41,12 @@ def parse(argv):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="write JSON instead of Markdown")
     parser.add_argument("--out", help="write the report here (default: standard output)")
+    parser.add_argument("--json-out", help="also write the JSON report here")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
+    """Build the setup from the options, diagnose it, write the report."""
     args = parse(argv)
     if not mnist.available():
         sys.exit("MNIST not found: set MNIST_DATA_DIR to a folder with the four IDX files")
@@ -55,15 +59,19 @@ def main(argv=None):
     report = diagnose(model, **arguments, budget_seconds=args.budget, checks=args.checks,
                       seed=args.seed)
     text = report.to_json() if args.json else report.to_markdown()
+    if args.json_out:
+        _write(args.json_out, report.to_json())
     if args.out:
-        folder = os.path.dirname(os.path.abspath(args.out))
-        os.makedirs(folder, exist_ok=True)
-        with open(args.out, "w") as f:
-            f.write(text)
+        _write(args.out, text)
         print(f"doctor: {report.status}; report written to {args.out}", file=sys.stderr)
     else:
         print(text)
 
+
+def _write(path, text):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
 
 if __name__ == "__main__":
     main()
