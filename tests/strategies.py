@@ -253,6 +253,11 @@ class ModelSpec:
     seed: int = 0
     weight_scale: float = 1.0
 
+    @property
+    def activations(self):
+        """Every activation in the model, hidden ones first (for `tolerance`)."""
+        return [block.activation for block in self.hidden] + [self.head_activation]
+
 
 @st.composite
 def model_specs(draw, max_depth=4, batch_norm=None, heads=HEADS):

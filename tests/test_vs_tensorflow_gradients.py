@@ -43,8 +43,7 @@ def check_model_gradients(spec, training=True):
         expected_loss, expected_grads, expected_dx = oracle.model_loss_and_gradients(
             twin, builders.keras_loss(model.loss), x, y, training=training)
     loss, grads, dx = model.compute_loss_and_gradients(x, y, training=training, need_input_grad=True)
-    activations = [block.activation for block in spec.hidden] + [spec.head_activation]
-    rtol = tolerance(dtype, activations)
+    rtol = tolerance(dtype, spec.activations)
     assert_close(loss, expected_loss, rtol, "loss")
     assert_all_close(grads, expected_grads, rtol, "dL/dw (Keras trainable_weights order)", joint=True)
     assert_close(dx, expected_dx, rtol, "dL/dx")

@@ -47,8 +47,10 @@ def check_loss(loss, y_true, y_pred):
     dtype = y_pred.dtype
     expected_value, expected_grad = oracle.loss_value_and_gradient(
         builders.keras_loss(loss, dtype=dtype.name), y_true, y_pred)
+    y_pred_before = y_pred.copy()
     with np.errstate(divide="ignore", invalid="ignore"):
         value, grad = loss(y_true, y_pred), loss.gradient(y_true, y_pred)
+    np.testing.assert_array_equal(y_pred, y_pred_before, err_msg="the loss changed y_pred")
     rtol = tolerance(dtype)
     what = f"{type(loss).__name__}(from_logits={getattr(loss, 'from_logits', False)})"
     assert_close(value, expected_value, rtol, f"{what} value")
