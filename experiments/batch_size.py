@@ -19,7 +19,7 @@ def _rate(batch_size, scaled):
 CAUSE = "the batch size"
 
 SETTINGS = [
-    BASE.replace(label=f"batch {size}, {group}", group=group, x=size, batch_size=size, epochs=10,
+    BASE.replace(label=f"batch {size}, {group}", group=group, x=size, batch_size=size,
                  optimizer=("SGD", {"learning_rate": _rate(size, group == "scaled lr")}))
     for group in ("fixed lr", "scaled lr")
     for size in SIZES

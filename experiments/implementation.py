@@ -28,3 +28,12 @@ KEY_PLOT = KeyPlot(metrics=("seconds_per_epoch", "seconds_to_target"), logy=True
 EXTRA_COLUMNS = ("first_epoch_overhead_s", "build_s", "import_s")
 #: Compare all implementations in one pool, not per backend.
 POOLED = True
+
+
+def notes(rows, records, fmt):
+    """Seconds per epoch of every implementation against the fastest one."""
+    fastest = min(rows, key=lambda row: row["seconds_per_epoch"])
+    return [f"- Seconds per epoch against the fastest ({fastest['setting']}, "
+            f"{fmt(fastest['seconds_per_epoch'], 's')}): "
+            + ", ".join(f"{row['setting']} {fmt(row['seconds_per_epoch'] / fastest['seconds_per_epoch'], 'x')}"
+                        for row in rows if row is not fastest) + "."]

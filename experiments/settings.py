@@ -50,7 +50,7 @@ class Setting:
     initializer: object = "glorot_uniform"
     optimizer: object = ("Adam", {"learning_rate": 1e-3})
     batch_size: int = 128
-    epochs: int = 20
+    epochs: int = 10
     validation_split: float = 0.2
     early_stopping: dict | None = None
     backend: str | None = None

@@ -107,3 +107,19 @@ def test_fmt_and_cell():
     row = {"runs": 3, "reached": 2, "seconds_to_target": 4.0, "seconds_to_target_min": 3.0,
            "seconds_to_target_max": 5.0, "seconds_to_target_lb": 4.0}
     assert report.cell(row, "seconds_to_target", "s") == "4 s [3 s - 5 s] (2/3 seeds)"
+
+
+def test_early_stopping_and_implementation_notes():
+    from experiments import early_stopping, implementation, measures
+
+    runs = [record("no early stopping", val_accuracy=(0.96, 0.98, 0.975, 0.97), seconds=[2.0] * 4,
+                   val_loss=[0.3, 0.1, 0.2, 0.3]),
+            record("patience 3", val_accuracy=(0.96, 0.98), seconds=[2.0] * 2)]
+    lines = early_stopping.notes(measures.summarize(runs, 0.97), runs, report.fmt)
+    assert lines[0] == ("- scratch: without early stopping, 4 epochs in 8 s, least validation loss at "
+                        "epoch 2, test accuracy 96.50%.")
+    assert lines[1] == "  - patience 3: stopped after 2 epochs, 50% of the time saved, test accuracy 97.50%."
+
+    runs = [record("naive", backend="naive", seconds=[30.0] * 3), record("numpy", seconds=[1.5] * 3)]
+    (line,) = implementation.notes(measures.summarize(runs, 0.97), runs, report.fmt)
+    assert line == "- Seconds per epoch against the fastest (numpy, 1.5 s): naive 20x."
