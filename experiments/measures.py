@@ -174,10 +174,15 @@ def slowdown(rows):
     not diverge: its time to target when reached, else the time it trained
     without reaching it (then the factor is a lower bound, ``censored``).
 
+    The factor splits into the ratio of epochs times the ratio of seconds per
+    epoch (exactly so when the first epochs cost the same; roughly otherwise):
+    slow convergence against slow execution.
+
     Returns:
-        dict with ``fastest``, ``slowest`` (rows), ``factor``, ``epochs_factor``,
-        ``censored``, ``never`` and ``diverged`` (setting labels), or None when no
-        setting reached the target.
+        dict with ``fastest``, ``slowest`` (rows), ``factor``, ``epochs_factor``
+        and ``epoch_time_factor`` (lower bounds of the first two when
+        ``censored``), ``never`` and ``diverged`` (setting labels); or None when
+        no setting reached the target.
     """
     reached = [row for row in rows if _finite(row["seconds_to_target"])]
     if not reached:
@@ -186,14 +191,13 @@ def slowdown(rows):
     trained = [row for row in rows if _finite(row["seconds_to_target_lb"])]
     slowest = max(trained, key=lambda row: row["seconds_to_target_lb"])
     censored = not _finite(slowest["seconds_to_target"])
-    epochs_factor = None
-    if not censored:
-        epochs_factor = slowest["epochs_to_target"] / fastest["epochs_to_target"]
+    slow_epochs = slowest["epochs_run"] if censored else slowest["epochs_to_target"]
     return {
         "fastest": fastest,
         "slowest": slowest,
         "factor": slowest["seconds_to_target_lb"] / fastest["seconds_to_target"],
-        "epochs_factor": epochs_factor,
+        "epochs_factor": slow_epochs / fastest["epochs_to_target"],
+        "epoch_time_factor": slowest["seconds_per_epoch"] / fastest["seconds_per_epoch"],
         "censored": censored,
         "never": [row["setting"] for row in trained if not _finite(row["seconds_to_target"])],
         "diverged": [row["setting"] for row in rows if not _finite(row["seconds_to_target_lb"])],

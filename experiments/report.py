@@ -138,12 +138,12 @@ def finding(rows, target, pooled=False):
         if slow is not fast:
             bound = "at least " if result["censored"] else ""
             text += f"Slowest: {slow['setting']}, {bound}{fmt(result['factor'], 'x')} slower"
-            spe = slow["seconds_per_epoch"] / fast["seconds_per_epoch"]
-            if result["epochs_factor"] is not None:
-                text += f": {fmt(result['epochs_factor'], 'x')} the epochs at {fmt(spe, 'x')} the seconds per epoch."
+            spe = fmt(result["epoch_time_factor"], "x")
+            if not result["censored"]:
+                text += f": {fmt(result['epochs_factor'], 'x')} the epochs at {spe} the seconds per epoch."
             else:
                 text += (f": it never reached the target in {fmt(slow['epochs_run'], 'n')} epochs"
-                         f" (best {fmt(slow['best_val_accuracy'], 'acc')}), at {fmt(spe, 'x')}"
+                         f" (best {fmt(slow['best_val_accuracy'], 'acc')}), at {spe}"
                          " the seconds per epoch.")
         others = [s for s in result["never"] if s != slow["setting"]]
         if others:
@@ -177,10 +177,7 @@ def ranking(summaries, target):
                 continue
             fast, slow = result["fastest"], result["slowest"]
             bound = ">= " if result["censored"] else ""
-            split = "n/a"
-            if result["epochs_factor"] is not None:
-                spe = slow["seconds_per_epoch"] / fast["seconds_per_epoch"]
-                split = f"{fmt(result['epochs_factor'], 'x')} x {fmt(spe, 'x')}"
+            split = f"{bound}{fmt(result['epochs_factor'], 'x')} x {fmt(result['epoch_time_factor'], 'x')}"
             failed = ", ".join(result["never"] + [f"{s} (diverged)" for s in result["diverged"]])
             lines.append(
                 f"| {rank} | {cause} | {pool} | {fast['setting']} ({fmt(fast['seconds_to_target'], 's')}) "

@@ -97,13 +97,15 @@ def test_slowdown_fastest_slowest_and_censoring():
     result = measures.slowdown(measures.summarize(runs, 0.97))
     assert result["fastest"]["setting"] == "fast" and result["slowest"]["setting"] == "slow"
     assert result["factor"] == pytest.approx(5.0)
-    assert result["epochs_factor"] == pytest.approx(2.5)
+    assert result["epochs_factor"] == pytest.approx(2.5) and result["epoch_time_factor"] == 2.0
     assert not result["censored"] and result["diverged"] == ["diverged"]
 
     runs.append(record("never", val_accuracy=(0.5,) * 10, seconds=[3.0] * 10))  # 30 s, never
     result = measures.slowdown(measures.summarize(runs, 0.97))
     assert result["slowest"]["setting"] == "never" and result["censored"]
-    assert result["factor"] == pytest.approx(15.0) and result["epochs_factor"] is None
+    # At least 15x: 30 s trained against 2 s; at least 10 epochs against 1, at 1.5x the epoch time.
+    assert result["factor"] == pytest.approx(15.0) and result["epochs_factor"] == pytest.approx(10.0)
+    assert result["epoch_time_factor"] == pytest.approx(1.5)
     assert result["never"] == ["never"]
 
 
