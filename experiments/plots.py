@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import ticker
+from matplotlib.patches import Patch
 
 from experiments.measures import steady_seconds, value_or_bound
 
@@ -108,8 +109,7 @@ def _bars(axis, rows, metric):
             axis.bar(position, value, width, color=BACKEND_COLORS.get(backend),
                      hatch="//" if status == "not reached" else None,
                      alpha=0.5 if status == "not reached" else 1.0)
-    for backend in backends:
-        axis.bar(0, 0, 0, color=BACKEND_COLORS.get(backend), label=backend)
+    axis.legend(handles=[Patch(color=BACKEND_COLORS.get(b), label=b) for b in backends], fontsize=7)
     axis.set_xticks(range(len(settings)), settings, rotation=30, ha="right", fontsize=8)
 
 
@@ -146,6 +146,7 @@ def key_plot(rows, spec, path, title):
         if spec.logy:
             axis.set_yscale("log")
         axis.grid(alpha=0.3)
-    axes[0, 0].legend(fontsize=7)
+    if spec.kind == "line":
+        axes[0, 0].legend(fontsize=7)
     fig.suptitle(f"{title} (hollow / hatched: target not reached, lower bound; x: diverged)")
     _save(fig, path)
