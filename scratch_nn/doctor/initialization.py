@@ -24,7 +24,7 @@ import numpy as np
 
 from scratch_nn.doctor.health import kernels
 from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from scratch_nn.doctor.setup import layer_outputs
+from scratch_nn.doctor.setup import chance_loss, layer_outputs
 
 PROBE_SAMPLES = 512
 LOSS_FACTOR = 3.0
@@ -44,8 +44,7 @@ def check(setup, seconds=None):
     with np.errstate(all="ignore"):
         outputs = layer_outputs(model, x)
         loss, grads = model.compute_loss_and_gradients(x, y, training=False)
-    classes = model.output_shape[-1]
-    chance = math.log(classes) if classes > 1 else float("nan")
+    chance = chance_loss(model)
     scales = {layer.name: float(np.std(out)) for layer, out in zip(model.layers, outputs)}
     grad_of = {id(w): g for w, g in zip(model.trainable_weights, grads)}
     named = kernels(model)

@@ -111,7 +111,7 @@ class Report:
                   for r in self.results]
         for r in self.results:
             lines += ["", f"## {r.title}: {r.status}", "", r.summary, ""]
-            lines += [f"- {line}" for line in r.details]
+            lines += [f"- {line}" for line in r.details if line != r.summary]
             if r.evidence:
                 lines += ["", "Evidence: " + "; ".join(
                     f"`{name}` = {_fmt(value)}" for name, value in r.evidence.items())]

@@ -38,6 +38,17 @@ def fresh_optimizer(optimizer, learning_rate=None):
     return cls(learning_rate=float(rate), **kwargs)
 
 
+def chance_loss(model):
+    """``ln(classes)``, the cross-entropy of a uniform guess; ``nan`` for other losses.
+
+    A loss at or above it means the model has learned nothing about the input.
+    """
+    classes = model.output_shape[-1]
+    if getattr(model.loss, "fuses_softmax", False) and classes > 1:
+        return math.log(classes)
+    return float("nan")
+
+
 def layer_outputs(model, x):
     """Inference-mode output of every layer of ``model`` for ``x``: a list of arrays."""
     outputs = []
