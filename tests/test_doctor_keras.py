@@ -40,7 +40,8 @@ def test_keras_example_1_is_diagnosed_and_untouched(mnist):
     assert report["input_scale"].status == PROBLEM
     speed = report["batch_size"]
     assert all(t > 0 for t in speed.evidence["seconds_per_step"])
-    assert any("steps_per_execution" in line for line in speed.details)
+    assert any("steps_per_execution=32" in line for line in speed.details)
+    assert speed.evidence["keras_seconds_per_step_at_steps_per_execution_32"] > 0
     for old, new in zip(before, model.get_weights()):
         np.testing.assert_array_equal(old, new)
     assert int(model.optimizer.iterations.numpy()) == 0

@@ -87,19 +87,22 @@ def to_scratch(model):
     return twin
 
 
-def seconds_per_step(setup, batch_size, seconds, steps=20):
+def seconds_per_step(setup, batch_size, seconds=None, steps=20, **compile_options):
     """Seconds per training step of a copy of the Keras model at ``batch_size``.
 
     The copy is compiled with the user's ``steps_per_execution`` and
-    ``jit_compile``; ``fit`` runs two epochs of ``steps`` steps and only the
-    second is timed (the first traces and compiles the step function).
+    ``jit_compile`` unless ``compile_options`` override them; ``fit`` runs
+    two epochs of ``steps`` steps and only the second is timed (the first
+    traces and compiles the step function). ``seconds`` is unused: a Keras
+    epoch cannot be cut short, ``steps`` bounds it.
     """
     original = setup.keras_model
     copy = keras.models.clone_model(original)
     copy.set_weights(original.get_weights())
+    options = {"steps_per_execution": original.steps_per_execution,
+               "jit_compile": original.jit_compile, **compile_options}
     copy.compile(optimizer=type(original.optimizer).from_config(original.optimizer.get_config()),
-                 loss=original.loss, steps_per_execution=original.steps_per_execution,
-                 jit_compile=original.jit_compile)
+                 loss=original.loss, **options)
     steps = max(2, min(steps, setup.n // batch_size))
     x, y = setup.x[:steps * batch_size], setup.y[:steps * batch_size]
     marks = []

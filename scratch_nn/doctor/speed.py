@@ -8,15 +8,21 @@
 optimizer's pass over every weight, for Keras the dispatch of a compiled
 function) and ``c`` the cost of one sample (mostly matrix multiplies). ``t``
 is measured at three batch sizes (the user's, 16 and 512; the fastest of
-many steps each) and ``a``, ``c`` fitted by least squares weighted by ``1/t``
-(relative error, so small batches count). An epoch of ``n`` samples then takes ``n * (a / b + c)``: when
-``a / (a + c b)``, the overhead share of a step, is large, most of the epoch
-is spent on steps, not samples. Share above 50% is a PROBLEM, above 25% a
-WARN; the fix's gain is the measured epoch time at ``b`` over that at 128
-(bigger batches also mean fewer updates per epoch: raise the rate with
-them). On a busy machine (1-minute load average above the core count) BLAS
-threads wait for cores, every step looks like overhead, and the verdict is
-capped at WARN with a note to re-run on an idle machine.
+many steps each) and ``a``, ``c`` fitted by least squares weighted by
+``1/t`` (relative error, so small batches count). An epoch of ``n`` samples
+then takes ``n * (a / b + c)``: when ``a / (a + c b)``, the overhead share of
+a step, is large, most of the epoch is spent on steps, not samples. Share
+above 50% is a PROBLEM, above 25% a WARN; the fix's gain is the epoch time at
+``b`` over that at 128 (or at 4b when b is 128 or more), both from the fitted
+``a`` and ``c``. Bigger batches also mean fewer updates per epoch: raise the
+rate with them.
+
+On a busy machine (1-minute load average above the core count) BLAS threads
+wait for cores, every step looks like overhead, and the verdict is capped at
+WARN with a note to re-run on an idle machine. For a Keras model the steps
+are Keras's own, and one more run measures the step at the user's batch size
+with ``compile(steps_per_execution=32)``, which runs 32 steps per call of the
+compiled function.
 
 **Architecture cost (check 5).** Training a Dense layer ``(in, units)`` costs
 ``2 in units`` FLOPs per sample forward, the same for the kernel gradient,
@@ -133,8 +139,13 @@ def _batch_result(setup, sizes, times, a, c):
     details.append(f"Fit: {a * 1e6:.3g} us fixed per step + {c * 1e6:.3g} us per sample.")
     keras = setup.keras_model is not None
     if keras:
-        details.append(f"Keras: steps_per_execution={getattr(setup.keras_model, 'steps_per_execution', 1)}, "
-                       f"jit_compile={getattr(setup.keras_model, 'jit_compile', 'auto')}.")
+        from scratch_nn.doctor import keras_model
+        batched = keras_model.seconds_per_step(setup, b, steps=64, steps_per_execution=32)
+        evidence["keras_seconds_per_step_at_steps_per_execution_32"] = batched
+        details.append(f"Keras: steps_per_execution={setup.keras_model.steps_per_execution}, "
+                       f"jit_compile={setup.keras_model.jit_compile}; with "
+                       f"steps_per_execution=32 a step at batch {b} takes {batched * 1e3:.3g} ms "
+                       f"instead of {(a + c * b) * 1e3:.3g} ms.")
     status = PROBLEM if share > SHARE_PROBLEM else WARN if share > SHARE_WARN else OK
     busy, load = machine_busy()
     evidence.update({"machine_busy": busy, "load_average": load})
