@@ -67,8 +67,7 @@ def check(setup, seconds):
     # The time left, spent on `epochs` epochs (plus ~20% for validation passes).
     affordable = int((seconds * 0.9 - (time.perf_counter() - start)) / (1.2 * epochs * step)
                      * setup.batch_size)
-    n = int(np.clip(affordable, MIN_SAMPLES, x_pool.shape[0]))
-    n = min(n, x_pool.shape[0])
+    n = min(max(affordable, MIN_SAMPLES), x_pool.shape[0])
     kept = max(n // 4, min(1000, x_val.shape[0]))
     x_val, y_val = x_val[:kept], y_val[:kept]
     deadline = start + seconds * 0.95
