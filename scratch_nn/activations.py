@@ -43,8 +43,9 @@ def softmax(x, axis=-1):
     Subtracting the row maximum changes nothing mathematically and keeps
     ``exp`` from overflowing on large logits.
     """
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    e /= np.sum(e, axis=axis, keepdims=True)
+    x = np.asarray(x)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e /= e.sum(axis=axis, keepdims=True)
     return e
 
 

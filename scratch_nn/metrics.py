@@ -18,7 +18,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     y = np.asarray(y_true)
     if y.ndim == y_pred.ndim and y.shape[-1] == 1:
         y = y[..., 0]
-    return (np.argmax(y_pred, axis=-1) == y).astype(y_pred.dtype)
+    return (y_pred.argmax(axis=-1) == y).astype(y_pred.dtype)
 
 
 def categorical_accuracy(y_true, y_pred):

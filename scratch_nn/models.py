@@ -243,7 +243,7 @@ class Sequential:
 
     def _regularization(self, add_gradients=False):
         total = 0.0
-        for layer in self._regularized_layers:
+        for layer in self._regularized_layers():
             total += layer.regularization_loss()
             if add_gradients:
                 layer.add_regularization_gradients()
@@ -293,9 +293,10 @@ class Sequential:
         if not self.compiled:
             raise RuntimeError(f"You must call compile() before {what}(): the model has no loss yet")
 
-    @property
     def _regularized_layers(self):
-        return [layer for layer in self._layers if hasattr(layer, "regularization_loss")]
+        """Layers with a regularizer set; most models have none, and this runs every step."""
+        return [layer for layer in self._layers
+                if hasattr(layer, "regularization_loss") and layer.has_regularizers()]
 
     def _resolve_metrics(self, y):
         if self._metrics is None:
@@ -383,11 +384,13 @@ class Sequential:
                     cb.on_train_batch_begin(step)
                 loss, y_pred = self.train_step(xb, yb)
                 totals.add(loss, yb, y_pred)
-                if batch_hooks or verbose == 1:
+                if batch_hooks:
                     logs = totals.means()
                     for cb in batch_hooks:
                         cb.on_train_batch_end(step, logs)
-                    bar.update(step + 1, list(logs.items()))
+                # The bar redraws every 0.05 s at most: ask before building its logs.
+                if verbose and bar.due(step + 1):
+                    bar.update(step + 1, list(totals.means().items()))
                 if self.stop_training:
                     break
             epoch_logs = totals.means()

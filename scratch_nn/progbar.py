@@ -58,6 +58,16 @@ class Progbar:
             return (now - self._start) / max(current, 1)
         return (now - self._after_first) / (current - 1)
 
+    def due(self, current):
+        """Whether :meth:`update` would record or draw anything for step ``current``.
+
+        The training loop asks first, so that it builds the values to show
+        only for the few steps that are drawn.
+        """
+        if current == 1 and self._after_first is None:
+            return True
+        return self.verbose == 1 and time.perf_counter() - self._last_draw >= self.interval
+
     def update(self, current, values=(), finalize=False):
         """Show ``current`` steps done and ``values`` (``(name, float)`` pairs)."""
         now = time.perf_counter()

@@ -136,8 +136,12 @@ class Dense(_SoftmaxAware, Layer):
         """Backward from ``dz = dL/dz`` (the pre-activation gradient)."""
         np.matmul(self._x.T, dz, out=self.grads["kernel"])
         if self.use_bias:
-            np.sum(dz, axis=0, out=self.grads["bias"])
+            dz.sum(axis=0, out=self.grads["bias"])
         return dz @ self.params["kernel"].T if need_input_grad else None
+
+    def has_regularizers(self):
+        """Whether a kernel or bias regularizer is set (and its weight exists)."""
+        return bool(self._regularized())
 
     def regularization_loss(self):
         """``R(kernel) + R(bias)`` for the regularizers set, else 0."""
