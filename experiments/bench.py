@@ -447,6 +447,10 @@ def load_mnist(samples):
     """The first ``samples`` MNIST training images as float32 ``(n, 784)`` in [0, 1], labels uint8."""
     from scratch_nn.datasets import mnist
 
+    # As .ci/run does: the project's shared copy, when nothing else is set.
+    shared = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist")
+    if "MNIST_DATA_DIR" not in os.environ and os.path.isdir(shared):
+        os.environ["MNIST_DATA_DIR"] = os.path.abspath(shared)
     (x, y), _ = mnist.load_data()
     x = (x[:samples].reshape(-1, SIZES[0]) / np.float32(255)).astype(np.float32)
     return np.ascontiguousarray(x), np.ascontiguousarray(y[:samples])
