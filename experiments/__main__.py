@@ -13,6 +13,7 @@ interrupted study resumes; ``report`` never trains.
 """
 
 import argparse
+import os
 import sys
 import time
 
@@ -65,6 +66,10 @@ def _run(names, args, default_budget):
     budget = _budget(args, default_budget)
     selected = BACKENDS if args.backend == "both" else (args.backend,)
     print(f"budget: {budget}; backends: {', '.join(selected)}", file=sys.stderr)
+    load, cores = os.getloadavg()[0], os.cpu_count()
+    if load > cores / 2:
+        print(f"warning: load average {load:.1f} on {cores} cores: other work is running, and the "
+              "seconds measured will be inflated (and BLAS threads may thrash)", file=sys.stderr)
     start = time.perf_counter()
     for name in names:
         runner.run_experiment(name, get(name), selected, budget, args.out)
