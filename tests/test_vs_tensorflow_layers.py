@@ -34,7 +34,6 @@ from scratch_nn import activations, layers
 from tests.strategies import (
     ACTIVATIONS,
     arrays,
-    assert_all_close,
     assert_close,
     batch_shapes,
     examples,
@@ -47,6 +46,39 @@ from tests.strategies import (
 
 
 # -- checks (plain functions, shared with tests/test_teeth.py) ----------------------
+def batch_norm_scales(layer, x, training):
+    """The size of the terms each BatchNormalization result is computed from (`assert_close`'s scale).
+
+    The output is a difference of terms as large as |x| |gamma| / sqrt(var + eps)
+    (TensorFlow computes x * inv + (beta - mean * inv)); the batch variance, in
+    float32 on data far from zero, cancels terms as large as x**2. Read before
+    the forward pass (the moving statistics then hold their old values).
+    """
+    gamma = np.abs(layer.params.get("gamma", 1.0))
+    var = x.var(axis=0) if training else layer.state["moving_variance"]
+    x_max = np.max(np.abs(x), axis=0)
+    return {
+        "output": float(np.max(x_max * gamma / np.sqrt(var + layer.epsilon)
+                               + np.abs(layer.params.get("beta", 0.0)))),
+        "moving_mean": float(np.max(np.abs(layer.state["moving_mean"]) + x_max)),
+        "moving_variance": float(np.max(layer.state["moving_variance"] + x_max**2)),
+    }
+
+
+def compare_layer(layer, twin, x, training, rtol, what):
+    """One forward pass of `layer` and its Keras twin: outputs, then every weight by name."""
+    names = [*layer.params, *layer.state]  # Keras order for these layers: trainable first
+    scales = batch_norm_scales(layer, x, training) if "moving_mean" in names else {}
+    expected = oracle.forward(twin, x, training=training)
+    x_before = x.copy()
+    actual = layer.forward(x, training=training)
+    np.testing.assert_array_equal(x, x_before, err_msg=f"{type(layer).__name__} changed its input")
+    assert_close(actual, expected, rtol, f"{what}: output (training={training})",
+                 scale=scales.get("output", 0.0))
+    for name, ours, theirs in zip(names, layer.get_weights(), twin.get_weights(), strict=True):
+        assert_close(ours, theirs, rtol, f"{what}: {name} after the call", scale=scales.get(name, 0.0))
+
+
 def check_layer_forward(layer, x, training=False, seed=0):
     """A scratch_nn layer and its Keras twin, same random weights: same output, same weights after.
 
@@ -57,13 +89,8 @@ def check_layer_forward(layer, x, training=False, seed=0):
     rng = np.random.default_rng(seed)
     layer.set_weights(random_weights(rng, layer))
     twin = builders.keras_twin_layer(layer)
-    expected = oracle.forward(twin, x, training=training)
-    x_before = x.copy()
-    actual = layer.forward(x, training=training)
-    np.testing.assert_array_equal(x, x_before, err_msg=f"{type(layer).__name__} changed its input")
-    rtol = tolerance(x.dtype, [getattr(getattr(layer, "activation", None), "name", None)])
-    assert_close(actual, expected, rtol, f"{type(layer).__name__} output (training={training})")
-    assert_all_close(layer.get_weights(), twin.get_weights(), rtol, f"{layer.name} weights after")
+    activation = getattr(getattr(layer, "activation", None), "name", None)
+    compare_layer(layer, twin, x, training, tolerance(x.dtype, [activation]), type(layer).__name__)
 
 
 def check_activation(name, x, upstream):
@@ -118,12 +145,8 @@ def check_batch_norm_steps(layer, batches, seed=0):
     twin = builders.keras_twin_layer(layer)
     rtol = tolerance(x0.dtype)
     for step, x in enumerate(batches):
-        assert_close(layer.forward(x, training=True), oracle.forward(twin, x, training=True),
-                     rtol, f"BatchNormalization output, step {step}")
-        assert_all_close(layer.get_weights(), twin.get_weights(), rtol,
-                         f"BatchNormalization [gamma, beta,] moving_mean, moving_variance, step {step}")
-    assert_close(layer.forward(x0, training=False), oracle.forward(twin, x0, training=False),
-                 rtol, "BatchNormalization inference output after training")
+        compare_layer(layer, twin, x, True, rtol, f"BatchNormalization step {step}")
+    compare_layer(layer, twin, x0, False, rtol, "BatchNormalization after training")
 
 
 # -- strategies for layers -----------------------------------------------------------
