@@ -38,8 +38,12 @@ PROBE_SAMPLES = 1000
 
 def kernels(model):
     """``(layer name, kernel array)`` of every layer with a kernel."""
-    return [(layer.name, layer.params["kernel"]) for layer in model.layers
-            if "kernel" in getattr(layer, "params", {})]
+    return [(layer.name, layer.params["kernel"]) for layer in kernel_layers(model)]
+
+
+def kernel_layers(model):
+    """The layers of ``model`` that have a kernel (Dense)."""
+    return [layer for layer in model.layers if "kernel" in getattr(layer, "params", {})]
 
 
 def dead_fractions(model, x):
@@ -73,26 +77,26 @@ def check(setup, seconds):
     batches = setup.batches(seed_offset=3)
     step = time_steps(setup.clone(), setup.batches(), 0.1 * seconds, 10)
     steps = int(np.clip(0.8 * seconds / step, 10, 100))
-    named = kernels(model)
-    ratios = {name: [] for name, _ in named}
-    grad_norms = {name: [] for name, _ in named}
+    layers = kernel_layers(model)
+    ratios = {layer.name: [] for layer in layers}
+    grad_norms = {layer.name: [] for layer in layers}
     diverged_at = None
     deadline = time.perf_counter() + 0.8 * seconds
     for k in range(steps):
         if k >= 5 and time.perf_counter() > deadline:
             steps = k
             break
-        before = [w.copy() for _, w in named]
+        before = [layer.params["kernel"].copy() for layer in layers]
         with np.errstate(all="ignore"):
             loss = float(model.train_step(*next(batches))[0])
         if not math.isfinite(loss):
             diverged_at = k + 1
             break
-        for (name, w), old in zip(named, before):
+        for layer, old in zip(layers, before):
             w_norm = float(np.linalg.norm(old))
-            ratios[name].append(float(np.linalg.norm(w - old)) / w_norm if w_norm else 0.0)
-            layer = next(layer for layer in model.layers if layer.name == name)
-            grad_norms[name].append(float(np.linalg.norm(layer.grads["kernel"])))
+            change = float(np.linalg.norm(layer.params["kernel"] - old))
+            ratios[layer.name].append(change / w_norm if w_norm else 0.0)
+            grad_norms[layer.name].append(float(np.linalg.norm(layer.grads["kernel"])))
     x_probe, y_probe = setup.sample(PROBE_SAMPLES, seed_offset=4)
     with np.errstate(all="ignore"):
         dead = dead_fractions(model, x_probe)
@@ -109,7 +113,8 @@ def check(setup, seconds):
         details.append(f"The loss became NaN or infinite at step {diverged_at}.")
         fixes.append("lower the learning rate (see the learning-rate check)")
     for name, ratio in median_ratio.items():
-        frozen = all(r == 0 for r in ratios[name]) and not np.any(dict(named)[name])
+        kernel = next(layer.params["kernel"] for layer in layers if layer.name == name)
+        frozen = all(r == 0 for r in ratios[name]) and not np.any(kernel)
         if frozen:
             findings.append(PROBLEM)
             details.append(f"{name}: the kernel is all zeros and stays so; no gradient reaches it.")
