@@ -4,6 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
+# The workplace keeps an offline MNIST copy beside the checkout; use it when present
+# (the loader otherwise tries the Keras cache, then downloads).
+SHARED_MNIST := $(abspath ../shared/data/mnist)
+ifneq ($(wildcard $(SHARED_MNIST)/*.gz),)
+export MNIST_DATA_DIR ?= $(SHARED_MNIST)
+endif
+
 .PHONY: test run study bench lint clean
 
 $(PY):
@@ -21,6 +28,8 @@ test: $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m experiments run-default
+	$(PY) -m scratch_nn.doctor --example 1 --out results/doctor_example1.md \
+		--json-out results/doctor_example1.json
 
 study: $(STAMP)
 	$(PY) -m experiments run all
