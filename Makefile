@@ -18,7 +18,6 @@ $(PY):
 
 # Reinstall only when the package metadata changes.
 $(STAMP): setup.cfg pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[all]'
 	touch $(STAMP)
 
