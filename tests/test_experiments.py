@@ -12,14 +12,13 @@ from experiments import EXPERIMENTS, get, runner, settings, store
 from experiments.__main__ import main
 from experiments.backends import BACKENDS
 
-pytestmark = pytest.mark.mnist
-
 
 @pytest.fixture
 def keras_available():
     pytest.importorskip("tensorflow")
 
 
+@pytest.mark.mnist
 @pytest.mark.parametrize("name", EXPERIMENTS)
 def test_experiment_runs_in_quick_mode(name, mnist, keras_available, tmp_path):
     main(["run", name, "--quick", "--out", str(tmp_path)])
@@ -48,6 +47,7 @@ def test_experiment_runs_in_quick_mode(name, mnist, keras_available, tmp_path):
     assert f"## {name}\n" in text and f"(#{name})" in text
 
 
+@pytest.mark.mnist
 def test_a_second_run_trains_nothing(mnist, tmp_path, monkeypatch):
     main(["run", "initialization", "--quick", "--backend", "scratch", "--out", str(tmp_path)])
 
