@@ -1,8 +1,8 @@
 """Losses against Keras: value and gradient, in the clipping region, from logits, behind a softmax.
 
 Properties (tolerance `rtol * max|desired|`: 1e-10 in float64, 1e-5 in float32;
-gradients with respect to logits against their terms' size 1/n instead, see
-`logits_gradient_scale`):
+where a value or gradient is a difference of larger terms, against their size,
+see `logits_gradient_scale` and `probability_term_scales`):
 
 - each loss (sparse and dense categorical cross-entropy, mean squared error)
   and its gradient dL/dy_pred on probabilities that did not come from a
@@ -26,7 +26,7 @@ pytest.importorskip("tensorflow")
 
 import scratch_nn
 from keras_ref import builders, oracle
-from scratch_nn import layers
+from scratch_nn import layers, losses
 from tests.strategies import (
     LOSS_CLASSES,
     arrays,
@@ -54,6 +54,29 @@ def logits_gradient_scale(z):
     return 1.0 / z.shape[0]
 
 
+def probability_term_scales(loss, y_true, p):
+    """The size of the terms of a loss's value and gradient on probabilities `p`: `(value, grad)`.
+
+    Sparse: ``L = mean(log S - log c_y)`` (``c`` clipped, ``S = sum(c)``) and
+    ``dL/dp_j = (1/S - [j = y]/c_y) / n`` cancel when ``c_y ~ S``; dense:
+    ``dL/dp = (g - sum(g o)) / (S n)`` with ``g = -t/c`` cancels when ``o``
+    is one-hot-like; MSE: ``2 (p - y) / (n k)`` cancels when ``p ~ y``. Each
+    difference carries the rounding error of its terms.
+    """
+    p = p.astype(np.float64)
+    n, eps = p.shape[0], 1e-7
+    if isinstance(loss, losses.SparseCategoricalCrossentropy):
+        c = np.clip(p, eps, 1 - eps)
+        total, c_y = c.sum(axis=-1), c[np.arange(n), y_true]
+        value = np.mean(np.abs(np.log(total)) + np.abs(np.log(c_y)))
+        return float(value), float(np.max(np.maximum(1 / total, 1 / c_y)) / n)
+    if isinstance(loss, losses.CategoricalCrossentropy):
+        total = p.sum(axis=-1, keepdims=True)
+        c = np.clip(p / total, eps, 1 - eps)
+        return 0.0, float(np.max(y_true / c / total) / n)
+    return 0.0, float(2 * max(np.max(np.abs(p)), np.max(np.abs(y_true))) / p.size)
+
+
 def check_loss(loss, y_true, y_pred):
     """A scratch_nn loss and its gradient on `y_pred` equal the Keras loss and its tape gradient."""
     dtype = y_pred.dtype
@@ -66,9 +89,12 @@ def check_loss(loss, y_true, y_pred):
     rtol = tolerance(dtype)
     from_logits = getattr(loss, "from_logits", False)
     what = f"{type(loss).__name__}(from_logits={from_logits})"
-    assert_close(value, expected_value, rtol, f"{what} value")
-    assert_close(grad, expected_grad, rtol, f"{what} gradient",
-                 scale=logits_gradient_scale(y_pred) if from_logits else 0.0)
+    if from_logits:
+        value_scale, grad_scale = 0.0, logits_gradient_scale(y_pred)
+    else:
+        value_scale, grad_scale = probability_term_scales(loss, y_true, y_pred)
+    assert_close(value, expected_value, rtol, f"{what} value", scale=value_scale)
+    assert_close(grad, expected_grad, rtol, f"{what} gradient", scale=grad_scale)
 
 
 def check_softmax_output_loss(loss, y_true, z):
