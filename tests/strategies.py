@@ -13,12 +13,12 @@ What is drawn here, and then built twice (scratch_nn and Keras):
 - EarlyStopping configurations with scripted metric sequences.
 
 `assert_close` is the one comparison every test uses: elementwise
-``|actual - desired| <= rtol * max|desired|`` (the tolerance is relative to the
-array's largest entry, so entries that cancel to ~0 are not judged by a
-relative error they cannot have).
+``|actual - desired| <= rtol * max(max|desired|, scale) + atol`` (relative to
+the array's largest entry, so entries that cancel to ~0 are not judged by a
+relative error they cannot have; `scale`, where given, is the size of the
+terms a small result was computed from). `tolerance` gives `(rtol, atol)`.
 """
 
-import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +26,6 @@ from hypothesis import strategies as st
 
 import scratch_nn
 from scratch_nn import layers, losses, optimizers, regularizers
-from scratch_nn.config import floatx, set_floatx
 from tests.hypothesis_profiles import examples  # noqa: F401  (registers the profiles; re-exported)
 
 #: Relative tolerances (see `assert_close`). float64: the two libraries do the
@@ -39,11 +38,12 @@ ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "el
 HIDDEN_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a != "softmax")
 FLOAT_DTYPES = (np.float32, np.float64)
 
-#: Keras casts some Python-float hyperparameters to the variable's dtype through
-#: a float32 tensor (`ops.cast(0.01, "float64")` is float32(0.01)): in float64 its
-#: L2 factor, Adam's betas, SGD's momentum and weight decay are rounded to
-#: float32 first. The strategies draw such values from binary fractions, which
-#: float32 holds exactly, so float64 comparisons stay at 1e-10 without that artifact.
+# Keras casts some Python-float hyperparameters to the variable's dtype through
+# a float32 tensor (`ops.cast(0.01, "float64")` is float32(0.01)): in float64 its
+# L2 factor, Adam's betas, SGD's momentum and weight decay are rounded to
+# float32 first. The strategies draw such values from binary fractions, which
+# float32 holds exactly, so float64 comparisons stay at 1e-10 without that artifact.
+
 seeds = st.integers(0, 2**32 - 1)
 float_dtypes = st.sampled_from(FLOAT_DTYPES)
 
@@ -111,17 +111,6 @@ def assert_all_close(actual_list, desired_list, tol, what="", joint=False):
     scale = max((float(np.max(np.abs(d))) for d in desired_list if np.size(d)), default=0.0)
     for i, (a, d) in enumerate(zip(actual_list, desired_list)):
         assert_close(a, d, tol, f"{what}[{i}]", scale=scale if joint else 0.0)
-
-
-@contextlib.contextmanager
-def scratch_floatx(dtype):
-    """scratch_nn's default float type set to `dtype` inside the block, restored after."""
-    previous = floatx()
-    set_floatx(np.dtype(dtype).name)
-    try:
-        yield
-    finally:
-        set_floatx(previous)
 
 
 # -- arrays --------------------------------------------------------------------------
