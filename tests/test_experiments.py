@@ -5,6 +5,7 @@ and TensorFlow for the Keras backend.
 """
 
 import csv
+import io
 
 import pytest
 
@@ -66,3 +67,16 @@ def test_list_names_every_experiment(capsys):
     shown = capsys.readouterr().out
     for name in EXPERIMENTS:
         assert name in shown
+
+
+@pytest.mark.mnist
+def test_a_diverging_run_is_recorded_not_raised(mnist, keras_available, tmp_path):
+    # Linear hidden units: nothing saturates or dies, so the logits overflow to inf - inf = NaN.
+    blowup = settings.BASE.replace(label="SGD(1e4) on raw pixels", preprocessing="raw",
+                                   activation="linear", optimizer=("SGD", {"learning_rate": 1e4}))
+    module = type("Diverging", (), {"SETTINGS": [blowup]})
+    records = runner.run_experiment("diverging", module, BACKENDS, settings.QUICK, tmp_path,
+                                    stream=io.StringIO())
+    for record in records:
+        assert record["diverged"], record["backend"]
+        assert len(record["history"]) == 1, "training stops at the first non-finite loss"
