@@ -71,8 +71,9 @@ def _run(names, args, default_budget):
         print(f"warning: load average {load:.1f} on {cores} cores: other work is running, and the "
               "seconds measured will be inflated (and BLAS threads may thrash)", file=sys.stderr)
     start = time.perf_counter()
+    progress = runner.Progress(sum(runner.epochs_planned(get(name), selected, budget) for name in names))
     for name in names:
-        runner.run_experiment(name, get(name), selected, budget, args.out)
+        runner.run_experiment(name, get(name), selected, budget, args.out, progress=progress)
     path = report.write(args.out, budget.target)
     print(f"wrote {path} ({(time.perf_counter() - start) / 60:.1f} min)", file=sys.stderr)
 

@@ -153,15 +153,29 @@ class Progress:
         self.total_epochs -= epochs_max - epochs_run
 
 
-def run_experiment(name, module, selected, budget, out, stream=sys.stderr):
+def plan_jobs(module, selected, budget):
+    """Every (setting, backend, seed) an experiment runs under ``budget``."""
+    return [(setting, backend, seed) for setting, backend in plan(module, selected, budget)
+            for seed in range(budget.seeds)]
+
+
+def epochs_planned(module, selected, budget):
+    """The most epochs an experiment trains (early stopping may train fewer)."""
+    return sum(budget.epochs(setting) for setting, _, _ in plan_jobs(module, selected, budget))
+
+
+def run_experiment(name, module, selected, budget, out, stream=sys.stderr, progress=None):
     """Run (or load) every run of experiment ``name``; write its runs.csv as it goes.
+
+    Args:
+        progress: a `Progress` shared by several experiments, for one ETA over
+            all of them (default: one for this experiment).
 
     Returns:
         The run records, in plan order.
     """
-    jobs = [(setting, backend, seed) for setting, backend in plan(module, selected, budget)
-            for seed in range(budget.seeds)]
-    progress = Progress(sum(budget.epochs(setting) for setting, _, _ in jobs), stream)
+    jobs = plan_jobs(module, selected, budget)
+    progress = progress or Progress(epochs_planned(module, selected, budget), stream)
     records = []
     for index, (setting, backend, seed) in enumerate(jobs, start=1):
         versions = backends.versions(backend)
