@@ -8,8 +8,9 @@ included), its gradient with respect to every trainable weight and to the
 input, and the BatchNormalization moving statistics after the step equal
 Keras's, to 1e-10 of the largest entry (of all weight gradients together, as
 one vector; of each other array), or 1e-6 through a leaky ReLU, whose slope
-TensorFlow keeps in float32 (see `tests.strategies.LEAKY_RELU_FLOAT64_RTOL`). The same holds in inference mode
-(`training=False`, BatchNormalization on its moving statistics).
+TensorFlow keeps in float32 (see `tests.strategies.LEAKY_RELU_FLOAT64_RTOL`).
+The same holds in inference mode (`training=False`, BatchNormalization on its
+moving statistics).
 """
 
 import numpy as np
