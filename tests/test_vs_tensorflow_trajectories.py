@@ -3,11 +3,13 @@
 Property: the same model (Flatten, Dense(32, relu, no bias, L2), BatchNormalization,
 Dense(10, softmax)), the same initial weights and the same batches (shuffle
 off) on MNIST-shaped random data (images in [0, 1], labels 0-9), trained by
-`fit` for 3 epochs of 5 steps with each optimizer, give the same epoch losses
-and the same weights after every epoch as Keras's `fit` (no XLA).
+`fit` for 3 epochs of 5 steps with each optimizer, give the same epoch logs
+(loss, accuracy) and the same weights after every epoch as Keras's `fit` (no
+XLA); so does a run with a smaller last batch and `validation_split=0.2`
+(val_loss, val_accuracy too).
 
 Tolerance, float32: 1e-4 of each array's largest entry for weights, 1e-5
-relative for the losses. Measured on the reference machine: losses agree to
+relative for the logged values. Measured on the reference machine: losses agree to
 1e-6, weights to 6e-6 (SGD), 1.3e-5 (RMSprop) and 3e-5 (Adam). The two
 libraries sum float32 gradients over 784 inputs and 64 samples in different
 orders; where a gradient entry cancels to near zero its relative error is
@@ -66,7 +68,7 @@ def mnist_like(seed, n):
 
 
 def trajectory_model(optimizer, seed):
-    """The trajectory model, compiled with `optimizer`, seeded initial weights."""
+    """The trajectory model, compiled with `optimizer` (loss and accuracy), seeded initial weights."""
     scratch_nn.utils.set_random_seed(seed)
     model = scratch_nn.Sequential([
         layers.Input((28, 28)), layers.Flatten(),
@@ -75,27 +77,32 @@ def trajectory_model(optimizer, seed):
         layers.BatchNormalization(),
         layers.Dense(10, activation="softmax"),
     ])
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
-def check_trajectory(spec, seed=0):
-    """`fit` in both libraries from the same weights: same losses and weights, epoch by epoch."""
+def check_trajectory(spec, seed=0, samples=STEPS * BATCH, validation_split=0.0):
+    """`fit` in both libraries from the same weights: same logs and weights, epoch by epoch.
+
+    Every key Keras logs (loss, accuracy, and val_* with a validation split)
+    must be logged alike.
+    """
     model = trajectory_model(spec.build(), seed)
-    x, y = mnist_like(seed, STEPS * BATCH)
+    x, y = mnist_like(seed, samples)
     twin = builders.keras_model(model)
     transfer.scratch_to_keras(model, twin)
     twin.compile(optimizer=builders.keras_optimizer(model.optimizer),
-                 loss=builders.keras_loss(model.loss), jit_compile=False)
-    expected_history, expected_weights = oracle.fit_history(
-        twin, x, y, batch_size=BATCH, epochs=EPOCHS, shuffle=False)
+                 loss=builders.keras_loss(model.loss), metrics=["accuracy"], jit_compile=False)
+    fit_kwargs = {"batch_size": BATCH, "epochs": EPOCHS, "shuffle": False,
+                  "validation_split": validation_split}
+    expected_history, expected_weights = oracle.fit_history(twin, x, y, **fit_kwargs)
     recorder = WeightsRecorder()
-    history = model.fit(x, y, batch_size=BATCH, epochs=EPOCHS, shuffle=False, verbose=0,
-                        callbacks=[recorder])
+    history = model.fit(x, y, verbose=0, callbacks=[recorder], **fit_kwargs)
+    assert sorted(history.history) == sorted(expected_history), "logged keys differ"
     for epoch in range(EPOCHS):
         where = f"{spec}, epoch {epoch}"
-        assert_close(history.history["loss"][epoch], expected_history["loss"][epoch], LOSS_RTOL,
-                     f"{where}: loss")
+        for key, values in expected_history.items():
+            assert_close(history.history[key][epoch], values[epoch], LOSS_RTOL, f"{where}: {key}")
         assert_all_close(recorder.weights[epoch], expected_weights[epoch], WEIGHTS_RTOL,
                          f"{where}: weights")
 
@@ -103,6 +110,12 @@ def check_trajectory(spec, seed=0):
 @pytest.mark.parametrize("spec", TRAJECTORY_OPTIMIZERS, ids=lambda s: f"{s.name}{s.kwargs}")
 def test_fit_trajectory_matches_keras(spec):
     check_trajectory(spec)
+
+
+def test_fit_with_partial_batch_and_validation_split_matches_keras():
+    """The last batch smaller (310 = 4 x 64 + 54 samples) and a held-out fifth: same logs and weights."""
+    check_trajectory(OptimizerSpec("Adam", {"learning_rate": 1e-3}), samples=STEPS * BATCH - 10,
+                     validation_split=0.2)
 
 
 def test_trajectory_helpers_see_keras_defaults():
