@@ -168,7 +168,7 @@ class TorchBackend(Backend):
         self.loss_fn = torch.nn.CrossEntropyLoss()
         self.xt = torch.from_numpy(self.x)
         self.yt = torch.from_numpy(self.y.astype(np.int64))
-        self.note = f"{torch.get_num_threads()} threads"
+        self.note = f"torch.get_num_threads() = {torch.get_num_threads()}"
         super().start(warmup)
 
     def epoch(self):
