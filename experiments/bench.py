@@ -527,7 +527,7 @@ def main(argv=None):
 
 def _loadavg():
     try:
-        return os.getloadavg()[0]
+        return round(os.getloadavg()[0], 2)
     except OSError:
         return "n/a"
 
