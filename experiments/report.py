@@ -134,10 +134,10 @@ def finding(rows, target, pooled=False):
         fast, slow = result["fastest"], result["slowest"]
         text = (f"- **{pool}**: fastest to {fmt(target, 'acc')}: {fast['setting']}, "
                 f"{fmt(fast['seconds_to_target'], 's')} ({fmt(fast['epochs_to_target'], 'e')} epochs "
-                f"at {fmt(fast['seconds_per_epoch'], 's')} each). ")
+                f"at {fmt(fast['seconds_per_epoch'], 's')} each).")
         if slow is not fast:
             bound = "at least " if result["censored"] else ""
-            text += f"Slowest: {slow['setting']}, {bound}{fmt(result['factor'], 'x')} slower"
+            text += f" Slowest: {slow['setting']}, {bound}{fmt(result['factor'], 'x')} slower"
             spe = fmt(result["epoch_time_factor"], "x")
             if not result["censored"]:
                 text += f": {fmt(result['epochs_factor'], 'x')} the epochs at {spe} the seconds per epoch."
@@ -177,12 +177,15 @@ def ranking(summaries, target):
                 continue
             fast, slow = result["fastest"], result["slowest"]
             bound = ">= " if result["censored"] else ""
+            factor = f"{bound}{fmt(result['factor'], 'x')}"
             split = f"{bound}{fmt(result['epochs_factor'], 'x')} x {fmt(result['epoch_time_factor'], 'x')}"
+            slowest = f"{slow['setting']} ({fmt(slow['seconds_to_target_lb'], 's')})"
+            if slow is fast:  # the rest never reached it, and trained for less time than it took
+                slowest, factor, split = "n/a", "n/a", "n/a"
             failed = ", ".join(result["never"] + [f"{s} (diverged)" for s in result["diverged"]])
             lines.append(
                 f"| {rank} | {cause} | {pool} | {fast['setting']} ({fmt(fast['seconds_to_target'], 's')}) "
-                f"| {slow['setting']} ({fmt(slow['seconds_to_target_lb'], 's')}) "
-                f"| {bound}{fmt(result['factor'], 'x')} | {split} | {failed} |")
+                f"| {slowest} | {factor} | {split} | {failed} |")
     return lines
 
 

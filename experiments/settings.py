@@ -108,8 +108,9 @@ class Budget:
 
 #: The full study (``make study``).
 FULL = Budget()
-#: ``make run``: one seed, few epochs, all of MNIST.
-DEFAULT = Budget(seeds=1, max_epochs=5)
+#: ``make run``: all of MNIST, but one seed and at most three epochs, so the
+#: target is lowered to 95% (most settings need more epochs to reach 97%).
+DEFAULT = Budget(seeds=1, max_epochs=3, target=0.95)
 #: ``--quick``: a small subset, two epochs and the ends of each grid, for smoke tests.
 QUICK = Budget(seeds=1, max_epochs=2, train_size=1000, test_size=500, grid_ends=True)
 
