@@ -41,11 +41,10 @@ def _median_curve(runs):
         cumulative = [sum(steady_seconds([r["seconds"] for r in run["history"]])[: index + 1])
                       for run in present]
         values = [run["history"][index]["val_accuracy"] for run in present]
-        values = [np.nan if value is None else value for value in values]
+        values = [value for value in values if value is not None and np.isfinite(value)]
         epochs.append(index + 1)
         seconds.append(float(np.median(cumulative)))
-        accuracy.append(float(np.clip(np.nanmedian(values), *_CLIP)) if not all(
-            np.isnan(values)) else np.nan)
+        accuracy.append(float(np.clip(np.median(values), *_CLIP)) if values else np.nan)
     return epochs, seconds, accuracy
 
 

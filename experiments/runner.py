@@ -11,6 +11,7 @@ Runs are sequential: two runs sharing the cores would distort each other's
 seconds. Finished runs are loaded back, not retrained (see `experiments.store`).
 """
 
+import dataclasses
 import os
 import sys
 import time
@@ -191,7 +192,8 @@ def run_experiment(name, module, selected, budget, out, stream=sys.stderr, progr
             record = run_one(name, setting, backend, seed, budget,
                              on_epoch=lambda row, label=label, epochs=epochs: progress.epoch(label, epochs, row))
             progress.finish(epochs, len(record["history"]))
-            record.update(key=key, versions=", ".join(f"{k} {v}" for k, v in versions.items()))
+            record.update(key=key, versions=", ".join(f"{k} {v}" for k, v in versions.items()),
+                          config=dataclasses.asdict(setting))
             store.save_run(out, record)
         records.append(record)
         store.write_runs_csv(Path(out) / name / "runs.csv", records)
