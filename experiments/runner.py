@@ -11,7 +11,6 @@ Runs are sequential: two runs sharing the cores would distort each other's
 seconds. Finished runs are loaded back, not retrained (see `experiments.store`).
 """
 
-import dataclasses
 import os
 import sys
 import time
@@ -193,7 +192,7 @@ def run_experiment(name, module, selected, budget, out, stream=sys.stderr, progr
                              on_epoch=lambda row, label=label, epochs=epochs: progress.epoch(label, epochs, row))
             progress.finish(epochs, len(record["history"]))
             record.update(key=key, versions=", ".join(f"{k} {v}" for k, v in versions.items()),
-                          config=dataclasses.asdict(setting))
+                          config=store.setting_config(setting))
             store.save_run(out, record)
         records.append(record)
         store.write_runs_csv(Path(out) / name / "runs.csv", records)

@@ -36,11 +36,16 @@ _TEXT_FIELDS = {"experiment", "setting", "group", "backend", "key", "val_source"
 _INT_FIELDS = {"seed", "epochs_max", "train_size", "test_size", "epoch"}
 
 
+def setting_config(setting):
+    """A `Setting` as plain JSON data (tuples become lists), as a saved run holds it."""
+    return json.loads(json.dumps(dataclasses.asdict(setting)))
+
+
 def run_key(experiment, setting, backend, seed, epochs, train_size, test_size, versions):
     """The hash naming one run: 16 hex digits of the sha256 of its whole config."""
     config = {
         "experiment": experiment,
-        "setting": dataclasses.asdict(setting),
+        "setting": setting_config(setting),
         "backend": backend,
         "seed": seed,
         "epochs": epochs,
@@ -48,7 +53,7 @@ def run_key(experiment, setting, backend, seed, epochs, train_size, test_size, v
         "test_size": test_size,
         "versions": versions,
     }
-    text = json.dumps(config, sort_keys=True, default=repr)
+    text = json.dumps(config, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
