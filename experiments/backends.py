@@ -25,6 +25,7 @@ IMPLEMENTATIONS = ("naive",) + BACKENDS
 
 _MODULES = {"scratch": "scratch_nn", "keras": "keras", "naive": "experiments.naive_loop"}
 _loaded = {}
+_last_trained = [None]
 
 
 def load(name):
@@ -83,3 +84,15 @@ def clear(module):
     backend = getattr(module, "backend", None)
     if backend is not None and hasattr(backend, "clear_session"):
         backend.clear_session()
+
+
+def settle(name, seconds):
+    """Before training on ``name``: rest ``seconds`` if the last run was Keras's.
+
+    TensorFlow's worker threads keep spinning for a while after their last op;
+    a NumPy run timed straight after would share the cores with them (the
+    same pause as `experiments.bench`).
+    """
+    if _last_trained[0] == "keras" and name != "keras":
+        time.sleep(seconds)
+    _last_trained[0] = name

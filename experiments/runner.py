@@ -69,6 +69,7 @@ def run_one(experiment, setting, backend, seed, budget, on_epoch=None):
     per-epoch ``history``; ``key`` and ``versions`` are filled in by the caller.
     """
     module, import_s = backends.load(backend)
+    backends.settle(backend, budget.settle_s)
     x_train, y_train, x_test, y_test = data.load(budget.train_size, budget.test_size)
     x_train, x_test = data.preprocess(module, setting.preprocessing, x_train, x_test, setting.dtype)
     epochs = budget.epochs(setting)

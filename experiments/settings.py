@@ -79,6 +79,8 @@ class Budget:
         target: validation accuracy that "reached" means.
         grid_ends: keep only the two ends of every grid (settings with an
             ``x``, in groups of more than three), to smoke-test a sweep quickly.
+        settle_s: rest before a NumPy run that follows a Keras run
+            (`experiments.backends.settle`).
     """
 
     seeds: int = 3
@@ -87,6 +89,7 @@ class Budget:
     test_size: int | None = None
     target: float = 0.97
     grid_ends: bool = False
+    settle_s: float = 0.5
 
     def settings(self, settings):
         """The ``settings`` of an experiment that this budget runs, in their order."""
@@ -112,7 +115,7 @@ FULL = Budget()
 #: target is lowered to 95% (most settings need more epochs to reach 97%).
 DEFAULT = Budget(seeds=1, max_epochs=3, target=0.95)
 #: ``--quick``: a small subset, two epochs and the ends of each grid, for smoke tests.
-QUICK = Budget(seeds=1, max_epochs=2, train_size=1000, test_size=500, grid_ends=True)
+QUICK = Budget(seeds=1, max_epochs=2, train_size=1000, test_size=500, grid_ends=True, settle_s=0.0)
 
 
 @dataclass(frozen=True)
