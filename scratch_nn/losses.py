@@ -22,6 +22,12 @@ gradient with respect to the logits is the exact, fused
 ``dL/dz = (softmax(z) - t) / n`` (for one-hot ``t``). The model uses
 :meth:`CrossentropyLoss.logits_loss_and_gradient` for that case, whatever
 ``from_logits`` says (Keras warns and does the same).
+
+Not copied: Keras 3 also tags a *sigmoid* output with its logits, and its
+categorical cross-entropies then take the softmax cross-entropy of those
+logits (on ``sigmoid([1, 2, -1])`` against ``[0, 1, 0]``: 0.349, where the
+probabilities give 0.759). scratch_nn treats a sigmoid output as the
+probabilities it is and takes the clipped path.
 """
 
 import numpy as np

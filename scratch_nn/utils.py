@@ -31,12 +31,17 @@ def normalize(x, axis=-1, order=2):
     ``(n, 28, 28)`` makes each image **column** (the 28 pixels down one
     column) a unit vector. Returns floats (float64 for integer input, as
     NumPy's ``linalg.norm`` gives).
+
+    One deliberate difference from Keras 3 (``keras/src/utils/numerical_utils.py``):
+    Keras writes ``axis = axis or -1`` before re-expanding the norm, so
+    ``axis=0`` divides along the last axis instead (a broadcast error, or a
+    silently wrong result for a square array). Here ``axis=0`` normalizes
+    along axis 0, as the docstring of both promises.
     """
     x = np.asarray(x)
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
-    axis = axis or -1
-    return x / np.expand_dims(norm, axis)
+    return x / np.expand_dims(norm, -1 if axis is None else axis)
 
 
 def to_categorical(x, num_classes=None):

@@ -229,3 +229,9 @@ def test_mnist_784_128_10_adam_reaches_95_percent_in_one_epoch(mnist):
     model.fit(x_train / 255.0, y_train, epochs=1, batch_size=32, verbose=0)
     _, accuracy = model.evaluate(x_test / 255.0, y_test, verbose=0)
     assert accuracy >= 0.95
+
+
+def test_normalize_axis_0_normalizes_columns():
+    x = np.array([[3.0, 1.0, 0.0], [4.0, 0.0, 0.0]])
+    np.testing.assert_allclose(keras.utils.normalize(x, axis=0),
+                               [[0.6, 1.0, 0.0], [0.8, 0.0, 0.0]])
