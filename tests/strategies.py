@@ -138,6 +138,18 @@ def arrays(draw, shape, dtype=np.float64, scales=(1e-3, 1.0, 30.0), zeros=False)
 
 
 @st.composite
+def magnitudes(draw, shape, low, high):
+    """float64 arrays of `shape` with `|value|` in `[low, high]` and random signs.
+
+    With `low > 0`, no entry lies on the kink of ReLU-like functions at 0,
+    where a finite difference is meaningless (the NumPy-only gradient checks).
+    """
+    rng = np.random.default_rng(draw(seeds))
+    magnitude = rng.uniform(low, high, shape)
+    return np.where(rng.random(shape) < 0.5, -magnitude, magnitude)
+
+
+@st.composite
 def batch_shapes(draw, max_batch=8, max_units=8, min_units=1):
     """A `(batch, units)` shape."""
     return (draw(st.integers(1, max_batch)), draw(st.integers(min_units, max_units)))
