@@ -11,6 +11,10 @@ ifneq ($(wildcard $(SHARED_MNIST)/*.gz),)
 export MNIST_DATA_DIR ?= $(SHARED_MNIST)
 endif
 
+# Two OpenBLAS threads stall each other on a busy 2-core machine (see the README's
+# speed section); the study's NumPy runs use one unless you say otherwise.
+STUDY_ENV := OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1}
+
 .PHONY: test run study bench lint clean
 
 $(PY):
@@ -26,12 +30,12 @@ test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
 run: $(STAMP)
-	$(PY) -m experiments run-default
-	$(PY) -m scratch_nn.doctor --example 1 --out results/doctor_example1.md \
+	$(STUDY_ENV) $(PY) -m experiments run-default
+	$(STUDY_ENV) $(PY) -m scratch_nn.doctor --example 1 --out results/doctor_example1.md \
 		--json-out results/doctor_example1.json
 
 study: $(STAMP)
-	$(PY) -m experiments run all
+	$(STUDY_ENV) $(PY) -m experiments run all
 
 bench: $(STAMP)
 	$(PY) -m experiments.bench
