@@ -20,6 +20,7 @@ EXPERIMENTS = (
     "regularization",
     "initialization",
     "implementation",
+    "lr_range_test",
 )
 
 #: What ``make run`` (``python -m experiments run-default``) runs.

@@ -1,8 +1,15 @@
 """Turn a `Setting` into a compiled model, with the Keras calls a user would write.
 
 ``K`` is the backend module (``keras`` or ``scratch_nn``); nothing here knows
-which one it is, which is the point: both backends run this same code.
+which one it is, which is the point: both backends run this same code. The
+one exception is `resolve`: a learning rate of `RANGE_TEST` is found by the
+doctor's range test on a scratch_nn twin, whichever backend then trains.
 """
+
+from experiments import backends
+
+#: A learning rate to find, just before ``fit``, with the doctor's range test.
+RANGE_TEST = "range_test"
 
 
 def _from_spec(namespace, spec):
@@ -16,6 +23,41 @@ def _from_spec(namespace, spec):
 def optimizer(K, setting):
     """The optimizer of ``setting``: a string for ``compile`` or an optimizer object."""
     return _from_spec(K.optimizers, setting.optimizer)
+
+
+def learning_rate(setting):
+    """The learning rate ``setting`` gives its optimizer as a number, or None (a default)."""
+    if isinstance(setting.optimizer, str):
+        return None
+    rate = setting.optimizer[1].get("learning_rate")
+    return float(rate) if isinstance(rate, (int, float)) else None
+
+
+def resolve(setting, x, y, seed):
+    """``setting`` with a `RANGE_TEST` learning rate replaced by the doctor's suggestion.
+
+    The suggestion (`scratch_nn.doctor.learning_rate.suggest_learning_rate`)
+    comes from the range test on the same architecture built in scratch_nn
+    with ``seed``, on ``x, y``: the training part only, as ``fit`` will split
+    it. Keras runs get the same number (the same maths, weights and batches).
+    Any other setting is returned as it is.
+    """
+    if isinstance(setting.optimizer, str) or setting.optimizer[1].get("learning_rate") != RANGE_TEST:
+        return setting
+    from scratch_nn import data
+    from scratch_nn.doctor.learning_rate import suggest_learning_rate
+
+    scratch, _ = backends.load("scratch")
+    name, kwargs = setting.optimizer
+    if setting.validation_split:
+        (x, y), _ = data.split_validation(x, y, setting.validation_split)
+    # The twin's rate is irrelevant: the range test sweeps its own.
+    twin = setting.replace(optimizer=(name, {**kwargs, "learning_rate": 0.01}))
+    with backends.floatx(scratch, setting.dtype):
+        scratch.utils.set_random_seed(seed)
+        rate = suggest_learning_rate(build(scratch, twin, "scratch"), x, y,
+                                     batch_size=setting.batch_size, seed=seed)
+    return setting.replace(optimizer=(name, {**kwargs, "learning_rate": float(rate)}))
 
 
 def dense(K, setting, units, activation):

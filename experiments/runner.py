@@ -6,6 +6,9 @@ then evaluates the test set. A NaN or infinite loss stops the run and marks it
 diverged. One-off costs are kept apart from epoch times: the backend's import
 (paid once per process), building and compiling the model, and the extra time
 of the first epoch (Keras traces its graph then; see `experiments.measures`).
+A learning rate the setting leaves to the doctor's range test is found just
+before building (`experiments.builders.resolve`, counted in the build time)
+and kept in the run's ``learning_rate``; the saved setting keeps the request.
 
 Runs are sequential: two runs sharing the cores would distort each other's
 seconds. Finished runs are loaded back, not retrained (see `experiments.store`).
@@ -76,6 +79,8 @@ def run_one(experiment, setting, backend, seed, budget, on_epoch=None):
     monitor = (x_test, y_test) if not setting.validation_split else None
     with backends.floatx(module, setting.dtype), np.errstate(all="ignore"):
         start = time.perf_counter()
+        # Before seeding the run, so the range test's twin leaves its initial weights alone.
+        setting = builders.resolve(setting, x_train, y_train, seed)
         if backend == "naive":
             model, callbacks = naive_loop.from_setting(setting, seed), []
             recorder = make_recorder(naive_loop.Callback, monitor, on_epoch)
@@ -98,7 +103,7 @@ def run_one(experiment, setting, backend, seed, budget, on_epoch=None):
         "x": setting.x, "backend": backend, "seed": seed, "epochs_max": epochs,
         "train_size": len(x_train), "test_size": len(x_test),
         "val_source": "test set" if monitor else "validation_split",
-        "import_s": import_s, "build_s": build_s, "test_loss": test_loss,
+        "learning_rate": builders.learning_rate(setting), "import_s": import_s, "build_s": build_s, "test_loss": test_loss,
         "test_accuracy": test_accuracy, "diverged": not all(np.isfinite(losses)),
         "x_train_mean": train_mean, "x_train_max": train_max,
         "x_test_mean": test_mean, "x_test_max": test_max,

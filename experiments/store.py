@@ -23,10 +23,12 @@ from pathlib import Path
 
 #: Per-run columns of runs.csv, repeated on each of the run's epoch rows
 #: (``load_avg``: the machine's 1-minute load average when the run ended; above
-#: the number of cores, other work was competing for them and seconds inflate).
+#: the number of cores, other work was competing for them and seconds inflate;
+#: ``learning_rate``: the rate trained with, empty for a named optimizer's
+#: default; the range test's suggestion when the setting asked for it).
 RUN_FIELDS = (
     "experiment", "setting", "group", "x", "backend", "seed", "key", "epochs_max",
-    "train_size", "test_size", "val_source", "import_s", "build_s", "test_loss",
+    "train_size", "test_size", "val_source", "learning_rate", "import_s", "build_s", "test_loss",
     "test_accuracy", "diverged", "x_train_mean", "x_train_max", "x_test_mean",
     "x_test_max", "machine", "load_avg", "versions",
 )
@@ -101,7 +103,8 @@ def write_runs_csv(path, records):
     """runs.csv: one row per run and epoch, the run's fields repeated on each."""
     rows = []
     for record in records:
-        run = {name: record[name] for name in RUN_FIELDS}
+        # .get: runs saved before a column was added lack it (an empty cell).
+        run = {name: record.get(name) for name in RUN_FIELDS}
         rows.extend({**run, **{name: epoch[name] for name in EPOCH_FIELDS}} for epoch in record["history"])
     write_csv(path, RUN_FIELDS + EPOCH_FIELDS, rows)
 
@@ -125,7 +128,7 @@ def read_runs_csv(path):
         for row in csv.DictReader(file):
             values = {name: _parse(name, text) for name, text in row.items()}
             record = records.setdefault(
-                values["key"], {**{name: values[name] for name in RUN_FIELDS}, "history": []}
+                values["key"], {**{name: values.get(name) for name in RUN_FIELDS}, "history": []}
             )
             record["history"].append({name: values[name] for name in EPOCH_FIELDS})
     return list(records.values())

@@ -19,8 +19,8 @@ def record(setting, backend="scratch", seed=0, val_accuracy=(0.9, 0.95, 0.99), s
     fields = {
         "experiment": experiment, "setting": setting, "group": "", "x": None, "backend": backend,
         "seed": seed, "key": f"{experiment}-{setting}-{backend}-{seed}", "epochs_max": epochs,
-        "train_size": 100, "test_size": 50, "val_source": "validation_split", "import_s": 0.5,
-        "build_s": 0.01, "test_loss": 0.1, "test_accuracy": val_accuracy[-1] - 0.005,
+        "train_size": 100, "test_size": 50, "val_source": "validation_split", "learning_rate": None,
+        "import_s": 0.5, "build_s": 0.01, "test_loss": 0.1, "test_accuracy": val_accuracy[-1] - 0.005,
         "diverged": diverged, "x_train_mean": 0.13, "x_train_max": 1.0, "x_test_mean": 0.13,
         "x_test_max": 1.0, "machine": "test machine", "load_avg": 0.5, "versions": "numpy test",
     }

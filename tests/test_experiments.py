@@ -7,9 +7,19 @@ and TensorFlow for the Keras backend.
 import csv
 import io
 
+import numpy as np
 import pytest
 
-from experiments import EXPERIMENTS, get, runner, settings, store
+from experiments import (
+    EXPERIMENTS,
+    builders,
+    data,
+    get,
+    lr_range_test,
+    runner,
+    settings,
+    store,
+)
 from experiments.__main__ import main
 from experiments.backends import BACKENDS
 
@@ -46,6 +56,13 @@ def test_experiment_runs_in_quick_mode(name, mnist, keras_available, tmp_path):
         assert len(list(csv.DictReader(file))) == len(planned)
     text = (tmp_path / "REPORT.md").read_text()
     assert f"## {name}\n" in text and f"(#{name})" in text
+    if name == "lr_range_test":
+        suggested = {r["backend"]: r["learning_rate"] for r in records if "range test" in r["setting"]
+                     and r["group"] == "SGD"}
+        assert suggested["scratch"] > 0 and suggested["keras"] == suggested["scratch"], \
+            "both backends train at the one suggestion of the scratch_nn twin"
+        for backend in BACKENDS:
+            assert f"- {backend}, SGD: suggested rate {suggested['scratch']:.3g}; epochs to target" in text
 
 
 @pytest.mark.mnist
@@ -80,3 +97,23 @@ def test_a_diverging_run_is_recorded_not_raised(mnist, keras_available, tmp_path
     for record in records:
         assert record["diverged"], record["backend"]
         assert len(record["history"]) == 1, "training stops at the first non-finite loss"
+
+
+def test_a_range_test_rate_is_resolved_and_recorded_not_hashed(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (300, 28, 28), dtype=np.uint8)
+    labels = rng.integers(0, 10, 300, dtype=np.uint8)
+    monkeypatch.setattr(data, "load", lambda *sizes: (images, labels, images[:50], labels[:50]))
+    requested = next(s for s in lr_range_test.SETTINGS if s.label == "SGD(range test)")
+    module = type("RangeTest", (), {"SETTINGS": [requested]})
+    budget = settings.Budget(seeds=1, max_epochs=1, settle_s=0.0)
+
+    record, = runner.run_experiment("range", module, ("scratch",), budget, tmp_path, stream=io.StringIO())
+    assert isinstance(record["learning_rate"], float) and record["learning_rate"] > 0
+    assert record["config"]["optimizer"] == ["SGD", {"learning_rate": builders.RANGE_TEST}]
+    versions = runner.backends.versions("scratch")
+    assert record["key"] == store.run_key("range", requested, "scratch", 0, 1, None, None, versions)
+    saved, = store.read_runs_csv(tmp_path / "range" / "runs.csv")
+    assert saved["learning_rate"] == pytest.approx(record["learning_rate"])
+    fixed = lr_range_test.SETTINGS[0]
+    assert builders.resolve(fixed, images, labels, 0) is fixed and builders.learning_rate(fixed) == 0.01

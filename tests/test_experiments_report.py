@@ -123,3 +123,19 @@ def test_early_stopping_and_implementation_notes():
     runs = [record("naive", backend="naive", seconds=[30.0] * 3), record("numpy", seconds=[1.5] * 3)]
     (line,) = implementation.notes(measures.summarize(runs, 0.97), runs, report.fmt)
     assert line == "- Seconds per epoch against the fastest (numpy, 1.5 s): naive 20x."
+
+
+def test_range_test_notes_compare_epochs_at_default_and_suggested_rate():
+    from experiments import lr_range_test, measures
+
+    runs = [record("SGD(0.01)", val_accuracy=(0.9, 0.95, 0.99)),
+            record("SGD(range test)", val_accuracy=(0.96, 0.98)),
+            record("Adam(0.001)", val_accuracy=(0.98, 0.99)),
+            record("Adam(range test)", val_accuracy=(0.9, 0.92))]
+    for run, group, rate in zip(runs, ("SGD", "SGD", "Adam", "Adam"), (0.01, 0.0307, 0.001, 0.0023)):
+        run.update(group=group, learning_rate=rate)
+    sgd, adam = lr_range_test.notes(measures.summarize(runs, 0.97), runs, report.fmt)
+    assert sgd == ("- scratch, SGD: suggested rate 0.0307; epochs to target 2.50 epochs at SGD(0.01), "
+                   "1.50 epochs at the suggestion: no more than the default.")
+    assert adam == ("- scratch, Adam: suggested rate 0.0023; epochs to target 1.00 epochs at Adam(0.001), "
+                    "not reached in 2 epochs (best 92.00%) at the suggestion: more than the default.")
