@@ -221,15 +221,23 @@ def optimizer_trajectory(make_optimizer, variables, gradient_steps, dtype):
     return states
 
 
-class _WeightsRecorder(keras.callbacks.Callback):
-    """Keeps `model.get_weights()` at the end of every epoch."""
+def weights_recorder(base=keras.callbacks.Callback):
+    """A callback keeping `model.get_weights()` at the end of every epoch.
 
-    def __init__(self):
-        super().__init__()
-        self.weights = []
+    Args:
+        base: the callback class to derive from: Keras's, or
+            `scratch_nn.callbacks.Callback` for the scratch_nn side.
+    """
 
-    def on_epoch_end(self, epoch, logs=None):
-        self.weights.append(self.model.get_weights())
+    class WeightsRecorder(base):
+        def __init__(self):
+            super().__init__()
+            self.weights = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.weights.append(self.model.get_weights())
+
+    return WeightsRecorder()
 
 
 def fit_history(model, x, y, **fit_kwargs):
@@ -244,7 +252,7 @@ def fit_history(model, x, y, **fit_kwargs):
         for each epoch, the list of NumPy weights.
     """
     model.jit_compile = False
-    recorder = _WeightsRecorder()
+    recorder = weights_recorder()
     callbacks = [*fit_kwargs.pop("callbacks", []), recorder]
     history = model.fit(x, y, verbose=0, callbacks=callbacks, **fit_kwargs)
     return history.history, recorder.weights

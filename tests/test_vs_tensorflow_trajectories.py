@@ -49,17 +49,6 @@ TRAJECTORY_OPTIMIZERS = (
 )
 
 
-class WeightsRecorder(scratch_nn.callbacks.Callback):
-    """Keeps `model.get_weights()` at the end of every epoch (scratch_nn side)."""
-
-    def __init__(self):
-        super().__init__()
-        self.weights = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.weights.append(self.model.get_weights())
-
-
 def mnist_like(seed, n):
     """Random images (n, 28, 28) in [0, 1] (as x / 255) and labels 0-9."""
     rng = np.random.default_rng(seed)
@@ -96,7 +85,7 @@ def check_trajectory(spec, seed=0, samples=STEPS * BATCH, validation_split=0.0):
     fit_kwargs = {"batch_size": BATCH, "epochs": EPOCHS, "shuffle": False,
                   "validation_split": validation_split}
     expected_history, expected_weights = oracle.fit_history(twin, x, y, **fit_kwargs)
-    recorder = WeightsRecorder()
+    recorder = oracle.weights_recorder(scratch_nn.callbacks.Callback)
     history = model.fit(x, y, verbose=0, callbacks=[recorder], **fit_kwargs)
     assert sorted(history.history) == sorted(expected_history), "logged keys differ"
     for epoch in range(EPOCHS):
