@@ -12,6 +12,8 @@ and 512:
   (several steps per call into the compiled function), and with both;
 - ``torch``: PyTorch eager, the usual hand-written loop (skipped with a note
   when torch is not installed: it is optional, never a dependency);
+- ``numpy_loop``: the plain NumPy loop of :mod:`experiments.plain_loop`, the
+  same arithmetic as ``scratch_nn`` with no library around it;
 - ``matmuls``: only the epoch's matrix products, on arrays allocated once;
   what a perfect library could not avoid at this batch size;
 - ``naive``: the per-sample Python loop of :mod:`experiments.naive_loop`
@@ -57,7 +59,7 @@ FLOPS_PER_SAMPLE = 2 * (784 * 128 + 128 * 10) * 2 + 2 * 10 * 128
 GEMM_N = 1024
 #: Every backend, in display order; ``naive`` runs once, outside the rotation.
 BACKENDS = ("scratch_nn", "keras", "keras_jit", "keras_spe", "keras_jit_spe", "torch",
-            "matmuls", "naive")
+            "numpy_loop", "matmuls", "naive")
 LABELS = {
     "scratch_nn": "scratch_nn fit",
     "keras": "Keras fit, default",
@@ -65,6 +67,7 @@ LABELS = {
     "keras_spe": "Keras, steps_per_execution={spe}",
     "keras_jit_spe": "Keras, both",
     "torch": "PyTorch eager",
+    "numpy_loop": "plain NumPy loop, same maths",
     "matmuls": "matrix products only",
     "naive": "naive per-sample loop (SGD)",
 }
@@ -191,6 +194,23 @@ class TorchBackend(Backend):
         return time.perf_counter() - start
 
 
+class NumpyLoopBackend(Backend):
+    """`experiments.plain_loop.PlainMLP`, started from the scratch_nn model's initial weights."""
+
+    def start(self, warmup):
+        import scratch_nn
+        from experiments.plain_loop import PlainMLP
+
+        self.model = PlainMLP(_mlp(scratch_nn, seed=0).get_weights(), LEARNING_RATE)
+        self.rng = np.random.default_rng(0)
+        super().start(warmup)
+
+    def epoch(self):
+        start = time.perf_counter()
+        self.model.epoch(self.x, self.y, self.batch_size, self.rng)
+        return time.perf_counter() - start
+
+
 class MatmulBackend(Backend):
     """The six matrix products of every step, into arrays allocated once; nothing else.
 
@@ -259,6 +279,8 @@ def make_backend(name, x, y, batch_size, args):
         return KerasBackend(x, y, batch_size, jit_compile="jit" in name, steps_per_execution=spe)
     if name == "torch":
         return TorchBackend(x, y, batch_size)
+    if name == "numpy_loop":
+        return NumpyLoopBackend(x, y, batch_size)
     if name == "matmuls":
         return MatmulBackend(x, y, batch_size)
     if name == "naive":

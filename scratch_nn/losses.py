@@ -144,15 +144,21 @@ class SparseCategoricalCrossentropy(CrossentropyLoss):
         """``L = mean(-log_softmax(z)[y])`` and ``dL/dz = (softmax(z) - onehot(y)) / n``.
 
         The maths of ``CategoricalCrossentropy.logits_loss_and_gradient``, without building the one-hot matrix
-        (this runs once per training step).
+        (this runs once per training step). With ``s = z - max(z)`` and
+        ``e = exp(s)``, one ``exp`` serves both::
+
+            -log_softmax(z)[y] = log(sum(e)) - s[y],    softmax(z) = e / sum(e)
         """
         y = _sparse_labels(y_true)
-        rows = np.arange(y.shape[0])
-        logp = log_softmax(logits)
-        loss = -logp[rows, y].mean()
-        grad = np.exp(logp)
-        grad[rows, y] -= 1
-        grad /= logits.shape[0]
+        n = y.shape[0]
+        rows = np.arange(n)
+        shifted = logits - logits.max(axis=-1, keepdims=True)
+        grad = np.exp(shifted)
+        total = grad.sum(axis=-1, keepdims=True)
+        # sum() / n, not mean(): np.mean's Python-level bookkeeping costs more than this sum.
+        loss = (np.log(total[:, 0]) - shifted[rows, y]).sum() / n
+        grad /= total * n
+        grad[rows, y] -= np.asarray(1 / n, grad.dtype)
         return loss, grad
 
 

@@ -476,7 +476,7 @@ class _Totals:
         self.count += n
         self.sums["loss"] += loss * n
         for name, fn in self.metrics:
-            self.sums[name] += float(np.sum(fn(y, y_pred)))
+            self.sums[name] += float(fn(y, y_pred).sum())
 
     def means(self):
         """The epoch's values so far: metrics first, then the loss, as Keras 3 logs them."""

@@ -19,15 +19,15 @@ def test_flops_per_sample_matches_the_issue():
 
 def test_quick_run_writes_csv_markdown_and_chart(mnist, tmp_path, capsys):
     rows = bench.main(["--quick", "--samples", "256", "--batch-sizes", "32", "64",
-                       "--backends", "scratch_nn", "matmuls", "naive",
+                       "--backends", "scratch_nn", "numpy_loop", "matmuls", "naive",
                        "--naive-samples", "32", "--out", str(tmp_path)])
     with open(tmp_path / "bench.csv", newline="") as f:
         reader = csv.DictReader(f)
         assert tuple(reader.fieldnames) == bench.CSV_COLUMNS
         written = list(reader)
-    assert len(written) == len(rows) == 2 * 3
+    assert len(written) == len(rows) == 2 * 4
     assert {(r["batch_size"], r["backend"]) for r in written} == {
-        (bs, name) for bs in ("32", "64") for name in ("scratch_nn", "matmuls", "naive")}
+        (bs, name) for bs in ("32", "64") for name in ("scratch_nn", "numpy_loop", "matmuls", "naive")}
     for row in written:
         assert float(row["median_s"]) > 0
         assert float(row["min_s"]) <= float(row["median_s"]) <= float(row["max_s"])
@@ -51,3 +51,28 @@ def test_missing_backend_is_a_skipped_row(mnist, tmp_path, monkeypatch):
     naive = next(r for r in rows if r["backend"] == "naive")
     assert naive["median_s"] == "" and naive["note"] == "not here"
     assert "skipped" in (tmp_path / "bench.md").read_text()
+
+
+def test_plain_loop_computes_what_scratch_nn_computes():
+    # The numpy_loop row is a fair floor only if it does the same arithmetic:
+    # three Adam steps from the same weights on the same batches must land on
+    # the same weights and losses. Adam divides by sqrt(v), so float32 rounding
+    # of a near-zero gradient moves a weight by up to ~1e-3 of a step; a wrong
+    # gradient moves it by a whole step (lr = 1e-3). The tolerance is 1% of a step.
+    import numpy as np
+
+    import scratch_nn
+    from experiments.plain_loop import PlainMLP
+
+    rng = np.random.default_rng(0)
+    model = bench._mlp(scratch_nn, seed=0)
+    plain = PlainMLP(model.get_weights(), bench.LEARNING_RATE)
+    for _ in range(3):
+        x = rng.random((16, bench.SIZES[0]), dtype=np.float32)
+        y = rng.integers(0, bench.SIZES[-1], 16)
+        loss, y_pred = model.train_step(x, y)
+        plain_loss, hits = plain.train_step(x, y)
+        assert plain_loss / 16 == pytest.approx(loss, rel=1e-5)
+        assert hits == np.count_nonzero(y_pred.argmax(axis=1) == y)
+    for ours, theirs in zip(plain.get_weights(), model.get_weights()):
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=0.01 * bench.LEARNING_RATE)
