@@ -42,7 +42,6 @@ seconds-long smoke run on a slice of the data.
 """
 
 import argparse
-import csv
 import os
 import platform
 import statistics
@@ -51,6 +50,8 @@ import sys
 import time
 
 import numpy as np
+
+from experiments import store
 
 BATCH_SIZES = (32, 128, 512)
 SIZES = (784, 128, 10)
@@ -436,10 +437,9 @@ def markdown(rows, batch_sizes, samples, args, header):
 
 def plot(rows, batch_sizes, path):
     """Grouped bars, one group per batch size, min-max as error bars, the roofline as a tick."""
-    import matplotlib
+    from experiments import plots  # matplotlib loads only when a chart is drawn
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = plots.plt
 
     timed = [row for row in rows if row["median_s"] != ""]
     names = list(dict.fromkeys(row["backend"] for row in timed if row["backend"] != "naive"))
@@ -460,9 +460,7 @@ def plot(rows, batch_sizes, path):
     ax.set_ylabel("seconds per epoch (median, min-max)")
     ax.set_title("One MNIST epoch, 784-128-10 MLP, Adam, float32")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    plots.save(fig, path, dpi=120)
 
 
 def load_mnist(samples):
@@ -533,14 +531,9 @@ def main(argv=None):
         rows += rows_for(batch_size, names, times, notes, gemm, samples, args.steps_per_execution)
     header = machine_lines(names)
     header.append(f"Load average (1 min) before / after: {load_before} / {_loadavg()}")
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "bench.csv"), "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    store.write_csv(os.path.join(args.out, "bench.csv"), CSV_COLUMNS, rows)
     table = markdown(rows, args.batch_sizes, samples, args, header)
-    with open(os.path.join(args.out, "bench.md"), "w") as f:
-        f.write(table)
+    store.write_atomic(os.path.join(args.out, "bench.md"), table)
     plot(rows, args.batch_sizes, os.path.join(args.out, "bench.png"))
     print(table)
     log(f"wrote bench.csv, bench.md and bench.png to {args.out}")

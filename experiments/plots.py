@@ -10,6 +10,8 @@ that were never reached are drawn at their lower bound (the time trained),
 hollow or hatched; diverged runs are marked with an x.
 """
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -80,14 +82,16 @@ def curves(records, path, target, title):
         axes[0, column].set_title(backend)
     axes[0, -1].legend(fontsize=7, loc="lower right")
     fig.suptitle(f"{title} (dashed: target {target:g})")
-    _save(fig, path)
+    save(fig, path)
 
 
-def _save(fig, path):
+def save(fig, path, dpi=90):
+    """Lay out ``fig``, write it to ``path`` through a temporary file, and close it."""
+    path = Path(path)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(temporary, dpi=90)
+    fig.savefig(temporary, dpi=dpi)
     plt.close(fig)
     temporary.replace(path)
 
@@ -148,4 +152,4 @@ def key_plot(rows, spec, path, title):
     if spec.kind == "line":
         axes[0, 0].legend(fontsize=7)
     fig.suptitle(f"{title} (hollow / hatched: target not reached, lower bound; x: diverged)")
-    _save(fig, path)
+    save(fig, path)
