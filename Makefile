@@ -34,8 +34,10 @@ run: $(STAMP)
 	$(STUDY_ENV) $(PY) -m scratch_nn.doctor --example 1 --out results/doctor_example1.md \
 		--json-out results/doctor_example1.json
 
+# Seed by seed: every experiment gets seed 0 before any gets seed 1, so a study cut
+# short still covers every cause (finished runs are reloaded, never rerun).
 study: $(STAMP)
-	$(STUDY_ENV) $(PY) -m experiments run all
+	for seeds in 1 2 3; do $(STUDY_ENV) $(PY) -m experiments run all --seeds $$seeds || exit 1; done
 
 bench: $(STAMP)
 	$(PY) -m experiments.bench
