@@ -36,8 +36,12 @@ run: $(STAMP)
 
 # Seed by seed: every experiment gets seed 0 before any gets seed 1, so a study cut
 # short still covers every cause (finished runs are reloaded, never rerun).
+# `make study STUDY_OUT=docs/results` continues the committed study in place.
+STUDY_OUT ?= results
 study: $(STAMP)
-	for seeds in 1 2 3; do $(STUDY_ENV) $(PY) -m experiments run all --seeds $$seeds || exit 1; done
+	for seeds in 1 2 3; do \
+		$(STUDY_ENV) $(PY) -m experiments run all --seeds $$seeds --out $(STUDY_OUT) || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(PY) -m experiments.bench
