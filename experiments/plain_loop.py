@@ -3,7 +3,8 @@
 The benchmark's ``numpy_loop`` row. It trains the benchmark's 784-128-10
 ReLU/softmax MLP with sparse categorical cross-entropy and Adam (Keras's
 defaults) using the same arithmetic as ``scratch_nn``'s ``fit``: one matrix
-product per layer and direction, the fused softmax cross-entropy gradient,
+product per layer and direction (the first layer's through
+`scratch_nn.matmul.matmul`, as ``Dense`` does), the fused softmax cross-entropy gradient,
 and ``scratch_nn``'s own Adam, twelve in-place passes over one flat parameter
 buffer. It has no layers, callbacks, metrics objects, input checks or progress
 bar; it only sums the loss and the hits, as ``fit`` logs them. ``fit`` minus
@@ -22,6 +23,7 @@ then one Adam step (`scratch_nn.optimizers.Adam`) on every weight at once.
 
 import numpy as np
 
+from scratch_nn.matmul import matmul
 from scratch_nn.optimizers import Adam
 
 
@@ -51,7 +53,7 @@ class PlainMLP:
         """One Adam step on the batch; returns ``(summed loss, hits)``."""
         n = x.shape[0]
         rows = np.arange(n)
-        h = x @ self.w1
+        h = matmul(x, self.w1)  # as Dense does: the 784-deep product in two blocks
         h += self.b1
         np.maximum(h, 0, out=h)
         z = h @ self.w2
