@@ -6,15 +6,18 @@ it is summed from ``b`` equal blocks of at most ``BLOCK`` rows::
 
     x @ kernel = sum_j  x[:, k_j:k_{j+1}] @ kernel[k_j:k_{j+1}]
 
-Why: on the development machine (OpenBLAS 0.3.31, one thread, AMD EPYC), a
-float32 ``(batch, 784) @ (784, 128)`` product, MNIST's first layer, ran at
-half the rate of the same work as two 392-deep products. Measured inside the
-training loop (`experiments.plain_loop`, epochs of the two variants
-alternated in one process): 1.05 s against 1.6 s an epoch at batch 128, 1.9 s
-against 2.2 s at batch 32. The backward product ``x.T @ dz`` of the same
-FLOP count contracts over the batch and did not need it. Float64 products are
-left whole (not measured). The blocks change only the order of the float32
-additions: the result matches ``x @ kernel`` to float32 rounding.
+Why: on the development machine (OpenBLAS 0.3.31, one thread, AMD EPYC), the
+float32 ``(batch, 784) @ (784, 128)`` product of MNIST's first layer took
+0.78 s of a batch-128 epoch, twice the 0.36 s of the backward ``x.T @ dz``
+(same FLOPs, contracted over the batch). Summed from two 392-deep products
+it runs at the backward's rate: whole ``fit`` epochs of a 784-128-10 Adam
+model were 1.14x, 1.37x and 1.31x faster at batch 32, 128 and 512 (the two
+variants alternated epoch by epoch in one process, on an idle machine); at
+width 32 1.17x, at width 1024 no difference beyond the noise. The cause
+inside OpenBLAS was not pinned down, and another BLAS or CPU may not need
+this. Float64 products are left whole (not measured). The blocks change only
+the order of the float32 additions: the result matches ``x @ kernel`` to
+float32 rounding (``tests/test_matmul.py``).
 """
 
 import itertools
