@@ -52,7 +52,7 @@ import time
 import numpy as np
 
 from experiments import store
-from scratch_nn.matmul import matmul
+from scratch_nn import blas
 
 BATCH_SIZES = (32, 128, 512)
 SIZES = (784, 128, 10)
@@ -216,12 +216,11 @@ class NumpyLoopBackend(Backend):
 class MatmulBackend(Backend):
     """The five matrix products of every step; nothing else.
 
-    Forward ``h = x W1`` (through `scratch_nn.matmul.matmul`, in two
-    392-deep blocks, as ``Dense`` computes it), ``z = h W2``; backward
-    ``dW2 = h^T dz``, ``dh = dz W2^T``, ``dW1 = x^T dh`` (no input
-    gradient), the last four into arrays allocated once. The input rows are
-    read in order, so this is the floor of an epoch at this batch size with
-    NumPy's matmul, before any other work.
+    Forward ``h = x W1``, ``z = h W2``; backward ``dW2 = h^T dz``,
+    ``dh = dz W2^T``, ``dW1 = x^T dh`` (no input gradient), into arrays
+    allocated once, after `scratch_nn.blas.warm_up` as a model would. The
+    input rows are read in order, so this is the floor of an epoch at this
+    batch size with NumPy's matmul, before any other work.
     """
 
     def start(self, warmup):
@@ -233,6 +232,7 @@ class MatmulBackend(Backend):
         self.h = np.empty((self.batch_size, SIZES[1]), f32)
         self.z = np.empty((self.batch_size, SIZES[2]), f32)
         self.dh = np.empty_like(self.h)
+        blas.warm_up()
         super().start(warmup)
 
     def epoch(self):
@@ -242,7 +242,7 @@ class MatmulBackend(Backend):
             xb = x[first:first + bs]
             m = xb.shape[0]
             h, z, dh = self.h[:m], self.z[:m], self.dh[:m]
-            h[...] = matmul(xb, self.w1)
+            np.matmul(xb, self.w1, out=h)
             np.matmul(h, self.w2, out=z)
             np.matmul(h.T, z, out=self.dw2)
             np.matmul(z, self.w2.T, out=dh)
@@ -379,9 +379,9 @@ def machine_lines(names):
     except (OSError, StopIteration):
         pass
     versions = [f"Python {platform.python_version()}", f"NumPy {np.__version__}"]
-    blas = np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {})
-    if blas:
-        versions[-1] += f" ({blas.get('name', '?')} {blas.get('version', '')})".rstrip()
+    blas_info = np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {})
+    if blas_info:
+        versions[-1] += f" ({blas_info.get('name', '?')} {blas_info.get('version', '')})".rstrip()
     if any(name.startswith("keras") for name in names) and "keras" in sys.modules:
         import tensorflow as tf
 

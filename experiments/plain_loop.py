@@ -3,8 +3,8 @@
 The benchmark's ``numpy_loop`` row. It trains the benchmark's 784-128-10
 ReLU/softmax MLP with sparse categorical cross-entropy and Adam (Keras's
 defaults) using the same arithmetic as ``scratch_nn``'s ``fit``: one matrix
-product per layer and direction (the first layer's through
-`scratch_nn.matmul.matmul`, as ``Dense`` does), the fused softmax cross-entropy gradient,
+product per layer and direction (after `scratch_nn.blas.warm_up`, as a
+``Sequential`` model), the fused softmax cross-entropy gradient,
 and ``scratch_nn``'s own Adam, twelve in-place passes over one flat parameter
 buffer. It has no layers, callbacks, metrics objects, input checks or progress
 bar; it only sums the loss and the hits, as ``fit`` logs them. ``fit`` minus
@@ -23,7 +23,7 @@ then one Adam step (`scratch_nn.optimizers.Adam`) on every weight at once.
 
 import numpy as np
 
-from scratch_nn.matmul import matmul
+from scratch_nn import blas
 from scratch_nn.optimizers import Adam
 
 
@@ -45,6 +45,7 @@ class PlainMLP:
         self.g1, self.gb1, self.g2, self.gb2 = (
             self.grads[a:b].reshape(w.shape) for a, b, w in zip(bounds, bounds[1:], weights))
         self.optimizer = Adam(learning_rate)
+        blas.warm_up()
 
     def get_weights(self):
         return [w.copy() for w in (self.w1, self.b1, self.w2, self.b2)]
@@ -53,7 +54,7 @@ class PlainMLP:
         """One Adam step on the batch; returns ``(summed loss, hits)``."""
         n = x.shape[0]
         rows = np.arange(n)
-        h = matmul(x, self.w1)  # as Dense does: the 784-deep product in two blocks
+        h = x @ self.w1
         h += self.b1
         np.maximum(h, 0, out=h)
         z = h @ self.w2

@@ -13,7 +13,6 @@ import numpy as np
 
 from scratch_nn import activations, initializers, regularizers
 from scratch_nn.layers.base import Layer
-from scratch_nn.matmul import matmul
 
 
 class InputLayer(Layer):
@@ -125,7 +124,7 @@ class Dense(_SoftmaxAware, Layer):
 
     def forward(self, x, training=False):
         self._x = x
-        z = matmul(x, self.params["kernel"])  # x @ kernel (deep float32 products in blocks)
+        z = x @ self.params["kernel"]
         if self.use_bias:
             z += self.params["bias"]
         return self.activation.forward(z)
