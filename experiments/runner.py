@@ -173,6 +173,11 @@ def epochs_planned(module, selected, budget):
 def run_experiment(name, module, selected, budget, out, stream=sys.stderr, progress=None):
     """Run (or load) every run of experiment ``name``; write its runs.csv as it goes.
 
+    Runs saved before are loaded first, and every runs.csv written holds all
+    of them plus the runs finished since, so an interruption never leaves a
+    runs.csv with fewer runs than were finished (a second seed pass cut short
+    keeps every first-seed run in it).
+
     Args:
         progress: a `Progress` shared by several experiments, for one ETA over
             all of them (default: one for this experiment).
@@ -180,26 +185,32 @@ def run_experiment(name, module, selected, budget, out, stream=sys.stderr, progr
     Returns:
         The run records, in plan order.
     """
-    jobs = plan_jobs(module, selected, budget)
-    progress = progress or Progress(epochs_planned(module, selected, budget), stream)
-    records = []
-    for index, (setting, backend, seed) in enumerate(jobs, start=1):
+    jobs = []
+    for setting, backend, seed in plan_jobs(module, selected, budget):
         versions = backends.versions(backend)
         key = store.run_key(name, setting, backend, seed, budget.epochs(setting),
                             budget.train_size, budget.test_size, versions)
-        record = store.load_run(out, name, key)
+        jobs.append((setting, backend, seed, versions, key))
+    progress = progress or Progress(epochs_planned(module, selected, budget), stream)
+    done = {key: store.load_run(out, name, key) for *_, key in jobs}
+    path = Path(out) / name / "runs.csv"
+
+    def finished():
+        return [done[key] for *_, key in jobs if done[key] is not None]
+
+    for index, (setting, backend, seed, versions, key) in enumerate(jobs, start=1):
         label = f"[{index}/{len(jobs)}] {name} | {setting.label} | {backend} | seed {seed}"
-        if record is not None:
-            progress.skip(budget.epochs(setting))
+        epochs = budget.epochs(setting)
+        if done[key] is not None:
+            progress.skip(epochs)
             print(f"{label}: done before, loaded", file=stream, flush=True)
-        else:
-            epochs = budget.epochs(setting)
-            record = run_one(name, setting, backend, seed, budget,
-                             on_epoch=lambda row, label=label, epochs=epochs: progress.epoch(label, epochs, row))
-            progress.finish(epochs, len(record["history"]))
-            record.update(key=key, versions=", ".join(f"{k} {v}" for k, v in versions.items()),
-                          config=store.setting_config(setting))
-            store.save_run(out, record)
-        records.append(record)
-        store.write_runs_csv(Path(out) / name / "runs.csv", records)
-    return records
+            continue
+        record = run_one(name, setting, backend, seed, budget,
+                         on_epoch=lambda row, label=label, epochs=epochs: progress.epoch(label, epochs, row))
+        progress.finish(epochs, len(record["history"]))
+        record.update(key=key, versions=", ".join(f"{k} {v}" for k, v in versions.items()),
+                      config=store.setting_config(setting))
+        store.save_run(out, record)
+        done[key] = record
+        store.write_runs_csv(path, finished())
+    return finished()

@@ -98,6 +98,26 @@ def test_an_interrupted_study_resumes_where_it_stopped(tmp_path, fake_training, 
     assert not list(tmp_path.rglob("*.tmp")), "no temporary file is left behind"
 
 
+def test_a_second_seed_pass_cut_short_keeps_the_first_seeds_runs_csv(tmp_path, fake_training, monkeypatch):
+    module = experiment(BASE.replace(label="A"), BASE.replace(label="B"))
+    run(module, tmp_path, budget=Budget(seeds=1, max_epochs=1, train_size=100, test_size=50))
+
+    real = runner.run_one
+    fake_training.clear()
+
+    def crash_on_second(*args, **kwargs):
+        if len(fake_training) == 1:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "run_one", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        run(module, tmp_path, budget=Budget(seeds=2, max_epochs=1, train_size=100, test_size=50))
+    kept = store.read_runs_csv(tmp_path / "demo" / "runs.csv")
+    assert sorted((r["setting"], r["backend"], r["seed"]) for r in kept) == [
+        ("A", "keras", 0), ("A", "scratch", 0), ("A", "scratch", 1), ("B", "keras", 0), ("B", "scratch", 0)]
+
+
 def test_runs_csv_round_trip(tmp_path):
     runs = [record("A", val_accuracy=(0.5, 0.97)),
             record("B", backend="keras", seed=1, val_accuracy=(0.1, 0.1), loss=[math.nan, math.inf],
