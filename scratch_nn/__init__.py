@@ -30,7 +30,7 @@ from scratch_nn import (
 from scratch_nn.layers import Input
 from scratch_nn.models import Sequential
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Input", "Sequential", "activations", "callbacks", "datasets", "initializers", "layers",
