@@ -78,16 +78,22 @@ def test_a_changed_setting_is_rerun_and_the_rest_reused(tmp_path, fake_training)
     assert len(fake_training) == 8, "a different epoch cap is a different run"
 
 
-def test_an_interrupted_study_resumes_where_it_stopped(tmp_path, fake_training, monkeypatch):
-    module = experiment(BASE.replace(label="A"), BASE.replace(label="B"))
+def interrupt_after(trained, count, monkeypatch):
+    """Make ``runner.run_one`` raise KeyboardInterrupt once ``count`` runs have trained."""
     real = runner.run_one
 
-    def crash_on_fourth(*args, **kwargs):
-        if len(fake_training) == 3:
+    def run_one(*args, **kwargs):
+        if len(trained) == count:
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "run_one", crash_on_fourth)
+    monkeypatch.setattr(runner, "run_one", run_one)
+    return real
+
+
+def test_an_interrupted_study_resumes_where_it_stopped(tmp_path, fake_training, monkeypatch):
+    module = experiment(BASE.replace(label="A"), BASE.replace(label="B"))
+    real = interrupt_after(fake_training, 3, monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         run(module, tmp_path)
     assert len(store.read_runs_csv(tmp_path / "demo" / "runs.csv")) == 3
@@ -101,16 +107,8 @@ def test_an_interrupted_study_resumes_where_it_stopped(tmp_path, fake_training, 
 def test_a_second_seed_pass_cut_short_keeps_the_first_seeds_runs_csv(tmp_path, fake_training, monkeypatch):
     module = experiment(BASE.replace(label="A"), BASE.replace(label="B"))
     run(module, tmp_path, budget=Budget(seeds=1, max_epochs=1, train_size=100, test_size=50))
-
-    real = runner.run_one
     fake_training.clear()
-
-    def crash_on_second(*args, **kwargs):
-        if len(fake_training) == 1:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(runner, "run_one", crash_on_second)
+    interrupt_after(fake_training, 1, monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         run(module, tmp_path, budget=Budget(seeds=2, max_epochs=1, train_size=100, test_size=50))
     kept = store.read_runs_csv(tmp_path / "demo" / "runs.csv")
