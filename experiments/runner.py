@@ -198,6 +198,8 @@ def run_experiment(name, module, selected, budget, out, stream=sys.stderr, progr
     def finished():
         return [done[key] for *_, key in jobs if done[key] is not None]
 
+    if finished():  # a runs.csv left by another plan (more seeds, other epochs) is replaced now
+        store.write_runs_csv(path, finished())
     for index, (setting, backend, seed, versions, key) in enumerate(jobs, start=1):
         label = f"[{index}/{len(jobs)}] {name} | {setting.label} | {backend} | seed {seed}"
         epochs = budget.epochs(setting)

@@ -116,6 +116,16 @@ def test_a_second_seed_pass_cut_short_keeps_the_first_seeds_runs_csv(tmp_path, f
         ("A", "keras", 0), ("A", "scratch", 0), ("A", "scratch", 1), ("B", "keras", 0), ("B", "scratch", 0)]
 
 
+def test_a_fully_loaded_plan_rewrites_runs_csv_to_that_plan(tmp_path, fake_training):
+    module = experiment(BASE.replace(label="A"))
+    run(module, tmp_path, budget=Budget(seeds=2, max_epochs=1, train_size=100, test_size=50))
+    fake_training.clear()
+    run(module, tmp_path, budget=Budget(seeds=1, max_epochs=1, train_size=100, test_size=50))
+    assert not fake_training, "every run was saved before"
+    kept = store.read_runs_csv(tmp_path / "demo" / "runs.csv")
+    assert sorted((r["backend"], r["seed"]) for r in kept) == [("keras", 0), ("scratch", 0)]
+
+
 def test_runs_csv_round_trip(tmp_path):
     runs = [record("A", val_accuracy=(0.5, 0.97)),
             record("B", backend="keras", seed=1, val_accuracy=(0.1, 0.1), loss=[math.nan, math.inf],
