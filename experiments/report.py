@@ -204,10 +204,29 @@ def startup(all_records):
     return lines
 
 
+def seed_counts(records):
+    """How many seeds each setting ran: "3 seed(s)", or per backend where settings differ.
+
+    A study cut short in its last seed pass leaves some settings with one seed
+    fewer; the count per backend (``keras 2-3``) says so instead of a single
+    number that would overstate them.
+    """
+    seeds = {}
+    for r in records:
+        seeds.setdefault((r["backend"], r["setting"]), set()).add(r["seed"])
+    if len({len(s) for s in seeds.values()}) == 1:
+        return f"{len(next(iter(seeds.values())))} seed(s)"
+    parts = []
+    for backend in sorted({backend for backend, _ in seeds}):
+        counts = [len(s) for (b, _), s in seeds.items() if b == backend]
+        low, high = min(counts), max(counts)
+        parts.append(f"{backend} {low}" if low == high else f"{backend} {low}-{high}")
+    return "seeds per setting: " + ", ".join(parts)
+
+
 def budget(module, records):
     """What this experiment's runs spent: data sizes, seeds, epochs (and the cap, if any)."""
     first = records[0]
-    seeds = len({r["seed"] for r in records})
     asked = {s.label: s.epochs for s in module.SETTINGS}
     capped = any(r["epochs_max"] < asked.get(r["setting"], 0) for r in records)
     epochs = max(r["epochs_max"] for r in records)
@@ -215,7 +234,7 @@ def budget(module, records):
     sources = " or ".join(sorted({r["val_source"] for r in records}))
     text = (f"{ran} of its {len(asked)} settings; {first['train_size']} training images "
             f"({sources} for validation), {first['test_size']} test images, "
-            f"{seeds} seed(s), at most {epochs} epochs")
+            f"{seed_counts(records)}, at most {epochs} epochs")
     if capped:
         text += f" (capped: the settings ask for up to {max(asked.values())})"
     return text + "."

@@ -109,6 +109,15 @@ def test_fmt_and_cell():
     assert report.cell(row, "seconds_to_target", "s") == "4 s [3 s - 5 s] (2/3 seeds)"
 
 
+def test_seed_counts_say_which_settings_ran_fewer_seeds():
+    runs = optimizer_runs()
+    assert report.seed_counts(runs) == "2 seed(s)"
+    # A third seed pass cut short: every scratch setting got seed 2, Keras only Adam.
+    runs += [record("Adam(0.001)", backend, 2) for backend in ("scratch", "keras")]
+    runs.append(record("SGD(0.01)", "scratch", 2))
+    assert report.seed_counts(runs) == "seeds per setting: keras 2-3, scratch 3"
+
+
 def test_early_stopping_and_implementation_notes():
     from experiments import early_stopping, implementation, measures
 
