@@ -36,12 +36,23 @@ backward, with no gradient for the input::
     dhidden   2 (10*128)             =   2,560 FLOPs
     total                              409,088 FLOPs  (24.55 GFLOP per 60,000 samples)
 
+Accuracy is checked on the same runs: every backend that trains starts from
+the same initial weights (scratch_nn's, seed 0; PyTorch gets the kernels
+transposed), and after its warm-up and timed epochs it is scored on the MNIST
+test images (as many as the training samples, at most 10,000). What is left
+to tell them apart is the order of the samples (each backend shuffles with
+its own generator; a seeded Keras ``fit`` repeats one order every epoch, see
+``tests/test_keras_shuffle.py``) and float rounding. The noise that
+such differences should stay within is measured too: scratch_nn trained as
+many epochs from the same weights with two other shuffle seeds, untimed.
+
 Writes ``bench.csv``, ``bench.png`` and ``bench.md`` (the tables, with the
 machine and versions) to ``--out`` (``results/bench``). ``--quick`` is a
 seconds-long smoke run on a slice of the data.
 """
 
 import argparse
+import collections
 import os
 import platform
 import statistics
@@ -51,6 +62,7 @@ import time
 
 import numpy as np
 
+import scratch_nn
 from experiments import store
 from scratch_nn import blas
 
@@ -59,6 +71,9 @@ SIZES = (784, 128, 10)
 LEARNING_RATE = 1e-3
 FLOPS_PER_SAMPLE = 2 * (784 * 128 + 128 * 10) * 2 + 2 * 10 * 128
 GEMM_N = 1024
+TEST_SAMPLES = 10000
+#: Shuffle seeds of the untimed scratch_nn runs that measure the accuracy's noise.
+NOISE_SEEDS = (1, 2)
 #: Every backend, in display order; ``naive`` runs once, outside the rotation.
 BACKENDS = ("scratch_nn", "keras", "keras_jit", "keras_spe", "keras_jit_spe", "torch",
             "numpy_loop", "matmuls", "naive")
@@ -74,7 +89,10 @@ LABELS = {
     "naive": "naive per-sample loop (SGD)",
 }
 CSV_COLUMNS = ("batch_size", "backend", "label", "median_s", "min_s", "max_s", "epochs_timed",
-               "samples", "vs_scratch_nn", "vs_roofline", "gemm_gflops", "roofline_s", "note")
+               "samples", "vs_scratch_nn", "vs_roofline", "gemm_gflops", "roofline_s",
+               "test_accuracy", "note")
+#: The CSV rows of the untimed noise runs: only their accuracy is filled in.
+NOISE_LABEL = "scratch_nn fit, shuffle seed {seed} (untimed)"
 
 
 class Skip(Exception):
@@ -97,6 +115,9 @@ class Backend:
     def epoch(self):
         raise NotImplementedError
 
+    def accuracy(self, x, y):
+        """Fraction of ``x`` classified as ``y`` by the trained model; here ``None``: nothing trains."""
+
 
 def _epoch_timer(callback_class):
     """A callback (subclass of the framework's own) that times ``on_epoch_begin`` -> ``on_epoch_end``."""
@@ -113,24 +134,40 @@ def _epoch_timer(callback_class):
     return EpochTimer()
 
 
-def _mlp(K, seed, **compile_options):
-    """The benchmark's model, with the same calls on scratch_nn and Keras."""
+def _mlp(K, seed, weights=None, **compile_options):
+    """The benchmark's model, with the same calls on scratch_nn and Keras.
+
+    ``seed`` seeds the framework (initial weights, then the shuffles);
+    ``weights`` then replaces the initial weights when given.
+    """
     K.utils.set_random_seed(seed)
     model = K.Sequential([K.Input((SIZES[0],)), K.layers.Dense(SIZES[1], activation="relu"),
                           K.layers.Dense(SIZES[2], activation="softmax")])
     model.compile(optimizer=K.optimizers.Adam(LEARNING_RATE),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                   **compile_options)
+    if weights is not None:
+        model.set_weights(weights)
     return model
 
 
+def initial_weights():
+    """The weights every backend starts from: scratch_nn's model at seed 0 (``get_weights`` order)."""
+    return _mlp(scratch_nn, seed=0).get_weights()
+
+
 class FitBackend(Backend):
-    """``model.fit(..., epochs=1)`` on a model kept across calls (scratch_nn or Keras)."""
+    """``model.fit(..., epochs=1)`` on a model kept across calls (scratch_nn or Keras).
+
+    ``shuffle_seed`` seeds the framework before training: the weights are
+    :func:`initial_weights` whatever it is, the sample order is not.
+    """
 
     module = "scratch_nn"
 
-    def __init__(self, x, y, batch_size, **compile_options):
+    def __init__(self, x, y, batch_size, shuffle_seed=0, **compile_options):
         super().__init__(x, y, batch_size)
+        self.shuffle_seed = shuffle_seed
         self.compile_options = compile_options
 
     def start(self, warmup):
@@ -140,7 +177,7 @@ class FitBackend(Backend):
             K = __import__(self.module)
         except ImportError as error:
             raise Skip(f"{self.module} is not installed ({error})") from None
-        self.model = _mlp(K, seed=0, **self.compile_options)
+        self.model = _mlp(K, self.shuffle_seed, initial_weights(), **self.compile_options)
         self.timer = _epoch_timer(K.callbacks.Callback)
         super().start(warmup)
 
@@ -148,6 +185,10 @@ class FitBackend(Backend):
         self.model.fit(self.x, self.y, batch_size=self.batch_size, epochs=1, verbose=0,
                        callbacks=[self.timer])
         return self.timer.seconds
+
+    def accuracy(self, x, y):
+        logs = self.model.evaluate(x, y, batch_size=1000, verbose=0, return_dict=True)
+        return float(logs["accuracy"])
 
 
 class KerasBackend(FitBackend):
@@ -168,6 +209,12 @@ class TorchBackend(Backend):
         torch.manual_seed(0)
         self.model = torch.nn.Sequential(torch.nn.Linear(SIZES[0], SIZES[1]), torch.nn.ReLU(),
                                          torch.nn.Linear(SIZES[1], SIZES[2]))
+        kernel1, bias1, kernel2, bias2 = initial_weights()
+        with torch.no_grad():  # torch keeps a Linear's weight as (out, in): Keras's kernel transposed
+            for layer, kernel, bias in ((self.model[0], kernel1, bias1),
+                                        (self.model[2], kernel2, bias2)):
+                layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(kernel.T)))
+                layer.bias.copy_(torch.from_numpy(bias))
         # Keras's epsilon, so the optimizers do the same work.
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LEARNING_RATE, eps=1e-7)
         self.loss_fn = torch.nn.CrossEntropyLoss()
@@ -195,15 +242,20 @@ class TorchBackend(Backend):
         float(loss_sum), int(hits)
         return time.perf_counter() - start
 
+    def accuracy(self, x, y):
+        torch = self.torch
+        with torch.no_grad():
+            predicted = self.model(torch.from_numpy(x)).argmax(dim=1).numpy()
+        return float(np.mean(predicted == y))
+
 
 class NumpyLoopBackend(Backend):
     """`experiments.plain_loop.PlainMLP`, started from the scratch_nn model's initial weights."""
 
     def start(self, warmup):
-        import scratch_nn
         from experiments.plain_loop import PlainMLP
 
-        self.model = PlainMLP(_mlp(scratch_nn, seed=0).get_weights(), LEARNING_RATE)
+        self.model = PlainMLP(initial_weights(), LEARNING_RATE)
         self.rng = np.random.default_rng(0)
         super().start(warmup)
 
@@ -211,6 +263,9 @@ class NumpyLoopBackend(Backend):
         start = time.perf_counter()
         self.model.epoch(self.x, self.y, self.batch_size, self.rng)
         return time.perf_counter() - start
+
+    def accuracy(self, x, y):
+        return self.model.accuracy(x, y)
 
 
 class MatmulBackend(Backend):
@@ -309,14 +364,27 @@ def _timed(fn, *args, **kwargs):
     return time.perf_counter() - start
 
 
-def measure(batch_size, names, x, y, args, log):
-    """Warm up every backend, then time ``args.epochs`` rounds of one epoch each, in turn.
+Measured = collections.namedtuple("Measured", "times notes gemm accuracy noise")
+Measured.__doc__ = """What `measure` found at one batch size.
+
+``times``: epoch seconds per backend; ``notes``: a note per backend (why it
+was skipped, threads...); ``gemm``: the GEMM rates, one per round;
+``accuracy``: test accuracy per backend after all its epochs (``None`` for
+one that does not train); ``noise``: scratch_nn's test accuracy per
+shuffle seed of `NOISE_SEEDS`, from the same weights and as many epochs.
+"""
+
+
+def measure(batch_size, names, data, args, log):
+    """Warm up every backend, time ``args.epochs`` rounds of one epoch each in turn, then score them.
+
+    Args:
+        data: ``((x, y), (x_test, y_test))``.
 
     Returns:
-        ``(times, notes, gemm)``: epoch seconds per backend, a note per
-        backend (why it was skipped, threads...), and the GEMM rates
-        measured once per round.
+        a :class:`Measured`.
     """
+    (x, y), (x_test, y_test) = data
     backends, times, notes = {}, {}, {}
     for name in names:
         backend = make_backend(name, x, y, batch_size, args)
@@ -345,11 +413,20 @@ def measure(batch_size, names, x, y, args, log):
         times["naive"].append(backends["naive"].epoch())
     for name, backend in backends.items():
         notes[name] = backend.note
-    return times, notes, gemm
+    accuracy = {name: backend.accuracy(x_test, y_test) for name, backend in backends.items()}
+    noise = {}
+    if "scratch_nn" in backends:
+        for seed in NOISE_SEEDS:
+            log(f"  bs {batch_size}: scratch_nn with shuffle seed {seed}, untimed")
+            backend = FitBackend(x, y, batch_size, shuffle_seed=seed)
+            backend.start(args.warmup + args.epochs)
+            noise[seed] = backend.accuracy(x_test, y_test)
+    return Measured(times, notes, gemm, accuracy, noise)
 
 
-def rows_for(batch_size, names, times, notes, gemm, samples, spe):
-    """CSV rows for one batch size: medians, ranges and the ratios."""
+def rows_for(batch_size, names, measured, samples, spe):
+    """CSV rows for one batch size: medians, ranges, ratios and accuracy; then the noise runs."""
+    times, notes, gemm = measured.times, measured.notes, measured.gemm
     rate = statistics.median(gemm) if gemm else float("nan")
     roofline = FLOPS_PER_SAMPLE * samples / (rate * 1e9)
     scratch = statistics.median(times["scratch_nn"]) if times.get("scratch_nn") else None
@@ -365,6 +442,13 @@ def rows_for(batch_size, names, times, notes, gemm, samples, spe):
                        max_s=round(max(seconds), 4), epochs_timed=len(seconds),
                        vs_scratch_nn=round(median / scratch, 2) if scratch else "",
                        vs_roofline=round(median / roofline, 2))
+        if measured.accuracy.get(name) is not None:
+            row["test_accuracy"] = round(measured.accuracy[name], 4)
+        rows.append({column: row.get(column, "") for column in CSV_COLUMNS})
+    for seed, accuracy in measured.noise.items():
+        row = {"batch_size": batch_size, "backend": f"scratch_nn_seed{seed}",
+               "label": NOISE_LABEL.format(seed=seed), "samples": samples,
+               "test_accuracy": round(accuracy, 4)}
         rows.append({column: row.get(column, "") for column in CSV_COLUMNS})
     return rows
 
@@ -396,9 +480,10 @@ def machine_lines(names):
 
 
 def markdown(rows, batch_sizes, samples, args, header):
-    """The tables for the README: seconds per epoch, then scratch_nn's ratios."""
+    """The tables for the README: seconds per epoch, scratch_nn's ratios, then test accuracy."""
     by = {(row["batch_size"], row["backend"]): row for row in rows}
-    names = list(dict.fromkeys(row["backend"] for row in rows))
+    every = list(dict.fromkeys(row["backend"] for row in rows))
+    names = [name for name in every if name in BACKENDS]
     first = names[0]
 
     def table(title, body):
@@ -431,11 +516,51 @@ def markdown(rows, batch_sizes, samples, args, header):
                      [str(by[(bs, "scratch_nn")]["vs_roofline"]) for bs in batch_sizes]))
         lines += table("How many times longer than scratch_nn an epoch takes (median over "
                        "median), and scratch_nn over the roofline:", body)
+    scored = [name for name in every
+              if any(by[(bs, name)]["test_accuracy"] != "" for bs in batch_sizes)]
+    if scored:
+        body = [(by[(batch_sizes[0], name)]["label"],
+                 [_percent(by[(bs, name)]["test_accuracy"]) for bs in batch_sizes])
+                for name in scored]
+        lines += table(
+            f"Test accuracy on {min(samples, TEST_SAMPLES)} MNIST test images after "
+            f"{args.warmup + args.epochs} epochs, every backend from the same initial weights "
+            "(the untimed rows measure the noise: scratch_nn from those weights with other "
+            "shuffle orders):", body)
+        lines += ["", *accuracy_lines(by, scored, batch_sizes)]
     notes = {by[(bs, name)]["note"]: by[(bs, name)]["label"]
              for name in names for bs in batch_sizes if by[(bs, name)]["note"]}
     if notes:
         lines += ["", *(f"- {label}: {note}" for note, label in notes.items())]
     return "\n".join(lines) + "\n"
+
+
+def _percent(accuracy):
+    return "-" if accuracy == "" else f"{100 * accuracy:.2f}%"
+
+
+def accuracy_lines(by, scored, batch_sizes):
+    """Per batch size: the backend farthest from scratch_nn's accuracy, and scratch_nn's own spread.
+
+    The spread is max - min of scratch_nn's accuracy over its timed run and
+    the noise runs (other shuffle orders, same weights and epochs).
+    """
+    lines = []
+    for bs in batch_sizes:
+        accuracy = {name: by[(bs, name)]["test_accuracy"] for name in scored
+                    if by[(bs, name)]["test_accuracy"] != ""}
+        if "scratch_nn" not in accuracy:
+            continue
+        ours = accuracy["scratch_nn"]
+        others = {name: value for name, value in accuracy.items() if name in BACKENDS}
+        farthest = max(others, key=lambda name: abs(others[name] - ours))
+        spread = [value for name, value in accuracy.items() if name not in BACKENDS] + [ours]
+        lines.append(
+            f"- bs {bs}: largest difference from scratch_nn "
+            f"{100 * abs(others[farthest] - ours):.2f} points ({by[(bs, farthest)]['label']}); "
+            f"scratch_nn over {len(spread)} shuffle orders spans "
+            f"{100 * (max(spread) - min(spread)):.2f} points")
+    return lines
 
 
 def plot(rows, batch_sizes, path):
@@ -467,16 +592,24 @@ def plot(rows, batch_sizes, path):
 
 
 def load_mnist(samples):
-    """The first ``samples`` MNIST training images as float32 ``(n, 784)`` in [0, 1], labels uint8."""
+    """``((x, y), (x_test, y_test))``: the first ``samples`` MNIST training images and as many test images.
+
+    Images are float32 ``(n, 784)`` in [0, 1], labels uint8; there are
+    ``min(samples, TEST_SAMPLES)`` test images.
+    """
     from scratch_nn.datasets import mnist
 
     # As .ci/run does: the project's shared copy, when nothing else is set.
     shared = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist")
     if "MNIST_DATA_DIR" not in os.environ and os.path.isdir(shared):
         os.environ["MNIST_DATA_DIR"] = os.path.abspath(shared)
-    (x, y), _ = mnist.load_data()
-    x = (x[:samples].reshape(-1, SIZES[0]) / np.float32(255)).astype(np.float32)
-    return np.ascontiguousarray(x), np.ascontiguousarray(y[:samples])
+    splits = mnist.load_data()
+
+    def prepare(images, labels, n):
+        images = (images[:n].reshape(-1, SIZES[0]) / np.float32(255)).astype(np.float32)
+        return np.ascontiguousarray(images), np.ascontiguousarray(labels[:n])
+
+    return prepare(*splits[0], samples), prepare(*splits[1], min(samples, TEST_SAMPLES))
 
 
 def parse_args(argv):
@@ -524,14 +657,14 @@ def main(argv=None):
     def log(message):
         print(message, file=sys.stderr, flush=True)
 
-    x, y = load_mnist(args.samples)
-    samples = x.shape[0]
+    data = load_mnist(args.samples)
+    samples = data[0][0].shape[0]
     names = [name for name in BACKENDS if name in args.backends]
     load_before = _loadavg()
     rows = []
     for batch_size in args.batch_sizes:
-        times, notes, gemm = measure(batch_size, names, x, y, args, log)
-        rows += rows_for(batch_size, names, times, notes, gemm, samples, args.steps_per_execution)
+        measured = measure(batch_size, names, data, args, log)
+        rows += rows_for(batch_size, names, measured, samples, args.steps_per_execution)
     header = machine_lines(names)
     header.append(f"Load average (1 min) before / after: {load_before} / {_loadavg()}")
     store.write_csv(os.path.join(args.out, "bench.csv"), CSV_COLUMNS, rows)

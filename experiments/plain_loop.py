@@ -50,6 +50,11 @@ class PlainMLP:
     def get_weights(self):
         return [w.copy() for w in (self.w1, self.b1, self.w2, self.b2)]
 
+    def accuracy(self, x, y):
+        """Fraction of ``x`` whose largest logit ``relu(x W1 + b1) W2 + b2`` is at the label ``y``."""
+        z = np.maximum(x @ self.w1 + self.b1, 0) @ self.w2 + self.b2
+        return float(np.mean(z.argmax(axis=1) == y))
+
     def train_step(self, x, y):
         """One Adam step on the batch; returns ``(summed loss, hits)``."""
         n = x.shape[0]

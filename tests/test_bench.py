@@ -2,6 +2,8 @@
 
 Nothing here is timed: the numbers depend on the machine, so the test only
 checks that a quick run completes and writes every column for every row.
+The accuracy check is tested for what makes it fair: every backend starts
+from the same weights, and the summary names the right backend and spread.
 """
 
 import csv
@@ -25,10 +27,18 @@ def test_quick_run_writes_csv_markdown_and_chart(mnist, tmp_path, capsys):
         reader = csv.DictReader(f)
         assert tuple(reader.fieldnames) == bench.CSV_COLUMNS
         written = list(reader)
-    assert len(written) == len(rows) == 2 * 4
+    noise = [f"scratch_nn_seed{seed}" for seed in bench.NOISE_SEEDS]
+    assert len(written) == len(rows) == 2 * (4 + len(noise))
     assert {(r["batch_size"], r["backend"]) for r in written} == {
-        (bs, name) for bs in ("32", "64") for name in ("scratch_nn", "numpy_loop", "matmuls", "naive")}
+        (bs, name) for bs in ("32", "64")
+        for name in ("scratch_nn", "numpy_loop", "matmuls", "naive", *noise)}
     for row in written:
+        trains = row["backend"] in ("scratch_nn", "numpy_loop", *noise)
+        # 256 test images after 3 epochs: far above chance (10%), below 100%
+        assert (0.3 < float(row["test_accuracy"]) < 1) if trains else row["test_accuracy"] == ""
+        if row["backend"] in noise:
+            assert row["median_s"] == ""
+            continue
         assert float(row["median_s"]) > 0
         assert float(row["min_s"]) <= float(row["median_s"]) <= float(row["max_s"])
         assert float(row["gemm_gflops"]) > 0
@@ -38,6 +48,8 @@ def test_quick_run_writes_csv_markdown_and_chart(mnist, tmp_path, capsys):
     assert (tmp_path / "bench.png").stat().st_size > 0
     table = (tmp_path / "bench.md").read_text()
     assert "| scratch_nn fit |" in table and "scratch_nn / roofline" in table
+    assert "Test accuracy on 256 MNIST test images after 3 epochs" in table
+    assert "- bs 64: largest difference from scratch_nn" in table
     assert table in capsys.readouterr().out
 
 
@@ -76,3 +88,40 @@ def test_plain_loop_computes_what_scratch_nn_computes():
         assert hits == np.count_nonzero(y_pred.argmax(axis=1) == y)
     for ours, theirs in zip(plain.get_weights(), model.get_weights()):
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=0.01 * bench.LEARNING_RATE)
+    x = rng.random((64, bench.SIZES[0]), dtype=np.float32)
+    model.set_weights(plain.get_weights())
+    predicted = model.predict(x, verbose=0).argmax(axis=1)
+    y = np.where(np.arange(64) % 2 == 0, predicted, (predicted + 1) % bench.SIZES[-1])
+    assert plain.accuracy(x, y) == 0.5  # every other label is the model's own prediction
+
+
+def test_every_training_backend_starts_from_the_same_weights():
+    # Keras draws its initial weights from its own generator: without
+    # set_weights, its accuracy would differ from scratch_nn's by a different
+    # start, not only by its shuffles.
+    import numpy as np
+
+    x = np.zeros((8, bench.SIZES[0]), np.float32)
+    y = np.zeros(8, np.uint8)
+    expected = bench.initial_weights()
+    backends = [bench.KerasBackend(x, y, 8), bench.FitBackend(x, y, 8, shuffle_seed=1),
+                bench.NumpyLoopBackend(x, y, 8)]
+    for backend in backends:
+        backend.start(warmup=0)
+        got = backend.model.get_weights()
+        assert len(got) == len(expected)
+        for ours, theirs in zip(got, expected):
+            np.testing.assert_array_equal(ours, theirs)
+
+
+def test_accuracy_lines_name_the_farthest_backend_and_the_noise_spread():
+    labels = {"scratch_nn": "scratch_nn fit", "keras": "Keras fit, default",
+              "torch": "PyTorch eager", "scratch_nn_seed1": "seed 1", "scratch_nn_seed2": "seed 2"}
+    accuracy = {"scratch_nn": 0.9750, "keras": 0.9741, "torch": 0.9770,
+                "scratch_nn_seed1": 0.9735, "scratch_nn_seed2": 0.9762}
+    by = {(32, name): {"label": labels[name], "test_accuracy": value}
+          for name, value in accuracy.items()}
+    lines = bench.accuracy_lines(by, list(accuracy), [32])
+    # torch is 0.20 points off (keras only 0.09); scratch_nn spans 0.9735-0.9762
+    assert lines == [("- bs 32: largest difference from scratch_nn 0.20 points (PyTorch eager); "
+                      "scratch_nn over 3 shuffle orders spans 0.27 points")]
