@@ -33,8 +33,7 @@ def epoch_orders(seed):
             seen.append(x.numpy()[:, 0].astype(int).tolist())
             return {"n": keras.ops.convert_to_tensor(0.0)}
 
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(seed)
     model = Probe()
     model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
     x = np.arange(12, dtype="float32").reshape(12, 1)
