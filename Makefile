@@ -31,7 +31,7 @@ test: $(STAMP)
 
 run: $(STAMP)
 	$(STUDY_ENV) $(PY) -m experiments run-default
-	$(STUDY_ENV) $(PY) -m scratch_nn.doctor --example 1 --out results/doctor_example1.md \
+	$(STUDY_ENV) $(PY) -m experiments.doctor --example 1 --out results/doctor_example1.md \
 		--json-out results/doctor_example1.json
 
 # Seed by seed: every experiment gets seed 0 before any gets seed 1, so a study cut

@@ -4,6 +4,10 @@ One module per experiment (its question in the first docstring line, its
 settings as data); the running, measuring, plotting and reporting are shared.
 Every experiment runs on both backends, ``scratch_nn`` and Keras, through the
 same Keras-style calls. Start with ``python -m experiments list``.
+
+`experiments.doctor` applies the study to one training setup: it diagnoses a
+model and its ``fit`` arguments and ranks the fixes
+(``python -m experiments.doctor --help``).
 """
 
 import importlib

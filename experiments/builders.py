@@ -36,7 +36,7 @@ def learning_rate(setting):
 def resolve(setting, x, y, seed):
     """``setting`` with a `RANGE_TEST` learning rate replaced by the doctor's suggestion.
 
-    The suggestion (`scratch_nn.doctor.learning_rate.suggest_learning_rate`)
+    The suggestion (`experiments.doctor.learning_rate.suggest_learning_rate`)
     comes from the range test on the same architecture built in scratch_nn
     with ``seed``, on ``x, y``: the training part only, as ``fit`` will split
     it. Keras runs get the same number (the same maths, weights and batches).
@@ -44,8 +44,8 @@ def resolve(setting, x, y, seed):
     """
     if isinstance(setting.optimizer, str) or setting.optimizer[1].get("learning_rate") != RANGE_TEST:
         return setting
+    from experiments.doctor.learning_rate import suggest_learning_rate
     from scratch_nn import data
-    from scratch_nn.doctor.learning_rate import suggest_learning_rate
 
     scratch, _ = backends.load("scratch")
     name, kwargs = setting.optimizer

@@ -1,7 +1,7 @@
 """Does the doctor's learning-rate range test pick a rate that reaches the target in no more epochs than the default rate?
 
 SGD at Keras's default rate (0.01) and Adam at its usual 1e-3, each against
-the same optimizer at the rate `scratch_nn.doctor` suggests: a range test
+the same optimizer at the rate `experiments.doctor` suggests: a range test
 (the rate raised from 1e-6 to 10 over 200 steps of the run's own batches,
 suggestion = the rate of least loss / 10) run just before ``fit``, on the
 training part of the data, from the run's initial weights. The suggestion is

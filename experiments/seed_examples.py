@@ -16,7 +16,9 @@ CAUSE = "the seed article's examples as written"
 
 _STOP = {"monitor": "val_loss", "patience": 3}
 
-#: The three examples exactly as written in the article.
+#: The three examples exactly as written in the article: the one table of their
+#: settings (the doctor starts from it too). The article's code itself is
+#: `keras_ref.examples`; ``tests/test_seed_examples_agree.py`` checks the two agree.
 AS_WRITTEN = {
     1: BASE.replace(label="", preprocessing="raw", optimizer="sgd", batch_size=32, epochs=10,
                     validation_split=0.0),

@@ -1,6 +1,7 @@
 """The Keras/TensorFlow reference for scratch_nn: the oracle side of the property tests.
 
-- `keras_ref.builders`: the Keras twin of a scratch_nn model, loss or optimizer.
+- `keras_ref.builders`: the Keras twin of a scratch_nn model, loss or optimizer,
+  and the other way, the scratch_nn twin of a Keras model (`scratch_model`).
 - `keras_ref.transfer`: weights moved both ways, layer by layer, with checked shapes.
 - `keras_ref.oracle`: what real Keras computes (forward, loss, gradients by
   `tf.GradientTape`, optimizer steps, `fit`), as NumPy arrays.

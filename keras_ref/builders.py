@@ -1,4 +1,4 @@
-"""Build the Keras twin of a scratch_nn object: model, loss, optimizer.
+"""Twins across the two libraries, both ways: scratch_nn to Keras, and Keras to scratch_nn.
 
 `keras_model(scratch_model)` makes a `keras.Sequential` with the same layers,
 hyperparameters and dtype as a built scratch_nn `Sequential` (weights are moved
@@ -6,15 +6,23 @@ separately, by `keras_ref.transfer`). `keras_loss` and `keras_optimizer` do the
 same for a loss and an optimizer (with its learning-rate schedule). Anything
 without a Keras mapping raises a `ValueError` that names it.
 
-Supported layers: Dense (units, activation, use_bias, kernel/bias
+`scratch_model(keras_model)` goes the other way: the compiled scratch_nn twin
+of a compiled Keras `Sequential`, with its weights copied, its loss, and a
+fresh optimizer of the same class and hyperparameters.
+
+Supported layers, both ways: Dense (units, activation, use_bias, kernel/bias
 regularizers), Flatten, Dropout (rate, seed), BatchNormalization (axis,
 momentum, epsilon, center, scale), Activation.
 """
 
 import functools
+import inspect
 
 import keras
 import numpy as np
+
+import scratch_nn
+from keras_ref.transfer import keras_to_scratch
 
 
 def keras_activation(activation):
@@ -188,3 +196,104 @@ def keras_optimizer(optimizer):
     return getattr(keras.optimizers, kind)(
         learning_rate=learning_rate, weight_decay=optimizer.weight_decay, **kwargs
     )
+
+
+def _scratch_regularizer(regularizer):
+    """The scratch_nn ``L1L2`` with a Keras regularizer's ``l1``/``l2`` factors, or None."""
+    if regularizer is None:
+        return None
+    config = regularizer.get_config()
+    return scratch_nn.regularizers.L1L2(l1=config.get("l1", 0.0), l2=config.get("l2", 0.0))
+
+
+def _scratch_dense(layer, dtype):
+    return scratch_nn.layers.Dense(
+        layer.units, activation=layer.activation.__name__, use_bias=layer.use_bias,
+        kernel_regularizer=_scratch_regularizer(layer.kernel_regularizer),
+        bias_regularizer=_scratch_regularizer(layer.bias_regularizer), dtype=dtype)
+
+
+def _scratch_batch_normalization(layer, dtype):
+    return scratch_nn.layers.BatchNormalization(
+        axis=layer.axis, momentum=layer.momentum, epsilon=layer.epsilon,
+        center=layer.center, scale=layer.scale, dtype=dtype)
+
+
+_SCRATCH_LAYER_BUILDERS = {
+    "Dense": _scratch_dense,
+    "Flatten": lambda layer, dtype: scratch_nn.layers.Flatten(dtype=dtype),
+    "Dropout": lambda layer, dtype: scratch_nn.layers.Dropout(layer.rate, seed=layer.seed,
+                                                              dtype=dtype),
+    "BatchNormalization": _scratch_batch_normalization,
+    "Activation": lambda layer, dtype: scratch_nn.layers.Activation(layer.activation.__name__,
+                                                                    dtype=dtype),
+}
+
+
+def scratch_layer(layer):
+    """The scratch_nn layer with the hyperparameters of a Keras layer (no weights).
+
+    Raises:
+        ValueError: the layer type has no scratch_nn counterpart.
+    """
+    kind = type(layer).__name__
+    if kind not in _SCRATCH_LAYER_BUILDERS:
+        raise ValueError(f"Keras layer {layer.name!r} of type {kind} has no scratch_nn "
+                         f"counterpart; supported: {sorted(_SCRATCH_LAYER_BUILDERS)}")
+    return _SCRATCH_LAYER_BUILDERS[kind](layer, layer.dtype)
+
+
+def scratch_optimizer(optimizer):
+    """A fresh scratch_nn optimizer with a Keras optimizer's class and hyperparameters.
+
+    Every argument the scratch_nn class accepts is read from the Keras
+    ``get_config()``; the learning rate is the Keras optimizer's current one.
+    """
+    name = type(optimizer).__name__
+    if name not in _OPTIMIZER_ARGS:
+        raise ValueError(f"Keras optimizer {name} has no scratch_nn counterpart; "
+                         f"supported: {sorted(_OPTIMIZER_ARGS)}")
+    cls = getattr(scratch_nn.optimizers, name)
+    accepted = inspect.signature(cls.__init__).parameters
+    kwargs = {k: v for k, v in optimizer.get_config().items()
+              if k in accepted and k not in ("name", "learning_rate")}
+    return cls(learning_rate=float(optimizer.learning_rate), **kwargs)
+
+
+def scratch_loss(loss):
+    """The scratch_nn loss for a Keras loss (a name, or an object: class name and ``from_logits``)."""
+    if isinstance(loss, str):
+        return scratch_nn.losses.get(loss)
+    kind = type(loss).__name__
+    if kind not in _LOSSES:
+        raise ValueError(f"Keras loss {loss!r} has no scratch_nn counterpart; supported: "
+                         f"{sorted(_LOSSES)} or their names")
+    config = loss.get_config()
+    kwargs = {"from_logits": config["from_logits"]} if "from_logits" in config else {}
+    return getattr(scratch_nn.losses, kind)(**kwargs)
+
+
+def scratch_model(keras_model):
+    """The compiled scratch_nn twin of a compiled, built Keras ``Sequential``, weights copied.
+
+    Same layers and hyperparameters (`scratch_layer`), the Keras weights
+    copied by `keras_ref.transfer.keras_to_scratch`, the same loss, and a
+    fresh optimizer of the same class and hyperparameters (`scratch_optimizer`:
+    no slots, iteration 0). Metrics are not carried over.
+
+    Raises:
+        ValueError: the model is not compiled or not built, or has a layer,
+            optimizer or loss without a scratch_nn counterpart.
+    """
+    if getattr(keras_model, "optimizer", None) is None or getattr(keras_model, "loss", None) is None:
+        raise ValueError("scratch_model: compile the Keras model first (model.compile(optimizer, loss))")
+    if not keras_model.built:
+        raise ValueError("scratch_model: the Keras model is not built; start it with keras.Input(shape)")
+    twin = scratch_nn.Sequential(
+        [scratch_nn.Input(tuple(keras_model.input_shape[1:])),
+         *(scratch_layer(layer) for layer in keras_model.layers)],
+        name=f"{keras_model.name}_scratch")
+    keras_to_scratch(keras_model, twin)
+    twin.compile(optimizer=scratch_optimizer(keras_model.optimizer),
+                 loss=scratch_loss(keras_model.loss))
+    return twin

@@ -21,6 +21,10 @@ import keras`` that is the very object ``keras.optimizers.Adam``, so the
 scratch_nn version reads ``tf.keras`` as ``keras``: the one edit that is not
 an import line, and it changes no behaviour.
 
+The study's settings of these examples (what the study and the doctor train)
+are `experiments.seed_examples.AS_WRITTEN`; ``tests/test_seed_examples_agree.py``
+reads the arguments of the code below and checks that the two agree.
+
 This module does not import TensorFlow; the Keras version does when run.
 """
 

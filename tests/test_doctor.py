@@ -13,19 +13,25 @@ import json
 import numpy as np
 import pytest
 
+from experiments.doctor import PROBLEM, WARN, diagnose
+from experiments.doctor.seed_setups import example_setting, setup_arguments
 from scratch_nn import utils
-from scratch_nn.doctor import PROBLEM, WARN, diagnose
-from scratch_nn.doctor.examples import setup_arguments
 
 TRAIN, TEST = 3000, 1000
 
 
+def _arrays(mnist, train_size=TRAIN, test_size=TEST):
+    (x, y), (x_test, y_test) = mnist
+    return x[:train_size], y[:train_size], x_test[:test_size], y_test[:test_size]
+
+
 def _setup(mnist, **options):
+    """Example 1's model (one epoch, no validation) with x / 255, Adam and batch 128 unless changed."""
+    options = {"preprocessing": "scale", "optimizer": "adam", "batch_size": 128, "epochs": 1,
+               **options}
+    setting = example_setting(1, **options)
     utils.set_random_seed(0)
-    options.setdefault("preprocessing", "scale")
-    options.setdefault("optimizer", "adam")
-    options.setdefault("batch_size", 128)
-    return setup_arguments(mnist, train_size=TRAIN, test_size=TEST, **options)
+    return setup_arguments(setting, _arrays(mnist))
 
 
 def _diagnose(mnist, checks, budget=30.0, **options):
@@ -96,10 +102,10 @@ def test_zero_initialization_is_flagged_as_dead(mnist):
 
 
 def test_overfitting_a_tiny_subset_is_flagged(mnist):
+    setting = example_setting(1, preprocessing="scale", optimizer="adam", learning_rate=3e-3,
+                              batch_size=32, epochs=40, validation_split=0.5)
     utils.set_random_seed(0)
-    model, arguments = setup_arguments(mnist, train_size=400, test_size=10, preprocessing="scale",
-                                       optimizer="adam", learning_rate=3e-3, batch_size=32,
-                                       epochs=40, validation_split=0.5)
+    model, arguments = setup_arguments(setting, _arrays(mnist, 400, 10))
     result = diagnose(model, **arguments, budget_seconds=40, checks=["generalization"])[
         "generalization"]
     assert result.status == WARN, result.evidence
@@ -132,7 +138,7 @@ def test_diverging_probes_leave_the_model_untouched(mnist):
 
 
 def test_cli_writes_markdown_and_json(mnist, tmp_path):
-    from scratch_nn.doctor.__main__ import main
+    from experiments.doctor.__main__ import main
 
     markdown, out = tmp_path / "r" / "report.md", tmp_path / "j" / "report.json"
     main(["--example", "1", "--train-size", "2000", "--budget", "2", "--checks", "input_scale",
@@ -176,7 +182,7 @@ def _epochs_to_target(mnist, learning_rate, target, epochs=5):
 
 def test_range_test_suggestion_reaches_target_no_later_than_sgd_default(mnist):
     """The issue's claim on a 3,000-sample subset (the full-data check is in the experiments)."""
-    from scratch_nn.doctor.learning_rate import suggest_learning_rate
+    from experiments.doctor.learning_rate import suggest_learning_rate
 
     model, arguments = _setup(mnist, optimizer="sgd", batch_size=32)
     suggestion = suggest_learning_rate(model, arguments["x"], arguments["y"], batch_size=32)

@@ -1,4 +1,4 @@
-"""The doctor on a real Keras model: its scratch_nn twin, and Keras's own step times."""
+"""The doctor on a real Keras model: its scratch_nn twin (`keras_ref.builders.scratch_model`), and Keras's own step times."""
 
 import numpy as np
 import pytest
@@ -6,8 +6,8 @@ import pytest
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
-from scratch_nn.doctor import PROBLEM, diagnose
-from scratch_nn.doctor.keras_model import to_scratch
+from experiments.doctor import PROBLEM, diagnose
+from keras_ref.builders import scratch_model
 
 
 def _seed_example_1():
@@ -21,7 +21,7 @@ def _seed_example_1():
 
 def test_twin_computes_what_keras_computes(rng):
     model = _seed_example_1()
-    twin = to_scratch(model)
+    twin = scratch_model(model)
     x = rng.random((64, 28, 28), dtype=np.float32)
     np.testing.assert_allclose(twin.predict(x, verbose=0), model.predict(x, verbose=0),
                                rtol=1e-5, atol=1e-6)

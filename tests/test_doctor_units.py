@@ -7,17 +7,17 @@ import numpy as np
 import pytest
 
 import scratch_nn as keras
-from scratch_nn.doctor import CheckResult, Report, diagnose
-from scratch_nn.doctor.initialization import symmetric
-from scratch_nn.doctor.input_scale import column_normalized
-from scratch_nn.doctor.learning_rate import (
+from experiments.doctor import CheckResult, Report, diagnose
+from experiments.doctor.initialization import symmetric
+from experiments.doctor.input_scale import column_normalized
+from experiments.doctor.learning_rate import (
     SUGGESTION_DIVISOR,
     range_test,
     smooth,
     suggest_learning_rate,
 )
-from scratch_nn.doctor.setup import Setup, fresh_optimizer, loss_ratio
-from scratch_nn.doctor.speed import fit_overhead, flops_per_sample
+from experiments.doctor.setup import Setup, fresh_optimizer, loss_ratio
+from experiments.doctor.speed import fit_overhead, flops_per_sample
 
 
 def _model(optimizer="adam", hidden=16, features=8, classes=3):

@@ -22,9 +22,9 @@ import math
 
 import numpy as np
 
-from scratch_nn.doctor.health import kernels
-from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from scratch_nn.doctor.setup import chance_loss, layer_outputs
+from experiments.doctor.health import kernels
+from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
+from experiments.doctor.setup import chance_loss, layer_outputs
 
 PROBE_SAMPLES = 512
 LOSS_FACTOR = 3.0

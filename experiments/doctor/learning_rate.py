@@ -38,8 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult
-from scratch_nn.doctor.setup import Setup, chance_loss, loss_ratio, time_steps
+from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult
+from experiments.doctor.setup import Setup, chance_loss, loss_ratio, time_steps
 
 LR_LO, LR_HI = 1e-6, 10.0
 #: the suggestion is the rate at the smoothed loss minimum divided by this (see above)

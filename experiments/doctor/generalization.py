@@ -27,10 +27,10 @@ import time
 
 import numpy as np
 
+from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
+from experiments.doctor.setup import time_steps
 from scratch_nn import data
 from scratch_nn.callbacks import Callback
-from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from scratch_nn.doctor.setup import time_steps
 
 MIN_SAMPLES = 1000
 HOLDOUT = 0.2

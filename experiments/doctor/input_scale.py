@@ -25,8 +25,8 @@ final losses are compared.
 
 import numpy as np
 
-from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from scratch_nn.doctor.setup import loss_ratio
+from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
+from experiments.doctor.setup import loss_ratio
 
 #: Rows used for the statistics; enough for 3 significant digits on MNIST.
 SAMPLE_ROWS = 10_000

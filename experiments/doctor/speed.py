@@ -40,8 +40,9 @@ import time
 
 import numpy as np
 
-from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult
-from scratch_nn.doctor.setup import time_steps
+from experiments.doctor.keras_speed import seconds_per_step
+from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult
+from experiments.doctor.setup import time_steps
 
 PROBE_SIZES = (16, 512)
 SHARE_PROBLEM, SHARE_WARN = 0.5, 0.25
@@ -107,8 +108,7 @@ def matmul_rate(model, seconds=0.3, batch=512):
 def step_times(setup, sizes, seconds):
     """Fastest seconds per training step at each batch size (Keras's own ``fit`` for Keras)."""
     if setup.keras_model is not None:
-        from scratch_nn.doctor import keras_model
-        return [keras_model.seconds_per_step(setup, b, seconds / len(sizes)) for b in sizes]
+        return [seconds_per_step(setup, b, seconds / len(sizes)) for b in sizes]
     return [time_steps(setup.clone(), setup.batches(b, seed_offset=5), seconds / len(sizes), 200,
                        fastest=True) for b in sizes]
 
@@ -139,8 +139,7 @@ def _batch_result(setup, sizes, times, a, c):
     details.append(f"Fit: {a * 1e6:.3g} us fixed per step + {c * 1e6:.3g} us per sample.")
     keras = setup.keras_model is not None
     if keras:
-        from scratch_nn.doctor import keras_model
-        batched = keras_model.seconds_per_step(setup, b, steps=64, steps_per_execution=32)
+        batched = seconds_per_step(setup, b, steps=64, steps_per_execution=32)
         evidence["keras_seconds_per_step_at_steps_per_execution_32"] = batched
         details.append(f"Keras: steps_per_execution={setup.keras_model.steps_per_execution}, "
                        f"jit_compile={setup.keras_model.jit_compile}; with "

@@ -26,9 +26,9 @@ import time
 
 import numpy as np
 
+from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
+from experiments.doctor.setup import layer_outputs, relu_units, time_steps
 from scratch_nn.config import epsilon
-from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from scratch_nn.doctor.setup import layer_outputs, relu_units, time_steps
 
 RATIO_HIGH, RATIO_LOW_WARN, RATIO_LOW_PROBLEM = 0.1, 1e-5, 1e-7
 DEAD_PROBLEM, DEAD_WARN = 0.5, 0.1

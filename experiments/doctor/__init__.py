@@ -13,18 +13,24 @@ Each check returns OK / WARN / PROBLEM with its measured evidence and a fix:
 6. ``generalization``  a short run with validation: wasted epochs, overfitting
 7. ``initialization``  activation and gradient scale through the layers at step 0
 
-The returned :class:`~scratch_nn.doctor.report.Report` writes Markdown
+The returned :class:`~experiments.doctor.report.Report` writes Markdown
 (``to_markdown``) and JSON (``to_json``) and ranks the fixes by expected gain.
-A Keras model is diagnosed through its scratch_nn twin (TensorFlow is
-imported only then); the speed check times the Keras model itself.
-From the shell: ``python -m scratch_nn.doctor --help``.
+A Keras model is diagnosed through its scratch_nn twin
+(`keras_ref.builders.scratch_model`; TensorFlow is imported only then); the
+speed check times the Keras model itself (`experiments.doctor.keras_speed`).
+From the shell: ``python -m experiments.doctor --help``.
 
-Like the rest of scratch_nn this package imports only NumPy.
+The doctor lives next to the experiments because its probes are small
+experiments: it builds the seed article's setups from the study's own tables
+(`experiments.seed_examples.AS_WRITTEN`, `experiments.data.PREPROCESSING`,
+the MLP of `experiments.builders.build`) in `experiments.doctor.seed_setups`.
+Inside ``scratch_nn``, which imports only NumPy and itself, it would need
+copies of those tables, and copies drift apart.
 """
 
 import time
 
-from scratch_nn.doctor import (
+from experiments.doctor import (
     generalization,
     health,
     initialization,
@@ -32,8 +38,8 @@ from scratch_nn.doctor import (
     learning_rate,
     speed,
 )
-from scratch_nn.doctor.report import OK, PROBLEM, WARN, CheckResult, Report
-from scratch_nn.doctor.setup import Setup
+from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, Report
+from experiments.doctor.setup import Setup
 
 #: Check module -> share of the time budget. Initialization trains nothing
 #: and takes milliseconds; input scale trains only when the scale is off.
@@ -76,8 +82,8 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
         raise ValueError(f"diagnose: unknown checks {unknown}; choose from {list(CHECKS)}")
     keras_model = None
     if type(model).__module__.split(".")[0] in ("keras", "tf_keras", "tensorflow"):
-        from scratch_nn.doctor import keras_model as keras_support
-        keras_model, model = model, keras_support.to_scratch(model)
+        from keras_ref.builders import scratch_model
+        keras_model, model = model, scratch_model(model)
     setup = Setup(model, x, y, batch_size=batch_size, epochs=epochs,
                   validation_data=validation_data, validation_split=validation_split,
                   test_data=test_data, seed=seed, keras_model=keras_model)
