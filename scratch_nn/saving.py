@@ -40,6 +40,7 @@ import zipfile
 import numpy as np
 
 from scratch_nn import serialization
+from scratch_nn.optimizers.schedules import LearningRateSchedule
 
 _MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -57,8 +58,10 @@ def save_model(model, filepath, overwrite=True, **kwargs):
             name; the content is the same zip, see the module docstring).
         overwrite: when false and the file exists, nothing is written
             (Keras asks on the terminal instead).
+        include_optimizer: keyword only; false leaves out the optimizer's
+            state (its class and arguments are kept), as Keras's ``.h5``.
     """
-    kwargs.pop("include_optimizer", None)
+    include_optimizer = kwargs.pop("include_optimizer", True)
     if kwargs:
         raise ValueError(f"The following argument(s) are not supported: {list(kwargs)}")
     path = os.fspath(filepath)
@@ -76,7 +79,8 @@ def save_model(model, filepath, overwrite=True, **kwargs):
     metadata = {"format": "scratch_nn", "keras_version_mirrored": "3",
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
     arrays = {f"weights/{i}": w for i, w in enumerate(model.get_weights())}
-    arrays.update(optimizer_state(model))
+    if include_optimizer:
+        arrays.update(optimizer_state(model))
     npz = io.BytesIO()
     np.savez(npz, **arrays)
 
@@ -183,7 +187,11 @@ def compile_config(model):
     """The optimizer, loss and metrics given to ``compile`` (``None`` if not compiled)."""
     if not model.compiled:
         return None
-    return {"optimizer": serialization.serialize(model.optimizer),
+    optimizer = serialization.serialize(model.optimizer)
+    schedule = getattr(model.optimizer, "_learning_rate", None)
+    if isinstance(schedule, LearningRateSchedule):  # the property gives its current value
+        optimizer["config"]["learning_rate"] = {"__object__": serialization.serialize(schedule)}
+    return {"optimizer": optimizer,
             "loss": serialization.serialize(model.loss),
             "metrics": [_metric_to_json(m) for m in model._metric_ids]}
 

@@ -134,14 +134,25 @@ def test_uncompiled_model_saves_and_loads_uncompiled(tmp_path):
 
 def test_schedule_and_loss_object_survive_saving(tmp_path):
     schedule = optimizers.schedules.ExponentialDecay(0.1, decay_steps=2, decay_rate=0.5)
-    model = sequential()
+    model = sequential(dropout=False)
     model.compile(optimizer=optimizers.SGD(learning_rate=schedule),
                   loss=scratch_nn.losses.SparseCategoricalCrossentropy())
-    model.fit(*data(), batch_size=16, verbose=0)
+    model.fit(*data(), batch_size=16, shuffle=False, verbose=0)
     model.save(tmp_path / "m.keras")
     loaded = scratch_nn.models.load_model(tmp_path / "m.keras")
-    assert loaded.optimizer.learning_rate == model.optimizer.learning_rate == 0.1 * 0.5**1.5
     assert type(loaded.loss) is type(model.loss)
+    for m in (model, loaded):
+        m.fit(*data(1), batch_size=16, shuffle=False, verbose=0)
+    assert loaded.optimizer.learning_rate == model.optimizer.learning_rate == 0.1 * 0.5**3
+    for a, b in zip(loaded.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_include_optimizer_false_leaves_the_state_out(tmp_path):
+    model = trained(sequential, "adam")
+    model.save(tmp_path / "m.h5", include_optimizer=False)
+    loaded = scratch_nn.models.load_model(tmp_path / "m.h5")
+    assert loaded.compiled and loaded.optimizer.iterations == 0
 
 
 @pytest.mark.parametrize("suffix", [".weights.h5", ".npz"])
