@@ -309,6 +309,8 @@ def load_weights(model, filepath):
 def write_atomically(path, write):
     """Call ``write(file)`` on a temporary file next to ``path``, then rename it to ``path``."""
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):  # as Keras: the folder is not created (ModelCheckpoint does)
+        raise FileNotFoundError(f"No such directory: {folder!r}, to write {path!r} in")
     fd, tmp = tempfile.mkstemp(suffix=".tmp", prefix=".saving-", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:

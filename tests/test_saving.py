@@ -183,6 +183,8 @@ def test_keras_file_name_rules(tmp_path):
         scratch_nn.models.load_model(tmp_path / "m.tf")
     with pytest.raises(ValueError, match=r"File not found"):
         scratch_nn.models.load_model(tmp_path / "missing.keras")
+    with pytest.raises(FileNotFoundError, match=r"No such directory: .*missing', to write"):
+        model.save_weights(tmp_path / "missing" / "w.weights.h5")
     with pytest.raises(ValueError, match=r"not supported: \['save_format'\]"):
         model.save(tmp_path / "m.keras", save_format="tf")
     assert list(tmp_path.iterdir()) == []
