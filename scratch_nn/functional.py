@@ -19,13 +19,20 @@ training loop, so it trains, evaluates and predicts exactly as the
 Only chains are supported: one input, one output, each layer applied once
 and in order. A graph that merges tensors, has several inputs or outputs,
 reuses a layer, or whose output does not come from the given input is
-refused with an error that names which. Subclassing ``Model`` with a
+refused with an error that names which; so is a second model over layers
+that already belong to a model (each model packs its layers' weights into
+its own buffer). Subclassing ``Model`` with a
 ``call`` method is refused too (it needs automatic differentiation; each
 scratch_nn layer carries its own ``backward`` instead).
 """
 
+import weakref
+
 from scratch_nn.layers.core import InputLayer
 from scratch_nn.models import Sequential
+
+#: layer -> (a weak reference to) the functional model that holds its weights
+_OWNERS = weakref.WeakKeyDictionary()
 
 
 class KerasTensor:
@@ -93,8 +100,8 @@ class Model(Sequential):
     Raises:
         TypeError: for a subclass defining ``call`` (subclassed models are not
             supported), or ``inputs`` / ``outputs`` missing or of the wrong type.
-        ValueError: for several inputs or outputs, or an output not computed
-            from the input.
+        ValueError: for several inputs or outputs, an output not computed
+            from the input, or a layer that already belongs to another model.
     """
 
     def __init__(self, inputs=None, outputs=None, name="functional", **kwargs):
@@ -128,8 +135,18 @@ class Model(Sequential):
                 f"Model: the output {outputs!r} is not computed from the given input "
                 f"{inputs.name!r} (it starts from {outputs.chain[0].name!r})"
             )
+        for layer in outputs.chain[1:]:
+            owner = _OWNERS.get(layer, lambda: None)()
+            if owner is not None:
+                raise ValueError(
+                    f"Layer {layer.name!r} already belongs to the model {owner.name!r}: layers "
+                    "shared between models (several models over one graph) are not supported; "
+                    "a scratch_nn model packs its layers' weights into its own buffer"
+                )
         self.inputs, self.outputs = [inputs], [outputs]
         super().__init__(list(outputs.chain), name=name)
+        for layer in self._layers:
+            _OWNERS[layer] = weakref.ref(self)
 
     def call(self, inputs, training=False):
         """The chain's forward pass (Keras's ``Model.call``); see :meth:`forward`."""

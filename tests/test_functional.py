@@ -9,9 +9,12 @@ Properties:
 - Calling a layer on an ``Input`` computes nothing and leaves the layer
   usable on arrays, which computes as before.
 - Every graph that is not a chain (merge, reuse, several inputs or outputs,
-  an output not computed from the input) and subclassing ``Model`` with
-  ``call`` raise an error naming what is not supported.
+  an output not computed from the input), a second model over layers of a
+  living one, and subclassing ``Model`` with ``call`` raise an error naming
+  what is not supported.
 """
+
+import gc
 
 import numpy as np
 import pytest
@@ -101,6 +104,18 @@ def test_several_inputs_or_outputs_are_refused_by_name():
         scratch_nn.Model(a, [out_a, out_b])
     with pytest.raises(ValueError, match=r"not computed from the given input"):
         scratch_nn.Model(b, out_a)
+
+
+def test_layers_shared_between_models_are_refused_by_name():
+    inputs = scratch_nn.Input(shape=(3,))
+    hidden = layers.Dense(4, name="encoder")(inputs)
+    outputs = layers.Dense(3)(hidden)
+    full = scratch_nn.Model(inputs, outputs, name="autoencoder")
+    with pytest.raises(ValueError, match=r"'encoder' already belongs to the model 'autoencoder'"):
+        scratch_nn.Model(inputs, hidden)
+    del full
+    gc.collect()
+    scratch_nn.Model(inputs, hidden)  # once the first model is gone, the layers are free
 
 
 def test_subclassed_model_is_refused_by_name():
