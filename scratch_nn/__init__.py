@@ -25,14 +25,15 @@ from scratch_nn import (
     metrics,
     optimizers,
     regularizers,
+    saving,
     utils,
 )
 from scratch_nn.layers import Input
-from scratch_nn.models import Sequential
+from scratch_nn.models import Model, Sequential
 
 __version__ = "0.2.0"
 
 __all__ = [
-    "Input", "Sequential", "activations", "callbacks", "datasets", "initializers", "layers",
-    "losses", "metrics", "optimizers", "regularizers", "utils",
+    "Input", "Model", "Sequential", "activations", "callbacks", "datasets", "initializers", "layers",
+    "losses", "metrics", "optimizers", "regularizers", "saving", "utils",
 ]

@@ -293,3 +293,7 @@ class CallbackList:
             for cb in self.callbacks:
                 getattr(cb, hook)(*args)
         return call
+
+
+# ModelCheckpoint lives in its own module, scratch_nn/checkpoint.py.
+from scratch_nn.checkpoint import ModelCheckpoint  # noqa: F401

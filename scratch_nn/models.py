@@ -19,13 +19,11 @@ another; the layers hold views into them. The optimizer then updates the
 whole model with one call per slot instead of one per weight.
 """
 
-import os
-import tempfile
 import time
 
 import numpy as np
 
-from scratch_nn import blas, data, losses, optimizers
+from scratch_nn import blas, data, losses, optimizers, saving
 from scratch_nn import metrics as metrics_module
 from scratch_nn import random as _random
 from scratch_nn.callbacks import Callback, CallbackList, History
@@ -153,27 +151,18 @@ class Sequential:
         for target, value in zip(current, weights):
             target[...] = value
 
-    def save_weights(self, filepath):
-        """Save all weights to a ``.npz`` file, written to a temporary name and then renamed."""
-        self._require_built("save_weights")
-        filepath = os.fspath(filepath)
-        if not filepath.endswith(".npz"):
-            raise ValueError(f"save_weights: filepath must end in '.npz', received {filepath!r}")
-        folder = os.path.dirname(os.path.abspath(filepath))
-        fd, tmp = tempfile.mkstemp(suffix=".npz.tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, *self.get_weights())
-            os.replace(tmp, filepath)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+    # Saving lives in scratch_nn/saving.py (formats, suffix rules, atomic writes).
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Save architecture, weights, compile arguments and optimizer state (``.keras``)."""
+        saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True):
+        """Save all weights to a ``.weights.h5`` file (a NumPy archive; see :mod:`scratch_nn.saving`)."""
+        saving.save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath):
-        """Load weights saved by :meth:`save_weights`."""
-        with np.load(os.fspath(filepath)) as archive:
-            arrays = [archive[f"arr_{i}"] for i in range(len(archive.files))]
-        self.set_weights(arrays)
+        """Load weights saved by :meth:`save_weights` (or from a saved ``.keras`` model)."""
+        saving.load_weights(self, filepath)
 
     def count_params(self):
         """Total number of scalars in all weights."""
@@ -498,3 +487,8 @@ def _overrides_batch_hooks(callback):
     cls = type(callback)
     return (cls.on_train_batch_end is not Callback.on_train_batch_end
             or cls.on_train_batch_begin is not Callback.on_train_batch_begin)
+
+
+# Keras exports these from keras.models too; they live in their own modules.
+from scratch_nn.functional import Model  # noqa: F401
+from scratch_nn.saving import load_model, save_model  # noqa: F401

@@ -114,6 +114,6 @@ def test_dense_on_images_asks_for_flatten():
         keras.Sequential([keras.Input((28, 28)), Dense(3)])
 
 
-def test_save_weights_needs_npz(tmp_path):
-    with pytest.raises(ValueError, match=r"must end in '.npz'"):
+def test_save_weights_needs_weights_h5(tmp_path):
+    with pytest.raises(ValueError, match=r"must end in `\.weights\.h5`"):
         compiled().save_weights(tmp_path / "w.h5")

@@ -122,6 +122,9 @@ class Layer:
 
     def __call__(self, x, training=False):
         """Build on first use, then run ``forward`` (as calling a Keras layer does)."""
+        if _is_symbolic(x):  # the functional API (scratch_nn/functional.py): record, compute nothing
+            from scratch_nn.functional import call_layer
+            return call_layer(self, x)
         x = np.asarray(x)
         if not self.built:
             self.build(x.shape[1:])
@@ -129,6 +132,13 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
+
+
+def _is_symbolic(x):
+    """Whether ``x`` is an ``Input`` or a ``KerasTensor``, or a list holding one."""
+    if isinstance(x, (list, tuple)):
+        return any(_is_symbolic(item) for item in x)
+    return isinstance(x, Layer) or getattr(x, "is_keras_tensor", False)
 
 
 def _snake_case(name):
