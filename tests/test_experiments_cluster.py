@@ -163,17 +163,19 @@ def test_a_run_that_raises_in_the_sequential_runner_is_recorded_too(tmp_path, mo
 
 def test_a_corrupt_run_file_is_named_and_trained_again(client, tmp_path):
     log = tmp_path / "log"
-    module = {"demo": experiment("A")}
+    module = {"demo": experiment("A", "B")}
     cluster.run_study(client, module, ("scratch",), BUDGET, tmp_path, stream=io.StringIO(),
                       run_one=FakeTraining(log))
-    first, _ = saved_runs(tmp_path)
+    first, second, _ = saved_runs(tmp_path)
     first.write_text(first.read_text()[:40])  # cut short, as by a full disk
+    second.write_text("{}")  # JSON, but no run
     log.unlink()
     stream = io.StringIO()
     cluster.run_study(client, module, ("scratch",), BUDGET, tmp_path, stream=stream, run_one=FakeTraining(log))
-    assert f"corrupt run file, training it again: {first}" in stream.getvalue()
-    assert len(events(log, "start")) == 1, "only the corrupt run is trained again"
-    assert json.loads(first.read_text())["key"] == first.stem
+    for path in (first, second):
+        assert f"corrupt run file, training it again: {path}" in stream.getvalue()
+        assert json.loads(path.read_text())["key"] == path.stem
+    assert len(events(log, "start")) == 2, "only the corrupt runs are trained again"
 
 
 @pytest.mark.mnist
