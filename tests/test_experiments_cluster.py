@@ -166,7 +166,7 @@ def test_a_corrupt_run_file_is_named_and_trained_again(client, tmp_path):
     module = {"demo": experiment("A", "B")}
     cluster.run_study(client, module, ("scratch",), BUDGET, tmp_path, stream=io.StringIO(),
                       run_one=FakeTraining(log))
-    first, second, _ = saved_runs(tmp_path)
+    first, second, *_ = saved_runs(tmp_path)
     first.write_text(first.read_text()[:40])  # cut short, as by a full disk
     second.write_text("{}")  # JSON, but no run
     log.unlink()
