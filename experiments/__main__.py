@@ -107,7 +107,11 @@ def _run(names, args, default_budget):
 def _train(names, args, selected, budget):
     """Train what is missing, in this process or on Dask; the ``(label, error)`` of failed runs."""
     if args.workers or args.scheduler:
-        from experiments import cluster
+        try:
+            from experiments import cluster
+        except ImportError as error:
+            sys.exit(f"--workers and --scheduler need dask.distributed and threadpoolctl ({error}); "
+                     "install them with: pip install -e '.[cluster]'")
 
         with cluster.connect(args.workers, args.scheduler) as client:
             return cluster.run_study(client, {name: get(name) for name in names}, selected, budget, args.out)

@@ -2,12 +2,14 @@
 
 Training is made up (`tests.cluster_helpers.FakeTraining`) except in the
 end-to-end test, which starts a scheduler and two workers with the ``dask``
-command line, as on two machines, and runs a small ``--quick`` study on MNIST.
+command line, as on two machines (and a third worker with another scratch_nn
+version, to be refused), and runs a small ``--quick`` study on MNIST.
 """
 
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -193,14 +195,18 @@ def test_a_dask_command_line_cluster_runs_a_quick_study(mnist, tmp_path):
     try:
         wait_until(address_file.exists)
         address = json.loads(address_file.read_text())["address"]
-        for _ in range(2):
+        # A third worker runs where another scratch_nn version comes first on its path: it must be refused.
+        other = tmp_path / "other"
+        (other / "scratch_nn").mkdir(parents=True)
+        (other / "scratch_nn" / "__init__.py").write_text('__version__ = "0.0-other"\n')
+        for cwd in (ROOT, ROOT, other):
             started.append(subprocess.Popen(
                 dask + ["worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", "--no-nanny"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         from distributed import Client
 
         with Client(address) as watcher:
-            watcher.wait_for_workers(2, timeout=120)
+            watcher.wait_for_workers(3, timeout=120)
         out = tmp_path / "results"
         done = subprocess.run(
             [sys.executable, "-m", "experiments", "run", "learning_rate", "--quick", "--backend", "scratch",
@@ -209,6 +215,8 @@ def test_a_dask_command_line_cluster_runs_a_quick_study(mnist, tmp_path):
             check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert "4 to train on 2 workers" in done.stderr
+        assert re.search(r"worker tcp://127\.0\.0\.1:\d+ refused: scratch_nn 0\.0-other \(client [\d.]+\)",
+                         done.stderr)
         assert len(saved_runs(out, "learning_rate")) == 4 and (out / "REPORT.md").exists()
         assert {r["threads"] for r in store.read_runs_csv(out / "learning_rate" / "runs.csv")} == {"blas 1"}
     finally:
