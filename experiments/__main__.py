@@ -5,11 +5,15 @@ Examples::
     python -m experiments list
     python -m experiments run optimizer learning_rate --backend keras --seeds 3
     python -m experiments run all --quick --out /tmp/results
+    python -m experiments run all --workers 2  # two runs at a time, on a local Dask cluster
+    python -m experiments run all --scheduler tcp://10.0.0.5:8786  # on an existing Dask cluster
     python -m experiments run-default          # what `make run` does
     python -m experiments report --target 0.98 # rebuild REPORT.md, no training
 
 Finished runs are saved as they end and loaded back on the next call, so an
-interrupted study resumes; ``report`` never trains.
+interrupted study resumes; ``report`` never trains. Runs go one at a time in
+this process unless ``--workers`` or ``--scheduler`` says otherwise (see
+`experiments.cluster` and docs/CLUSTER.md).
 """
 
 import argparse
@@ -39,6 +43,17 @@ def _budget(args, default):
     return settings.Budget(**{**base.__dict__, **changes})
 
 
+def _workers(text):
+    """``--workers``: a positive number of worker processes."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of workers, got {text!r}")
+    return value
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +74,12 @@ def _parser():
         sub.add_argument("--test-size", type=int, help="use the first N test images")
         sub.add_argument("--quick", action="store_true",
                          help="smoke test: 1000 train / 500 test images, 2 epochs, 1 seed, ends of grids")
+        parallel = sub.add_mutually_exclusive_group()
+        parallel.add_argument("--workers", type=_workers, metavar="N",
+                              help="train N runs at a time on a local Dask cluster (one thread each; "
+                                   "default: one run at a time in this process, the cleanest seconds)")
+        parallel.add_argument("--scheduler", metavar="ADDRESS",
+                              help="train on the Dask cluster of this scheduler (tcp://host:8786)")
     return parser
 
 
@@ -71,11 +92,34 @@ def _run(names, args, default_budget):
         print(f"warning: load average {load:.1f} on {cores} cores: other work is running, and the "
               "seconds measured will be inflated (and BLAS threads may thrash)", file=sys.stderr)
     start = time.perf_counter()
-    progress = runner.Progress(sum(runner.epochs_planned(get(name), selected, budget) for name in names))
-    for name in names:
-        runner.run_experiment(name, get(name), selected, budget, args.out, progress=progress)
+    try:
+        failures = _train(names, args, selected, budget)
+    except KeyboardInterrupt:
+        sys.exit(f"interrupted: the finished runs are saved under {args.out}; "
+                 "the same command trains only the missing ones")
     path = report.write(args.out, budget.target)
     print(f"wrote {path} ({(time.perf_counter() - start) / 60:.1f} min)", file=sys.stderr)
+    if failures:
+        lines = "\n".join(f"  {label}: {error}" for label, error in failures)
+        sys.exit(f"{len(failures)} runs failed (errors saved under {args.out}/<experiment>/failed/):\n{lines}")
+
+
+def _train(names, args, selected, budget):
+    """Train what is missing, in this process or on Dask; the ``(label, error)`` of failed runs."""
+    if args.workers or args.scheduler:
+        try:
+            from experiments import cluster
+        except ImportError as error:
+            sys.exit(f"--workers and --scheduler need dask.distributed and threadpoolctl ({error}); "
+                     "install them with: pip install -e '.[cluster]'")
+
+        with cluster.connect(args.workers, args.scheduler) as client:
+            return cluster.run_study(client, {name: get(name) for name in names}, selected, budget, args.out)
+    failures = []
+    progress = runner.Progress(sum(runner.epochs_planned(get(name), selected, budget) for name in names))
+    for name in names:
+        runner.run_experiment(name, get(name), selected, budget, args.out, progress=progress, failures=failures)
+    return failures
 
 
 def main(argv=None):

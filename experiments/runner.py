@@ -10,18 +10,23 @@ A learning rate the setting leaves to the doctor's range test is found just
 before building (`experiments.builders.resolve`, counted in the build time)
 and kept in the run's ``learning_rate``; the saved setting keeps the request.
 
-Runs are sequential: two runs sharing the cores would distort each other's
-seconds. Finished runs are loaded back, not retrained (see `experiments.store`).
+Runs are sequential here: two runs sharing the cores would distort each
+other's seconds (`experiments.cluster` runs them in parallel on Dask, with
+the same jobs, store and progress). Finished runs are loaded back, not
+retrained (see `experiments.store`); a run that raises is recorded as failed
+and the study goes on.
 """
 
+import dataclasses
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import numpy as np
 
-from experiments import backends, builders, data, naive_loop, store
+from experiments import backends, builders, data, hosts, naive_loop, store
 
 
 def make_recorder(base, monitor=None, on_epoch=None):
@@ -129,7 +134,7 @@ def plan(module, selected, budget):
 
 
 class Progress:
-    """Prints which run of how many, its epoch, and an estimate of the time left."""
+    """Prints which run of how many, its epoch (or whole run), and an estimate of the time left."""
 
     def __init__(self, total_epochs, stream=sys.stderr):
         self.total_epochs = total_epochs
@@ -158,6 +163,19 @@ class Progress:
         """A run stopped early: its unrun epochs leave the estimate."""
         self.total_epochs -= epochs_max - epochs_run
 
+    def run(self, label, epochs, record):
+        """Report one whole run finished elsewhere (a Dask worker), with its epochs."""
+        history = record["history"]
+        self.done_epochs += len(history)
+        self.finish(epochs, len(history))
+        elapsed = time.perf_counter() - self.start
+        left = elapsed / max(self.done_epochs, 1) * max(self.total_epochs - self.done_epochs, 0)
+        val = history[-1]["val_accuracy"] if history else None
+        val_text = "n/a" if val is None else f"{val:.4f}"
+        seconds = sum(row["seconds"] for row in history)
+        print(f"{label}: {len(history)}/{epochs} epochs on {record.get('host')}, val_acc {val_text}, "
+              f"{seconds:.1f}s training | ETA <= {left / 60:.1f} min", file=self.stream, flush=True)
+
 
 def plan_jobs(module, selected, budget):
     """Every (setting, backend, seed) an experiment runs under ``budget``."""
@@ -170,49 +188,120 @@ def epochs_planned(module, selected, budget):
     return sum(budget.epochs(setting) for setting, _, _ in plan_jobs(module, selected, budget))
 
 
-def run_experiment(name, module, selected, budget, out, stream=sys.stderr, progress=None):
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One run of a study: what it trains, the key it is saved under, its progress label."""
+
+    experiment: str
+    setting: object
+    backend: str
+    seed: int
+    epochs: int
+    versions: dict
+    key: str
+    label: str
+
+
+def jobs_of(name, module, selected, budget):
+    """The `Job` of every run of experiment ``name`` under ``budget``, in plan order."""
+    planned = plan_jobs(module, selected, budget)
+    jobs = []
+    for index, (setting, backend, seed) in enumerate(planned, start=1):
+        versions = backends.versions(backend)
+        epochs = budget.epochs(setting)
+        key = store.run_key(name, setting, backend, seed, epochs, budget.train_size, budget.test_size, versions)
+        label = f"[{index}/{len(planned)}] {name} | {setting.label} | {backend} | seed {seed}"
+        jobs.append(Job(name, setting, backend, seed, epochs, versions, key, label))
+    return jobs
+
+
+def load_done(out, jobs, stream=sys.stderr):
+    """{key: saved record, or None when not finished}; a corrupt file is named and counted unfinished."""
+    done = {}
+    for job in jobs:
+        try:
+            done[job.key] = store.load_run(out, job.experiment, job.key)
+        except store.CorruptRun as error:
+            print(f"{job.label}: corrupt run file, training it again: {error}", file=stream, flush=True)
+            done[job.key] = None
+    return done
+
+
+def write_finished(out, jobs, done):
+    """Rewrite an experiment's runs.csv with its finished runs, in plan order; returns them."""
+    finished = [done[job.key] for job in jobs if done[job.key] is not None]
+    if finished:
+        store.write_runs_csv(Path(out) / jobs[0].experiment / "runs.csv", finished)
+    return finished
+
+
+def save(out, job, record):
+    """Complete ``record`` with the job's key, versions and config, and save it."""
+    record.update(key=job.key, versions=", ".join(f"{k} {v}" for k, v in job.versions.items()),
+                  config=store.setting_config(job.setting))
+    store.save_run(out, record)
+    store.clear_failure(out, job.experiment, job.key)
+
+
+def save_failure(out, job, error, stream=sys.stderr):
+    """Record a run that raised ``error`` (kept with its traceback) and say so; the study goes on.
+
+    Returns:
+        ``(label, error text)`` for the study's closing summary.
+    """
+    text = "".join(traceback.format_exception(error))
+    config = {"setting": job.setting.label, "backend": job.backend, "seed": job.seed,
+              "config": store.setting_config(job.setting)}
+    store.save_failure(out, job.experiment, job.key, config, text)
+    summary = f"{type(error).__name__}: {error}"
+    print(f"{job.label}: FAILED ({summary}); saved in {store.failure_path(out, job.experiment, job.key)}",
+          file=stream, flush=True)
+    return job.label, summary
+
+
+def run_experiment(name, module, selected, budget, out, stream=sys.stderr, progress=None, failures=None):
     """Run (or load) every run of experiment ``name``; write its runs.csv as it goes.
 
     Runs saved before are loaded first, and every runs.csv written holds all
     of them plus the runs finished since, so an interruption never leaves a
     runs.csv with fewer runs than were finished (a second seed pass cut short
-    keeps every first-seed run in it).
+    keeps every first-seed run in it). A run that raises is recorded as failed
+    (`save_failure`) and the next one starts.
 
     Args:
         progress: a `Progress` shared by several experiments, for one ETA over
             all of them (default: one for this experiment).
+        failures: a list the ``(label, error)`` of each failed run is appended to.
 
     Returns:
         The run records, in plan order.
     """
-    jobs = []
-    for setting, backend, seed in plan_jobs(module, selected, budget):
-        versions = backends.versions(backend)
-        key = store.run_key(name, setting, backend, seed, budget.epochs(setting),
-                            budget.train_size, budget.test_size, versions)
-        jobs.append((setting, backend, seed, versions, key))
+    jobs = jobs_of(name, module, selected, budget)
     progress = progress or Progress(epochs_planned(module, selected, budget), stream)
-    done = {key: store.load_run(out, name, key) for *_, key in jobs}
-    path = Path(out) / name / "runs.csv"
-
-    def finished():
-        return [done[key] for *_, key in jobs if done[key] is not None]
-
-    if finished():  # a runs.csv left by another plan (more seeds, other epochs) is replaced now
-        store.write_runs_csv(path, finished())
-    for index, (setting, backend, seed, versions, key) in enumerate(jobs, start=1):
-        label = f"[{index}/{len(jobs)}] {name} | {setting.label} | {backend} | seed {seed}"
-        epochs = budget.epochs(setting)
-        if done[key] is not None:
-            progress.skip(epochs)
-            print(f"{label}: done before, loaded", file=stream, flush=True)
+    done = load_done(out, jobs, stream)
+    write_finished(out, jobs, done)  # a runs.csv left by another plan (more seeds, other epochs) is replaced now
+    for job in jobs:
+        if done[job.key] is not None:
+            progress.skip(job.epochs)
+            print(f"{job.label}: done before, loaded", file=stream, flush=True)
             continue
-        record = run_one(name, setting, backend, seed, budget,
-                         on_epoch=lambda row, label=label, epochs=epochs: progress.epoch(label, epochs, row))
-        progress.finish(epochs, len(record["history"]))
-        record.update(key=key, versions=", ".join(f"{k} {v}" for k, v in versions.items()),
-                      config=store.setting_config(setting))
-        store.save_run(out, record)
-        done[key] = record
-        store.write_runs_csv(path, finished())
-    return finished()
+        rows = []
+
+        def on_epoch(row, job=job, rows=rows):
+            rows.append(row)
+            progress.epoch(job.label, job.epochs, row)
+
+        try:
+            record = run_one(name, job.setting, job.backend, job.seed, budget, on_epoch=on_epoch)
+        except Exception as error:  # noqa: BLE001  (any error of one run is recorded; the study goes on)
+            progress.finish(job.epochs, len(rows))
+            failed = save_failure(out, job, error, stream)
+            if failures is not None:
+                failures.append(failed)
+            continue
+        progress.finish(job.epochs, len(record["history"]))
+        record.update(hosts.where(job.backend))
+        save(out, job, record)
+        done[job.key] = record
+        write_finished(out, jobs, done)
+    return [done[job.key] for job in jobs if done[job.key] is not None]

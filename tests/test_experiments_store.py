@@ -139,7 +139,7 @@ def test_runs_csv_round_trip(tmp_path):
     assert back[1]["diverged"] is True and back[1]["seed"] == 1
     assert math.isnan(back[1]["history"][0]["loss"]) and math.isinf(back[1]["history"][1]["loss"])
     header = path.read_text().splitlines()[0].split(",")
-    assert header == list(store.RUN_FIELDS + store.EPOCH_FIELDS)
+    assert header == list(store.RUN_FIELDS + store.WHERE_FIELDS + store.EPOCH_FIELDS)
 
 
 def test_plan_pins_implementations_to_their_backend():
