@@ -11,9 +11,15 @@ ifneq ($(wildcard $(SHARED_MNIST)/*.gz),)
 export MNIST_DATA_DIR ?= $(SHARED_MNIST)
 endif
 
-# Two OpenBLAS threads stall each other on a busy 2-core machine (see the README's
-# speed section); the study's NumPy runs use one unless you say otherwise.
-STUDY_ENV := OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1}
+# Two OpenBLAS threads stall each other on a busy 2-core machine (see docs/BENCH.md);
+# the study's NumPy runs use one unless you say otherwise (`make run BLAS_THREADS=2`).
+# The experiments limit BLAS in-process (`--blas-threads`, threadpoolctl); the doctor
+# imports only NumPy, so it gets the environment variable instead.
+BLAS_THREADS ?= $${OPENBLAS_NUM_THREADS:-1}
+STUDY_ENV := OPENBLAS_NUM_THREADS=$(BLAS_THREADS)
+# `make bench` times every framework on one thread and refreshes the tables of
+# docs/BENCH.md (`make bench BENCH_OPTIONS=` for each framework's default threads).
+BENCH_OPTIONS ?= --threads 1
 
 .PHONY: test run study bench lint clean
 
@@ -30,7 +36,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
 run: $(STAMP)
-	$(STUDY_ENV) $(PY) -m experiments run-default
+	$(PY) -m experiments run-default --blas-threads $(BLAS_THREADS)
 	$(STUDY_ENV) $(PY) -m experiments.doctor --example 1 --out results/doctor_example1.md \
 		--json-out results/doctor_example1.json
 
@@ -44,11 +50,12 @@ STUDY_OUT ?= results
 STUDY_PARALLEL := $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 study: $(STAMP)
 	for seeds in 1 2 3; do \
-		$(STUDY_ENV) $(PY) -m experiments run all --seeds $$seeds --out $(STUDY_OUT) $(STUDY_PARALLEL) || exit 1; \
+		$(PY) -m experiments run all --seeds $$seeds --out $(STUDY_OUT) \
+			--blas-threads $(BLAS_THREADS) $(STUDY_PARALLEL) || exit 1; \
 	done
 
 bench: $(STAMP)
-	$(PY) -m experiments.bench
+	$(PY) -m experiments.bench $(BENCH_OPTIONS) --docs docs/BENCH.md
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -7,7 +7,7 @@ Examples::
     python -m experiments run all --quick --out /tmp/results
     python -m experiments run all --workers 2  # two runs at a time, on a local Dask cluster
     python -m experiments run all --scheduler tcp://10.0.0.5:8786  # on an existing Dask cluster
-    python -m experiments run-default          # what `make run` does
+    python -m experiments run-default --blas-threads 1   # what `make run` does
     python -m experiments report --target 0.98 # rebuild REPORT.md, no training
 
 Finished runs are saved as they end and loaded back on the next call, so an
@@ -30,7 +30,7 @@ from experiments import (
     runner,
     settings,
 )
-from experiments.backends import BACKENDS
+from experiments.backends import BACKENDS, limit_threads
 
 
 def _budget(args, default):
@@ -72,6 +72,9 @@ def _parser():
         sub.add_argument("--epochs", type=int, help="cap on every run's epochs")
         sub.add_argument("--train-size", type=int, help="use the first N training images")
         sub.add_argument("--test-size", type=int, help="use the first N test images")
+        sub.add_argument("--blas-threads", type=int, metavar="N",
+                         help="limit NumPy's BLAS to N threads in this process (threadpoolctl); "
+                              "TensorFlow keeps its own; default: BLAS's own choice")
         sub.add_argument("--quick", action="store_true",
                          help="smoke test: 1000 train / 500 test images, 2 epochs, 1 seed, ends of grids")
         parallel = sub.add_mutually_exclusive_group()
@@ -84,6 +87,8 @@ def _parser():
 
 
 def _run(names, args, default_budget):
+    if args.blas_threads is not None:
+        limit_threads(args.blas_threads, tensorflow=False)
     budget = _budget(args, default_budget)
     selected = BACKENDS if args.backend == "both" else (args.backend,)
     print(f"budget: {budget}; backends: {', '.join(selected)}", file=sys.stderr)

@@ -8,6 +8,12 @@ the ``implementation`` experiment only.
 
 TensorFlow is imported only when the Keras backend is first used, and how
 long that import took is kept apart from the training time it would distort.
+
+Thread limits are set in the running process, not through environment
+variables read when a library loads: `limit_threads` changes the BLAS pool
+NumPy already loaded (``threadpoolctl``) and TensorFlow's intra- and inter-op
+pools (``tf.config.threading``), the latter as soon as TensorFlow is imported,
+before its first op.
 """
 
 import contextlib
@@ -26,6 +32,10 @@ IMPLEMENTATIONS = ("naive",) + BACKENDS
 _MODULES = {"scratch": "scratch_nn", "keras": "keras", "naive": "experiments.naive_loop"}
 _loaded = {}
 _last_trained = [None]
+#: The thread count `limit_threads` set (None: each library's own choice).
+_thread_limit = [None]
+#: Environment variables that set threads or BLAS kernels, recorded (never changed) with timings.
+THREAD_VARIABLES = ("OPENBLAS_", "OMP_", "MKL_", "TF_NUM_")
 
 
 def load(name):
@@ -41,7 +51,92 @@ def load(name):
         start = time.perf_counter()
         module = importlib.import_module(_MODULES[name])
         _loaded[name] = (module, time.perf_counter() - start)
+        if name == "keras" and _thread_limit[0] is not None:
+            _limit_tensorflow(_thread_limit[0])
     return _loaded[name]
+
+
+def limit_threads(n, tensorflow=True):
+    """Run NumPy's BLAS (and TensorFlow) on at most ``n`` threads in this process.
+
+    BLAS (and any OpenMP runtime already loaded) is limited at once with
+    ``threadpoolctl.threadpool_limits``. With ``tensorflow``, TensorFlow's
+    intra- and inter-op pools are set with ``tf.config.threading`` now if
+    Keras is loaded, else right after `load` imports it (they cannot change
+    once TensorFlow has run an op); without, TensorFlow keeps its own choice.
+    Environment variables such as ``OPENBLAS_CORETYPE`` are left alone.
+
+    Returns:
+        the ``threadpool_limits`` object; its ``restore_original_limits()``
+        gives BLAS its previous thread count back (TensorFlow keeps ``n``).
+    """
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"threads must be an integer >= 1, got {n!r}")
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        raise ImportError("limiting threads needs threadpoolctl: pip install threadpoolctl "
+                          "(or the project's [all] extra)") from None
+    limits = threadpool_limits(limits=n)
+    if tensorflow:
+        _thread_limit[0] = n
+        if "keras" in _loaded:
+            _limit_tensorflow(n)
+    return limits
+
+
+def _limit_tensorflow(n):
+    import tensorflow as tf
+
+    threading = tf.config.threading
+    if (threading.get_intra_op_parallelism_threads(),
+            threading.get_inter_op_parallelism_threads()) == (n, n):
+        return
+    try:
+        threading.set_intra_op_parallelism_threads(n)
+        threading.set_inter_op_parallelism_threads(n)
+    except RuntimeError as error:
+        raise RuntimeError(f"cannot limit TensorFlow to {n} threads: it has already run ops "
+                           f"in this process ({error}); limit threads before the first Keras "
+                           "model is built") from None
+
+
+def blas_threads():
+    """NumPy's BLAS libraries and their thread counts now, e.g. ``"openblas 0.3.31 (Haswell): 1"``."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (threadpoolctl is not installed)"
+    pools = []
+    for pool in threadpool_info():
+        if pool["user_api"] == "blas":
+            name = " ".join(filter(None, (pool["internal_api"], pool.get("version"))))
+            if pool.get("architecture"):
+                name += f" ({pool['architecture']})"
+            pools.append(f"{name}: {pool['num_threads']}")
+    return ", ".join(pools) or "none found"
+
+
+def tensorflow_threads():
+    """TensorFlow's intra- and inter-op pool sizes (0: TensorFlow's default), if Keras is loaded."""
+    if "keras" not in _loaded:
+        return None
+    import tensorflow as tf
+
+    threading = tf.config.threading
+    return (f"intra-op {threading.get_intra_op_parallelism_threads()}, "
+            f"inter-op {threading.get_inter_op_parallelism_threads()} (0: TensorFlow's default)")
+
+
+def thread_limit():
+    """The thread count `limit_threads` set for every framework, or None (BLAS alone does not count)."""
+    return _thread_limit[0]
+
+
+def thread_environment():
+    """The thread and BLAS environment variables that are set, as ``NAME=value, ...`` (read only)."""
+    return ", ".join(f"{key}={os.environ[key]}" for key in sorted(os.environ)
+                     if key.startswith(THREAD_VARIABLES)) or "none set"
 
 
 def versions(name):
@@ -60,6 +155,16 @@ def versions(name):
 def machine():
     """A short description of this machine, for the report."""
     return f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU cores"
+
+
+def cpu():
+    """The CPU's model name (from /proc/cpuinfo on Linux), else the architecture."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f
+                        if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
 
 
 @contextlib.contextmanager
