@@ -9,6 +9,12 @@ place, like Keras assigning to its variables. For each call::
     update_step(g, v, lr)                       # the optimizer's own rule
     iterations += 1
 
+Keyword arguments follow ``BaseOptimizer.__init__``: the legacy ``decay=``
+is ignored with a warning, as Keras 3 does; any other unknown argument
+(``lr=``...) raises ``ValueError("Argument(s) not recognized: ...")``, the
+same message; Keras's gradient clipping, EMA, loss scaling and gradient
+accumulation arguments are refused with ``NotImplementedError`` when set.
+
 Slots (momentums, velocities...) are created once, in ``build``, the first
 time variables are seen, and updated in place afterwards. A
 :class:`~scratch_nn.models.Sequential` passes a single pair, its flat
@@ -16,9 +22,33 @@ gradient and flat parameter buffers, so one step is a handful of NumPy
 calls however many layers the model has.
 """
 
+import warnings
+
 import numpy as np
 
+from scratch_nn.optimizers import schedules
 from scratch_nn.optimizers.schedules import LearningRateSchedule
+
+#: Keras's base-optimizer arguments scratch_nn does not implement, with their Keras defaults.
+_UNSUPPORTED = {"clipnorm": None, "clipvalue": None, "global_clipnorm": None,
+                "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
+                "loss_scale_factor": None, "gradient_accumulation_steps": None}
+
+
+def _check_kwargs(cls_name, kwargs):
+    """Apply ``BaseOptimizer.__init__``'s rules to the extra keyword arguments."""
+    if kwargs.pop("decay", None) is not None:
+        warnings.warn("Argument `decay` is no longer supported and will be ignored.",
+                      stacklevel=4)
+    for arg, default in _UNSUPPORTED.items():
+        value = kwargs.pop(arg, default)
+        if value != default:
+            raise NotImplementedError(
+                f"{cls_name}: `{arg}` is a Keras optimizer argument scratch_nn does not "
+                f"implement; received {arg}={value!r} (leave it at {default!r})"
+            )
+    if kwargs:
+        raise ValueError(f"Argument(s) not recognized: {kwargs}")
 
 
 class Optimizer:
@@ -26,11 +56,18 @@ class Optimizer:
 
     Args:
         learning_rate: a float > 0 or a :class:`LearningRateSchedule`.
-        weight_decay: ``None`` or a float >= 0, applied as above.
+        weight_decay: ``None`` or a float >= 0, applied as above (0 applies
+            none; Keras also accepts negative values, scratch_nn refuses them).
         name: a name for messages.
+        **kwargs: ``decay`` (ignored with a warning) or Keras's unsupported
+            arguments left at their defaults; see the module docstring.
     """
 
-    def __init__(self, learning_rate, weight_decay=None, name=None):
+    #: the constructor arguments ``get_config`` returns beyond name, rate and decay
+    _config_keys = ()
+
+    def __init__(self, learning_rate, weight_decay=None, name=None, **kwargs):
+        _check_kwargs(type(self).__name__, kwargs)
         self.name = name or type(self).__name__.lower()
         self.learning_rate = learning_rate
         if weight_decay is not None and not (np.isfinite(weight_decay) and weight_decay >= 0):
@@ -68,6 +105,27 @@ class Optimizer:
                 f"LearningRateSchedule, received {value!r}"
             )
         self._learning_rate = float(value)
+
+    # -- configuration -----------------------------------------------------
+    def get_config(self):
+        """The constructor arguments as a dict, as ``keras.optimizers.Optimizer.get_config``.
+
+        A schedule is stored as :func:`~scratch_nn.optimizers.schedules.serialize` gives it.
+        """
+        rate = self._learning_rate
+        if isinstance(rate, LearningRateSchedule):
+            rate = schedules.serialize(rate)
+        config = {"name": self.name, "learning_rate": rate, "weight_decay": self.weight_decay}
+        config.update({key: getattr(self, key) for key in self._config_keys})
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """A new optimizer from :meth:`get_config`'s dict (no slots, iterations 0)."""
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"])
+        return cls(**config)
 
     # -- slots -------------------------------------------------------------
     def build(self, variables):
