@@ -17,12 +17,14 @@ The package imports NumPy and nothing else.
 
 from scratch_nn import (
     activations,
+    backend,
     callbacks,
     datasets,
     initializers,
     layers,
     losses,
     metrics,
+    ops,
     optimizers,
     regularizers,
     utils,
@@ -33,6 +35,6 @@ from scratch_nn.models import Sequential
 __version__ = "0.2.0"
 
 __all__ = [
-    "Input", "Sequential", "activations", "callbacks", "datasets", "initializers", "layers",
-    "losses", "metrics", "optimizers", "regularizers", "utils",
+    "Input", "Sequential", "activations", "backend", "callbacks", "datasets", "initializers",
+    "layers", "losses", "metrics", "ops", "optimizers", "regularizers", "utils",
 ]
