@@ -133,7 +133,14 @@ class Metric:
     def __init__(self, name=None, dtype=None):
         self.name = name or re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
         self.dtype = standardize_dtype(dtype)
-        self.reset_state()
+
+    def add_weight(self, *args, **kwargs):
+        raise NotImplementedError(
+            f"{type(self).__name__}.add_weight: scratch_nn metrics have no variables; keep the "
+            "state in plain attributes (self.total = 0.0) set in __init__ and reset_state"
+        )
+
+    add_variable = add_weight
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError
@@ -168,6 +175,7 @@ class Mean(Metric):
 
     def __init__(self, name="mean", dtype=None):
         super().__init__(name, dtype)
+        self.reset_state()
 
     def reset_state(self):
         self.total = 0.0

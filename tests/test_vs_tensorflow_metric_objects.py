@@ -123,3 +123,24 @@ def test_compile_with_metric_objects_logs_keras_names():
         return ["accuracy", lib.metrics.SparseCategoricalAccuracy(),
                 lib.metrics.SparseTopKCategoricalAccuracy(k=2, name="top2")]
     assert fit_logs(scratch_nn, metric_list(scratch_nn)) == fit_logs(keras, metric_list(keras))
+
+
+def test_subclass_with_plain_attributes_works_and_add_weight_is_refused():
+    class Count(metrics.Metric):
+        def __init__(self, name="count"):
+            super().__init__(name=name)
+            self.n = 0.0
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.n += len(y_true)
+
+        def result(self):
+            return self.n
+
+        def reset_state(self):
+            self.n = 0.0
+
+    count = Count()
+    assert count([1, 2], [[0.1, 0.9], [0.8, 0.2]]) == 2
+    with pytest.raises(NotImplementedError, match="Count.add_weight"):
+        count.add_weight(name="tp", initializer="zeros")
