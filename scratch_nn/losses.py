@@ -126,10 +126,40 @@ def mean_squared_error(y_true, y_pred):
     return np.mean(np.square(np.asarray(y_true, y_pred.dtype) - y_pred), axis=-1)
 
 
+#: Keras loss arguments scratch_nn accepts at their defaults only (the reduction is
+#: always the batch mean, over the last axis, in ``y_pred``'s dtype).
+_KERAS_DEFAULTS = {"reduction": "sum_over_batch_size", "axis": -1, "dtype": None,
+                   "ignore_class": None}
+
+
+def _check_keras_kwargs(loss, kwargs, allowed=("reduction", "axis", "dtype")):
+    """Refuse, by name, a Keras loss argument set away from its default; reject unknown ones."""
+    for arg, value in kwargs.items():
+        if arg not in allowed:
+            raise TypeError(f"{type(loss).__name__}.__init__() got an unexpected keyword "
+                            f"argument {arg!r}")
+        if value != _KERAS_DEFAULTS[arg]:
+            raise NotImplementedError(
+                f"{type(loss).__name__}: {arg}={value!r} is not supported by scratch_nn "
+                f"(leave it at {_KERAS_DEFAULTS[arg]!r})"
+            )
+
+
 class Loss:
-    """Base class: ``loss(y_true, y_pred)`` is the batch mean, ``gradient`` its derivative."""
+    """Base class: ``loss(y_true, y_pred)`` is the batch mean, ``gradient`` its derivative.
+
+    Args:
+        name: the loss's name (the class's Keras name by default).
+        **kwargs: Keras's ``reduction``, ``axis`` and ``dtype``, accepted at their
+            defaults only (``NotImplementedError`` naming the argument otherwise).
+    """
 
     name = None
+
+    def __init__(self, name=None, **kwargs):
+        _check_keras_kwargs(self, kwargs)
+        if name is not None:
+            self.name = name
     #: whether a softmax output is scored from its logits (cross-entropies only)
     fuses_softmax = False
 
@@ -149,10 +179,9 @@ class CrossentropyLoss(Loss):
 
     fuses_softmax = True
 
-    def __init__(self, from_logits=False, name=None):
+    def __init__(self, from_logits=False, name=None, **kwargs):
+        super().__init__(name, **kwargs)
         self.from_logits = from_logits
-        if name is not None:
-            self.name = name
 
     def logits_loss_and_gradient(self, y_true, logits):
         """Loss and ``dL/dz`` from logits ``z`` (``from_logits=True``, or a softmax output)."""
@@ -168,6 +197,10 @@ class SparseCategoricalCrossentropy(CrossentropyLoss):
     """
 
     name = "sparse_categorical_crossentropy"
+
+    def __init__(self, from_logits=False, name=None, ignore_class=None, **kwargs):
+        _check_keras_kwargs(self, {"ignore_class": ignore_class}, allowed=("ignore_class",))
+        super().__init__(from_logits, name, **kwargs)
 
     def per_sample(self, y_true, y_pred):
         return sparse_categorical_crossentropy(y_true, y_pred, self.from_logits)
@@ -219,8 +252,8 @@ class CategoricalCrossentropy(CrossentropyLoss):
 
     name = "categorical_crossentropy"
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, name=None):
-        super().__init__(from_logits, name)
+    def __init__(self, from_logits=False, label_smoothing=0.0, name=None, **kwargs):
+        super().__init__(from_logits, name, **kwargs)
         if not 0 <= label_smoothing <= 1:
             raise ValueError(
                 f"CategoricalCrossentropy: label_smoothing must be in [0, 1], "
@@ -272,15 +305,14 @@ class BinaryCrossentropy(Loss):
 
     name = "binary_crossentropy"
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, name=None):
+    def __init__(self, from_logits=False, label_smoothing=0.0, name=None, **kwargs):
+        super().__init__(name, **kwargs)
         if not 0 <= label_smoothing <= 1:
             raise ValueError(
                 f"BinaryCrossentropy: label_smoothing must be in [0, 1], "
                 f"received {label_smoothing!r}"
             )
         self.from_logits, self.label_smoothing = from_logits, label_smoothing
-        if name is not None:
-            self.name = name
 
     def per_sample(self, y_true, y_pred):
         return binary_crossentropy(y_true, y_pred, self.from_logits, self.label_smoothing)

@@ -157,3 +157,22 @@ def test_sparse_categorical_crossentropy_function_default_matches_keras():
 def test_binary_crossentropy_function_default_matches_keras():
     t = np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]])
     close(losses.binary_crossentropy(t, P), keras.losses.binary_crossentropy(t, P))
+
+
+@pytest.mark.parametrize("cls", ["BinaryCrossentropy", "CategoricalCrossentropy",
+                                 "SparseCategoricalCrossentropy", "MeanSquaredError"])
+def test_keras_loss_arguments_at_defaults_are_accepted(cls):
+    getattr(losses, cls)(reduction="sum_over_batch_size", axis=-1, dtype=None)
+
+
+@pytest.mark.parametrize("cls,kwargs", [
+    ("BinaryCrossentropy", {"reduction": "sum"}),
+    ("CategoricalCrossentropy", {"axis": 0}),
+    ("MeanSquaredError", {"reduction": None}),
+    ("SparseCategoricalCrossentropy", {"ignore_class": 0}),
+])
+def test_unsupported_keras_loss_arguments_are_refused_by_name(cls, kwargs):
+    getattr(keras.losses, cls)(**kwargs)  # Keras takes them
+    (arg, _), = kwargs.items()
+    with pytest.raises(NotImplementedError, match=f"{cls}: {arg}="):
+        getattr(losses, cls)(**kwargs)
