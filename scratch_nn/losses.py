@@ -201,6 +201,7 @@ class SparseCategoricalCrossentropy(CrossentropyLoss):
     def __init__(self, from_logits=False, name=None, ignore_class=None, **kwargs):
         _check_keras_kwargs(self, {"ignore_class": ignore_class}, allowed=("ignore_class",))
         super().__init__(from_logits, name, **kwargs)
+        self.ignore_class = ignore_class  # kept, as every constructor argument, for saving
 
     def per_sample(self, y_true, y_pred):
         return sparse_categorical_crossentropy(y_true, y_pred, self.from_logits)
