@@ -17,12 +17,14 @@ The package imports NumPy and nothing else.
 
 from scratch_nn import (
     activations,
+    backend,
     callbacks,
     datasets,
     initializers,
     layers,
     losses,
     metrics,
+    ops,
     optimizers,
     regularizers,
     saving,
@@ -34,6 +36,7 @@ from scratch_nn.models import Model, Sequential
 __version__ = "0.2.0"
 
 __all__ = [
-    "Input", "Model", "Sequential", "activations", "callbacks", "datasets", "initializers", "layers",
-    "losses", "metrics", "optimizers", "regularizers", "saving", "utils",
+    "Input", "Model", "Sequential", "activations", "backend", "callbacks", "datasets",
+    "initializers", "layers", "losses", "metrics", "ops", "optimizers", "regularizers", "saving",
+    "utils",
 ]

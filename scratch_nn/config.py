@@ -1,7 +1,7 @@
 """Global numeric settings: the default float type and the fuzz factor.
 
 Mirrors ``keras/src/backend/config.py`` (``floatx``, ``set_floatx``,
-``epsilon``). Also :func:`resolve`, the one lookup every ``get(identifier)``
+``epsilon``, ``set_epsilon``). Also :func:`resolve`, the one lookup every ``get(identifier)``
 uses to turn Keras's string names into objects. Layers read :func:`floatx` when they are built, so call
 :func:`set_floatx` before creating a model.
 """
@@ -36,6 +36,19 @@ def set_floatx(value):
 def epsilon():
     """Return the fuzz factor Keras uses to clip probabilities, 1e-7."""
     return _EPSILON
+
+
+def set_epsilon(value):
+    """Set the fuzz factor the cross-entropies clip probabilities with (Keras's ``set_epsilon``).
+
+    Args:
+        value: a float in ``(0, 0.5)``.
+    """
+    global _EPSILON
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) \
+            or not 0 < value < 0.5:
+        raise ValueError(f"set_epsilon: value must be a float in (0, 0.5), received {value!r}")
+    _EPSILON = float(value)
 
 
 def standardize_dtype(dtype):

@@ -28,10 +28,30 @@ categorical cross-entropies then take the softmax cross-entropy of those
 logits (on ``sigmoid([1, 2, -1])`` against ``[0, 1, 0]``: 0.349, where the
 probabilities give 0.759). scratch_nn treats a sigmoid output as the
 probabilities it is and takes the clipped path.
+
+Binary cross-entropy (``keras/src/losses/losses.py`` ``binary_crossentropy``,
+TensorFlow backend ``binary_crossentropy``), ``k`` outputs per sample,
+targets first smoothed as ``t = t (1 - s) + 0.5 s`` for ``label_smoothing=s``::
+
+    probabilities:  c = clip(p, eps, 1 - eps);  L = -mean_k(t log(c) + (1 - t) log(1 - c))
+                    dL/dp = m (c - t) / (c (1 - c)) / (n k)      (m: the clip mask)
+    logits:         L = mean_k(max(z, 0) - z t + log(1 + exp(-|z|)))
+                    dL/dz = (sigmoid(z) - t) / (n k)
+
+On a sigmoid output Keras takes the logits path; scratch_nn takes the
+probability path, which gives the same loss and, through the sigmoid, the
+same ``dL/dz = sigmoid(z) - t`` wherever ``p`` is inside the clip range
+(``|z| < 16`` in float32). Beyond it the clipped loss saturates at
+``-log(eps)`` and its gradient is 0.
+
+Label smoothing for the categorical cross-entropy is Keras's
+``t = t (1 - s) + s / k``; Keras's sparse cross-entropy has no
+``label_smoothing`` (a ``TypeError`` in both libraries).
 """
 
 import numpy as np
 
+from scratch_nn.activations import sigmoid
 from scratch_nn.config import epsilon, resolve
 
 
@@ -78,15 +98,68 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False):
     return -np.sum(t * np.log(c), axis=-1)
 
 
+def _binary_targets(y_true, y_pred, label_smoothing):
+    """``y_true`` as floats with ``y_pred``'s rank (``(n,)`` labels for ``(n, 1)`` outputs), smoothed."""
+    t = np.asarray(y_true, y_pred.dtype)
+    if t.ndim == y_pred.ndim - 1:
+        t = t[..., None]
+    if label_smoothing:
+        t = t * (1 - label_smoothing) + 0.5 * label_smoothing
+    return t
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
+    """Per-sample binary cross-entropy, the mean over the last axis; returns ``(n,)``."""
+    y_pred = np.asarray(y_pred)
+    t = _binary_targets(y_true, y_pred, label_smoothing)
+    if from_logits:
+        z = y_pred
+        per_element = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+    else:
+        c, _ = _clip_mask(y_pred)
+        per_element = -(t * np.log(c) + (1 - t) * np.log(1 - c))
+    return np.mean(per_element, axis=-1)
+
+
 def mean_squared_error(y_true, y_pred):
     """Per-sample ``mean((y_true - y_pred)**2, axis=-1)``; returns ``(n,)``."""
     return np.mean(np.square(np.asarray(y_true, y_pred.dtype) - y_pred), axis=-1)
 
 
+#: Keras loss arguments scratch_nn accepts at their defaults only (the reduction is
+#: always the batch mean, over the last axis, in ``y_pred``'s dtype).
+_KERAS_DEFAULTS = {"reduction": "sum_over_batch_size", "axis": -1, "dtype": None,
+                   "ignore_class": None}
+
+
+def _check_keras_kwargs(loss, kwargs, allowed=("reduction", "axis", "dtype")):
+    """Refuse, by name, a Keras loss argument set away from its default; reject unknown ones."""
+    for arg, value in kwargs.items():
+        if arg not in allowed:
+            raise TypeError(f"{type(loss).__name__}.__init__() got an unexpected keyword "
+                            f"argument {arg!r}")
+        if value != _KERAS_DEFAULTS[arg]:
+            raise NotImplementedError(
+                f"{type(loss).__name__}: {arg}={value!r} is not supported by scratch_nn "
+                f"(leave it at {_KERAS_DEFAULTS[arg]!r})"
+            )
+
+
 class Loss:
-    """Base class: ``loss(y_true, y_pred)`` is the batch mean, ``gradient`` its derivative."""
+    """Base class: ``loss(y_true, y_pred)`` is the batch mean, ``gradient`` its derivative.
+
+    Args:
+        name: the loss's name (the class's Keras name by default).
+        **kwargs: Keras's ``reduction``, ``axis`` and ``dtype``, accepted at their
+            defaults only (``NotImplementedError`` naming the argument otherwise).
+    """
 
     name = None
+
+    def __init__(self, name=None, **kwargs):
+        _check_keras_kwargs(self, kwargs)
+        if name is not None:
+            self.name = name
     #: whether a softmax output is scored from its logits (cross-entropies only)
     fuses_softmax = False
 
@@ -106,10 +179,9 @@ class CrossentropyLoss(Loss):
 
     fuses_softmax = True
 
-    def __init__(self, from_logits=False, name=None):
+    def __init__(self, from_logits=False, name=None, **kwargs):
+        super().__init__(name, **kwargs)
         self.from_logits = from_logits
-        if name is not None:
-            self.name = name
 
     def logits_loss_and_gradient(self, y_true, logits):
         """Loss and ``dL/dz`` from logits ``z`` (``from_logits=True``, or a softmax output)."""
@@ -125,6 +197,11 @@ class SparseCategoricalCrossentropy(CrossentropyLoss):
     """
 
     name = "sparse_categorical_crossentropy"
+
+    def __init__(self, from_logits=False, name=None, ignore_class=None, **kwargs):
+        _check_keras_kwargs(self, {"ignore_class": ignore_class}, allowed=("ignore_class",))
+        super().__init__(from_logits, name, **kwargs)
+        self.ignore_class = ignore_class  # kept, as every constructor argument, for saving
 
     def per_sample(self, y_true, y_pred):
         return sparse_categorical_crossentropy(y_true, y_pred, self.from_logits)
@@ -165,6 +242,9 @@ class SparseCategoricalCrossentropy(CrossentropyLoss):
 class CategoricalCrossentropy(CrossentropyLoss):
     """Cross-entropy with one-hot (or soft) targets ``y_true`` ``(n, k)``.
 
+    ``label_smoothing=s`` replaces the targets with ``t (1 - s) + s / k``
+    before everything below, as Keras does.
+
     Gradient on probabilities (``S = sum(p)``, ``o = p / S``, ``c = clip(o)``,
     mask ``m``): ``g = -m t / c`` is ``dL/do``, and through the normalization
     ``dL/dp_j = (g_j - sum_i g_i o_i) / (S n)``.
@@ -173,12 +253,30 @@ class CategoricalCrossentropy(CrossentropyLoss):
 
     name = "categorical_crossentropy"
 
+    def __init__(self, from_logits=False, label_smoothing=0.0, name=None, **kwargs):
+        super().__init__(from_logits, name, **kwargs)
+        if not 0 <= label_smoothing <= 1:
+            raise ValueError(
+                f"CategoricalCrossentropy: label_smoothing must be in [0, 1], "
+                f"received {label_smoothing!r}"
+            )
+        self.label_smoothing = label_smoothing
+
+    def _targets(self, y_true, dtype):
+        """``y_true`` as ``dtype``, smoothed: ``t (1 - s) + s / k``."""
+        t = np.asarray(y_true, dtype)
+        if self.label_smoothing:
+            s = self.label_smoothing
+            t = t * (1 - s) + s / t.shape[-1]
+        return t
+
     def per_sample(self, y_true, y_pred):
-        return categorical_crossentropy(y_true, y_pred, self.from_logits)
+        return categorical_crossentropy(self._targets(y_true, y_pred.dtype), y_pred,
+                                        self.from_logits)
 
     def logits_loss_and_gradient(self, y_true, logits):
         """``L = mean(-sum(t * log_softmax(z)))``, ``dL/dz = (softmax(z) sum(t) - t) / n``."""
-        t = np.asarray(y_true, logits.dtype)
+        t = self._targets(y_true, logits.dtype)
         logp = log_softmax(logits)
         loss = -np.mean(np.sum(t * logp, axis=-1))
         grad = np.exp(logp) * np.sum(t, axis=-1, keepdims=True) - t
@@ -189,12 +287,44 @@ class CategoricalCrossentropy(CrossentropyLoss):
         n = y_pred.shape[0]
         if self.from_logits:
             return self.logits_loss_and_gradient(y_true, y_pred)[1]
-        t = np.asarray(y_true, y_pred.dtype)
+        t = self._targets(y_true, y_pred.dtype)
         s = np.sum(y_pred, axis=-1, keepdims=True)
         o = y_pred / s
         c, mask = _clip_mask(o)
         g = -(t / c) * mask
         return (g - np.sum(g * o, axis=-1, keepdims=True)) / (s * n)
+
+
+class BinaryCrossentropy(Loss):
+    """Binary cross-entropy for sigmoid outputs (see the module docstring for the equations).
+
+    Args:
+        from_logits: ``y_pred`` holds logits ``z`` rather than probabilities.
+        label_smoothing: ``s`` in ``[0, 1]``; targets become ``t (1 - s) + 0.5 s``.
+        name: the loss's name.
+    """
+
+    name = "binary_crossentropy"
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, name=None, **kwargs):
+        super().__init__(name, **kwargs)
+        if not 0 <= label_smoothing <= 1:
+            raise ValueError(
+                f"BinaryCrossentropy: label_smoothing must be in [0, 1], "
+                f"received {label_smoothing!r}"
+            )
+        self.from_logits, self.label_smoothing = from_logits, label_smoothing
+
+    def per_sample(self, y_true, y_pred):
+        return binary_crossentropy(y_true, y_pred, self.from_logits, self.label_smoothing)
+
+    def gradient(self, y_true, y_pred):
+        t = _binary_targets(y_true, y_pred, self.label_smoothing)
+        scale = np.asarray(1 / y_pred.size, y_pred.dtype)
+        if self.from_logits:
+            return (sigmoid(y_pred) - t) * scale
+        c, mask = _clip_mask(y_pred)
+        return (c - t) / (c * (1 - c)) * mask * scale
 
 
 class MeanSquaredError(Loss):
@@ -211,6 +341,7 @@ class MeanSquaredError(Loss):
 
 
 _REGISTRY = {
+    "binary_crossentropy": BinaryCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
     "mean_squared_error": MeanSquaredError,

@@ -1,16 +1,58 @@
-"""Metrics with Keras's names, each a per-sample function the training loop averages.
+"""Metrics with Keras's names: per-sample functions, and metric objects that accumulate.
 
-Mirrors ``keras/src/metrics/accuracy_metrics.py`` and the choice Keras makes
-for ``'accuracy'`` in ``keras/src/trainers/compile_utils.py``
+Mirrors ``keras/src/metrics/accuracy_metrics.py``,
+``reduction_metrics.py`` (``Mean``, ``MeanMetricWrapper``),
+``probabilistic_metrics.py`` and ``regression_metrics.py``, and the choice
+Keras makes for ``'accuracy'`` in ``keras/src/trainers/compile_utils.py``
 (``get_metric``): binary when the output has one unit, sparse categorical
 when the labels have one axis fewer than the output (or a last axis of 1),
-categorical otherwise. The epoch value is the mean over all samples seen,
-as Keras's ``Mean`` accumulators compute it.
+categorical otherwise.
+
+A function ``f(y_true, y_pred)`` returns one value per sample. A metric
+object (``SparseCategoricalAccuracy()``...) keeps a running weighted mean of
+those values, as Keras's ``Mean``::
+
+    update_state(y_true, y_pred, sample_weight=w):   (w = 1 when not given)
+        total += sum_i w_i * f(y_true, y_pred)_i
+        count += sum_i w_i
+    result() = total / count        (0 when count is 0)
+    reset_state(): total = count = 0
+
+where a value with more than one axis is first averaged over its trailing
+axes (Keras's ``reduce_to_samplewise_values``). ``compile(metrics=[...])``
+accepts names, functions and metric objects; the logs use the string given
+for a name (``'accuracy'``) and the object's ``name`` for an object
+(``'sparse_categorical_accuracy'``), as Keras. During ``fit`` the model keeps
+its own per-epoch totals; the object's state is not updated.
 """
+
+import re
 
 import numpy as np
 
-from scratch_nn.losses import mean_squared_error
+from scratch_nn.config import floatx, standardize_dtype
+from scratch_nn.losses import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    mean_squared_error,
+    sparse_categorical_crossentropy,
+)
+
+
+def _same_rank(y_true, y_pred):
+    """Keras's ``squeeze_or_expand_to_same_rank``: a trailing axis of 1 makes the ranks agree."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]
+    elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+        y_true = y_true[..., None]
+    return y_true, y_pred
+
+
+def _per_sample(values):
+    """Average every axis after the first: one value per sample."""
+    values = np.asarray(values)
+    return values.mean(axis=tuple(range(1, values.ndim))) if values.ndim > 1 else values
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
@@ -27,9 +69,35 @@ def categorical_accuracy(y_true, y_pred):
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
-    """``[(y_pred > threshold) == y_true]`` averaged over the last axis."""
-    match = (y_pred > threshold) == (np.asarray(y_true) > threshold)
-    return np.mean(match, axis=-1).astype(y_pred.dtype)
+    """``mean_k [y_true == (y_pred > threshold)]`` per sample (labels compared as given)."""
+    y_true, y_pred = _same_rank(y_true, y_pred)
+    match = y_true == (y_pred > threshold)
+    return _per_sample(match.astype(floatx()))
+
+
+def accuracy(y_true, y_pred):
+    """``mean_k [y_true == y_pred]`` per sample: exact equality, for class ids (``Accuracy``)."""
+    y_true, y_pred = _same_rank(y_true, y_pred)
+    return _per_sample((y_true == y_pred).astype(floatx()))
+
+
+def _in_top_k(target, y_pred, k):
+    """``tf.math.in_top_k``: fewer than ``k`` scores are strictly above the target's (ties count in)."""
+    y_pred = np.asarray(y_pred)
+    target = np.asarray(target).astype(np.intp).reshape(-1)
+    scores = y_pred.reshape(-1, y_pred.shape[-1])
+    own = scores[np.arange(scores.shape[0]), target]
+    return ((scores > own[:, None]).sum(axis=-1) < k).astype(floatx())
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """``[argmax(y_true) is among the k largest y_pred]`` per sample."""
+    return _in_top_k(np.argmax(y_true, axis=-1), y_pred, k)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """``[y_true is among the k largest y_pred]`` per sample."""
+    return _in_top_k(y_true, y_pred, k)
 
 
 def mean_absolute_error(y_true, y_pred):
@@ -41,11 +109,214 @@ _FUNCTIONS = {
     "sparse_categorical_accuracy": sparse_categorical_accuracy,
     "categorical_accuracy": categorical_accuracy,
     "binary_accuracy": binary_accuracy,
+    "top_k_categorical_accuracy": top_k_categorical_accuracy,
+    "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy,
     "mean_squared_error": mean_squared_error,
     "mse": mean_squared_error,
     "mean_absolute_error": mean_absolute_error,
     "mae": mean_absolute_error,
+    "binary_crossentropy": binary_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
 }
+
+
+# -- metric objects ----------------------------------------------------------
+class Metric:
+    """Base class: ``update_state``, ``result``, ``reset_state``; calling one updates and returns the result.
+
+    Args:
+        name: the name shown in the logs (Keras's default for each class).
+        dtype: the float type of ``result()``; ``floatx()`` when ``None``.
+    """
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
+        self.dtype = standardize_dtype(dtype)
+
+    def add_weight(self, *args, **kwargs):
+        raise NotImplementedError(
+            f"{type(self).__name__}.add_weight: scratch_nn metrics have no variables; keep the "
+            "state in plain attributes (self.total = 0.0) set in __init__ and reset_state"
+        )
+
+    add_variable = add_weight
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def result(self):
+        raise NotImplementedError
+
+    def reset_state(self):
+        raise NotImplementedError
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class Mean(Metric):
+    """The weighted mean of the values given to ``update_state(values, sample_weight=None)``.
+
+    ``total += sum(w * values)``, ``count += sum(w)`` (``w`` broadcast to
+    the samples, 1 when not given); ``result() = total / count``.
+    """
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name, dtype)
+        self.reset_state()
+
+    def reset_state(self):
+        self.total = 0.0
+        self.count = 0.0
+
+    def update_state(self, values, sample_weight=None):
+        values = _per_sample(np.asarray(values, "float64"))
+        if sample_weight is None:
+            self.total += float(values.sum())
+            self.count += values.shape[0] if values.ndim else 1
+            return
+        w = np.asarray(sample_weight, "float64")
+        if w.ndim == values.ndim + 1 and w.shape[-1] == 1:
+            w = w[..., 0]
+        if w.ndim > values.ndim:
+            raise ValueError(
+                f"{self.name}: sample_weight of shape {w.shape} for values of shape "
+                f"{values.shape}; expected a scalar or one weight per sample"
+            )
+        w = np.broadcast_to(w, values.shape)
+        self.total += float((values * w).sum())
+        self.count += float(w.sum())
+
+    def result(self):
+        value = self.total / self.count if self.count else 0.0
+        return np.dtype(self.dtype).type(value)
+
+
+class MeanMetricWrapper(Mean):
+    """``Mean`` of a per-sample function ``fn(y_true, y_pred, **kwargs)``.
+
+    Args:
+        fn: the function.
+        name, dtype: as :class:`Metric`.
+        **kwargs: extra arguments of ``fn`` (``threshold``, ``k``, ``from_logits``...).
+    """
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        self._fn, self._fn_kwargs = fn, kwargs
+        super().__init__(name or fn.__name__, dtype)
+
+    def per_sample(self, y_true, y_pred):
+        """``fn(y_true, y_pred)`` reduced to one value per sample."""
+        return _per_sample(self._fn(y_true, np.asarray(y_pred), **self._fn_kwargs))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        super().update_state(self.per_sample(y_true, y_pred), sample_weight)
+
+    def get_config(self):
+        return {**super().get_config(), **self._fn_kwargs}
+
+
+class Accuracy(MeanMetricWrapper):
+    """How often ``y_pred`` equals ``y_true`` exactly (class ids against class ids)."""
+
+    def __init__(self, name="accuracy", dtype=None):
+        super().__init__(accuracy, name, dtype)
+
+
+class BinaryAccuracy(MeanMetricWrapper):
+    """How often ``y_pred > threshold`` equals ``y_true``."""
+
+    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+        super().__init__(binary_accuracy, name, dtype, threshold=threshold)
+
+
+class CategoricalAccuracy(MeanMetricWrapper):
+    """How often ``argmax(y_pred)`` equals ``argmax(y_true)`` (one-hot labels)."""
+
+    def __init__(self, name="categorical_accuracy", dtype=None):
+        super().__init__(categorical_accuracy, name, dtype)
+
+
+class SparseCategoricalAccuracy(MeanMetricWrapper):
+    """How often ``argmax(y_pred)`` equals the integer label ``y_true``."""
+
+    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
+        super().__init__(sparse_categorical_accuracy, name, dtype)
+
+
+class TopKCategoricalAccuracy(MeanMetricWrapper):
+    """How often ``argmax(y_true)`` is among the ``k`` largest scores."""
+
+    def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
+        super().__init__(top_k_categorical_accuracy, name, dtype, k=k)
+
+
+class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
+    """How often the integer label is among the ``k`` largest scores."""
+
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
+        super().__init__(sparse_top_k_categorical_accuracy, name, dtype, k=k)
+
+
+class MeanSquaredError(MeanMetricWrapper):
+    """Mean of ``mean((y_true - y_pred)**2, axis=-1)``."""
+
+    def __init__(self, name="mean_squared_error", dtype=None):
+        super().__init__(mean_squared_error, name, dtype)
+
+
+class MeanAbsoluteError(MeanMetricWrapper):
+    """Mean of ``mean(|y_true - y_pred|, axis=-1)``."""
+
+    def __init__(self, name="mean_absolute_error", dtype=None):
+        super().__init__(mean_absolute_error, name, dtype)
+
+
+class BinaryCrossentropy(MeanMetricWrapper):
+    """Mean binary cross-entropy (see :mod:`scratch_nn.losses`)."""
+
+    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
+                 label_smoothing=0):
+        super().__init__(binary_crossentropy, name, dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing)
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    """Mean categorical cross-entropy (``label_smoothing`` as the loss)."""
+
+    def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
+                 label_smoothing=0):
+        self.from_logits, self.label_smoothing = from_logits, label_smoothing
+        super().__init__(self._smoothed, name, dtype)
+
+    def _smoothed(self, y_true, y_pred):
+        t = np.asarray(y_true, y_pred.dtype)
+        if self.label_smoothing:
+            t = t * (1 - self.label_smoothing) + self.label_smoothing / t.shape[-1]
+        return categorical_crossentropy(t, y_pred, self.from_logits)
+
+    def get_config(self):
+        return {**super().get_config(), "from_logits": self.from_logits,
+                "label_smoothing": self.label_smoothing}
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    """Mean sparse categorical cross-entropy."""
+
+    def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False):
+        super().__init__(sparse_categorical_crossentropy, name, dtype, from_logits=from_logits)
 
 
 def accuracy_for(y_true_ndim, y_true_last, y_pred_last):
@@ -58,11 +329,21 @@ def accuracy_for(y_true_ndim, y_true_last, y_pred_last):
 
 
 def get(identifier, y_true_shape=None, y_pred_shape=None):
-    """Return ``(name, per_sample_function)`` for a metric name or a callable.
+    """Return ``(name, per_sample_function)`` for a metric name, a metric object or a callable.
 
     ``'accuracy'`` / ``'acc'`` resolve from the shapes, as in Keras; the
-    logged name stays the string given.
+    logged name stays the string given. A metric object gives its ``name``.
     """
+    if isinstance(identifier, MeanMetricWrapper):
+        return identifier.name, identifier.per_sample
+    if isinstance(identifier, Metric):
+        raise TypeError(
+            f"metrics: {type(identifier).__name__} accumulates values it is given, not "
+            "(y_true, y_pred); compile(metrics=...) takes metrics of (y_true, y_pred) such as "
+            "SparseCategoricalAccuracy()"
+        )
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return get(identifier(), y_true_shape, y_pred_shape)
     if callable(identifier):
         return getattr(identifier, "__name__", "metric"), identifier
     if identifier in ("accuracy", "acc"):
@@ -74,5 +355,5 @@ def get(identifier, y_true_shape=None, y_pred_shape=None):
         return identifier, _FUNCTIONS[identifier]
     raise ValueError(
         f"metrics: unknown metric {identifier!r}; expected one of "
-        f"{sorted(['accuracy', 'acc', *_FUNCTIONS])} or a callable"
+        f"{sorted(['accuracy', 'acc', *_FUNCTIONS])}, a metric object or a callable"
     )

@@ -1,14 +1,18 @@
-"""Keras's utilities: ``set_random_seed``, ``normalize``, ``to_categorical``, float type.
+"""Keras's utilities: ``set_random_seed``, ``normalize``, ``to_categorical``, float type, ``clear_session``.
 
-Mirrors ``keras/src/utils/rng_utils.py`` and ``numerical_utils.py``.
+Mirrors ``keras/src/utils/rng_utils.py`` and ``numerical_utils.py``;
+``clear_session`` is :func:`scratch_nn.backend.clear_session`, exported here
+too as ``keras.utils.clear_session`` is.
 """
 
 import numpy as np
 
 from scratch_nn import random as _random
+from scratch_nn.backend import clear_session
 from scratch_nn.config import floatx, set_floatx
 
-__all__ = ["floatx", "normalize", "set_floatx", "set_random_seed", "to_categorical"]
+__all__ = ["clear_session", "floatx", "normalize", "set_floatx", "set_random_seed",
+           "to_categorical"]
 
 
 def set_random_seed(seed):

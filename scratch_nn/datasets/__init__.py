@@ -1,5 +1,5 @@
-"""Datasets, as ``keras.datasets``: ``mnist.load_data()``."""
+"""Datasets, as ``keras.datasets``: ``mnist.load_data()``, ``fashion_mnist.load_data()``."""
 
-from . import mnist
+from . import fashion_mnist, mnist
 
-__all__ = ["mnist"]
+__all__ = ["fashion_mnist", "mnist"]

@@ -15,21 +15,19 @@ Where the data comes from, first match wins:
 3. The canonical IDX files from ``ORIGIN``, downloaded once into
    ``$KERAS_HOME/datasets/scratch_nn_mnist/`` and checked against their sha256.
 
-The IDX format (http://yann.lecun.com/exdb/mnist/) is a big-endian header and
-a raw payload::
-
-    magic  : uint32 = 0x0000 | dtype (0x08 = uint8) | ndim   (2051 images, 2049 labels)
-    dims   : ndim x uint32                                  ((n, 28, 28) or (n,))
-    payload: prod(dims) bytes, row-major
+Without a network and without a local copy, ``load_data`` raises
+:class:`~scratch_nn.datasets.idx.DatasetUnavailableError` naming the URL
+that failed and these three ways to provide the files. The IDX reading and
+the download live in :mod:`scratch_nn.datasets.idx`.
 """
 
-import gzip
-import hashlib
 import os
-import zlib
 from urllib.request import urlopen
 
 import numpy as np
+
+from scratch_nn.datasets import idx
+from scratch_nn.datasets.idx import IMAGES_MAGIC, LABELS_MAGIC, read_idx
 
 ORIGIN = "https://storage.googleapis.com/cvdf-datasets/mnist/"
 
@@ -52,15 +50,13 @@ FILES = {
         "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
     ),
 }
-IMAGES_MAGIC = 2051  # 0x00000803: uint8, 3 dimensions
-LABELS_MAGIC = 2049  # 0x00000801: uint8, 1 dimension
-IMAGE_SHAPE = (28, 28)
-NUM_CLASSES = 10
 DOWNLOAD_SUBDIR = "scratch_nn_mnist"
 
+#: A data file is not what MNIST should be: corrupt, truncated or wrong checksum.
+MnistDataError = idx.IdxDataError
 
-class MnistDataError(ValueError):
-    """A data file is not what MNIST should be: corrupt, truncated or wrong checksum."""
+__all__ = ["IMAGES_MAGIC", "LABELS_MAGIC", "MnistDataError", "available", "load_data",
+           "read_idx"]
 
 
 def load_data(path="mnist.npz"):
@@ -87,20 +83,27 @@ def load_data(path="mnist.npz"):
         ``$MNIST_DATA_DIR`` is set but lacks one of the four files.
     MnistDataError
         A file is corrupt or truncated, or a download fails its sha256 check.
+    DatasetUnavailableError
+        No local copy, and the server cannot be reached; the message says
+        how to provide the files.
     """
     data_dir = os.environ.get("MNIST_DATA_DIR")
     if data_dir:
-        return _load_idx_files(_find_idx_files(data_dir))
+        return idx.load_idx_files(idx.find_idx_files(data_dir, FILES, "MNIST_DATA_DIR"))
     npz_path = _npz_path(path)
     if os.path.isfile(npz_path):
         return _load_npz(npz_path)
-    download_dir = os.path.join(_datasets_dir(), DOWNLOAD_SUBDIR)
-    return _load_idx_files(
-        {
-            name: _fetch(file_name, sha256, download_dir)
-            for name, (file_name, sha256) in FILES.items()
-        }
+    download_dir = os.path.join(idx.datasets_dir(), DOWNLOAD_SUBDIR)
+    how_to_provide = (
+        "To load MNIST without a network, either set MNIST_DATA_DIR to a folder holding "
+        f"{', '.join(f for f, _ in FILES.values())} (gzipped or not), or put Keras's "
+        f"mnist.npz at {npz_path}, or put the four .gz files in {download_dir}."
     )
+    return idx.load_idx_files({
+        name: idx.fetch(file_name, sha256, download_dir, ORIGIN, urlopen,
+                        how_to_provide=how_to_provide)
+        for name, (file_name, sha256) in FILES.items()
+    })
 
 
 def available(path="mnist.npz"):
@@ -120,114 +123,15 @@ def available(path="mnist.npz"):
     data_dir = os.environ.get("MNIST_DATA_DIR")
     if data_dir:
         try:
-            _find_idx_files(data_dir)
+            idx.find_idx_files(data_dir, FILES, "MNIST_DATA_DIR")
         except FileNotFoundError:
             return False
         return True
-    download_dir = os.path.join(_datasets_dir(), DOWNLOAD_SUBDIR)
+    download_dir = os.path.join(idx.datasets_dir(), DOWNLOAD_SUBDIR)
     return os.path.isfile(_npz_path(path)) or all(
         os.path.isfile(os.path.join(download_dir, file_name))
         for file_name, _ in FILES.values()
     )
-
-
-def read_idx(path, magic):
-    """Read one IDX file (gzipped if its name ends in ``.gz``) into a uint8 array.
-
-    Parameters
-    ----------
-    path : str
-        The file.
-    magic : int
-        The magic number expected: `IMAGES_MAGIC` (2051) or `LABELS_MAGIC` (2049).
-        Its low byte is the number of dimensions.
-
-    Returns
-    -------
-    np.ndarray
-        uint8, shape given by the header: ``(n, rows, cols)`` or ``(n,)``.
-
-    Raises
-    ------
-    MnistDataError
-        Bad gzip stream, wrong magic number, or a header or payload whose
-        length does not match; the message names the file.
-    """
-    try:
-        if str(path).endswith(".gz"):
-            with gzip.open(path, "rb") as f:
-                raw = bytearray(f.read())
-        else:
-            with open(path, "rb") as f:
-                raw = bytearray(f.read())
-    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-        raise MnistDataError(f"{path}: not a complete gzip file ({error})") from error
-    # bytearray, not bytes, so that the arrays returned are writable, as np.load's are.
-
-    if len(raw) < 4:
-        raise MnistDataError(f"{path}: {len(raw)} bytes, too short for an IDX header")
-    found_magic = int(np.frombuffer(raw, ">u4", count=1)[0])
-    if found_magic != magic:
-        raise MnistDataError(
-            f"{path}: IDX magic number {found_magic}, expected {magic}"
-        )
-    ndim = magic & 0xFF
-    header_len = 4 + 4 * ndim
-    if len(raw) < header_len:
-        raise MnistDataError(
-            f"{path}: {len(raw)} bytes, expected a header of {header_len} bytes"
-        )
-    shape = tuple(int(d) for d in np.frombuffer(raw, ">u4", count=ndim, offset=4))
-    expected_len = header_len + int(np.prod(shape))
-    if len(raw) != expected_len:
-        raise MnistDataError(
-            f"{path}: {len(raw)} bytes, expected {expected_len} "
-            f"({header_len}-byte header + payload of shape {shape})"
-        )
-    return np.frombuffer(raw, np.uint8, offset=header_len).reshape(shape)
-
-
-def _find_idx_files(folder):
-    """Map each array name to its IDX file in `folder`, gzipped or not."""
-    paths, missing = {}, []
-    for name, (file_name, _) in FILES.items():
-        candidates = [os.path.join(folder, file_name),
-                      os.path.join(folder, file_name.removesuffix(".gz"))]
-        found = [p for p in candidates if os.path.isfile(p)]
-        if found:
-            paths[name] = found[0]
-        else:
-            missing.append(file_name)
-    if missing:
-        raise FileNotFoundError(
-            f"MNIST_DATA_DIR={folder} lacks {', '.join(missing)} "
-            "(gzipped or not)"
-        )
-    return paths
-
-
-def _load_idx_files(paths):
-    """Read the four IDX files named in `paths` and check they fit together."""
-    arrays = {
-        name: read_idx(path, IMAGES_MAGIC if name.startswith("x") else LABELS_MAGIC)
-        for name, path in paths.items()
-    }
-    for split in ("train", "test"):
-        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
-        x_path, y_path = paths[f"x_{split}"], paths[f"y_{split}"]
-        if x.shape[1:] != IMAGE_SHAPE:
-            raise MnistDataError(
-                f"{x_path}: images of shape {x.shape[1:]}, expected {IMAGE_SHAPE}"
-            )
-        if len(x) != len(y):
-            raise MnistDataError(
-                f"{x_path} holds {len(x)} images but {y_path} holds {len(y)} labels"
-            )
-        if y.size and y.max() >= NUM_CLASSES:
-            raise MnistDataError(
-                f"{y_path}: label {y.max()}, expected labels in 0..{NUM_CLASSES - 1}"
-            )
-    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
 def _load_npz(path):
@@ -241,64 +145,6 @@ def _load_npz(path):
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
 
 
-def _keras_home():
-    """``$KERAS_HOME``, else ``~/.keras`` (``/tmp/.keras`` if home is read-only).
-
-    As ``keras/src/backend/config.py``, but read at each call, not at import.
-    """
-    if "KERAS_HOME" in os.environ:
-        return os.environ["KERAS_HOME"]
-    base = os.path.expanduser("~")
-    if not os.access(base, os.W_OK):
-        base = "/tmp"
-    return os.path.join(base, ".keras")
-
-
-def _datasets_dir():
-    return os.path.join(os.path.expanduser(_keras_home()), "datasets")
-
-
 def _npz_path(path):
     # os.path.join keeps an absolute `path` as is, as Keras's get_file does.
-    return os.path.join(_datasets_dir(), os.path.expanduser(path))
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _fetch(file_name, sha256, folder):
-    """Return the path of `file_name` in `folder`, downloading it if absent or wrong.
-
-    The download goes to a temporary file in `folder`, is hashed while it is
-    written, and is renamed into place only if its sha256 matches; otherwise
-    the temporary file is deleted, so the cache never holds a bad file.
-    """
-    target = os.path.join(folder, file_name)
-    if os.path.isfile(target) and _sha256(target) == sha256:
-        return target
-    url = ORIGIN + file_name
-    print(f"Downloading data from {url}")
-    os.makedirs(folder, exist_ok=True)
-    # Same folder as the target, so os.replace is an atomic rename.
-    temp_path = f"{target}.{os.getpid()}.part"
-    try:
-        digest = hashlib.sha256()
-        with open(temp_path, "wb") as out, urlopen(url, timeout=60) as response:
-            for chunk in iter(lambda: response.read(1 << 20), b""):
-                digest.update(chunk)
-                out.write(chunk)
-        if digest.hexdigest() != sha256:
-            raise MnistDataError(
-                f"{url}: sha256 {digest.hexdigest()}, expected {sha256}; "
-                "the download was deleted"
-            )
-        os.replace(temp_path, target)
-    finally:
-        if os.path.exists(temp_path):
-            os.remove(temp_path)
-    return target
+    return os.path.join(idx.datasets_dir(), os.path.expanduser(path))

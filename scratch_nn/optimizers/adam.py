@@ -14,6 +14,10 @@ corrects ``m`` and ``v`` separately and adds epsilon to ``sqrt(v_hat)``;
 Keras folds both corrections into ``alpha`` and adds epsilon to the
 uncorrected ``sqrt(v)``, so its epsilon (default 1e-7, the paper's 1e-8)
 acts ``sqrt(1 - beta_2**t)`` times larger early in training.
+
+``update_step`` runs in place on one scratch array (it allocates nothing);
+each group of in-place operations has beside it the Keras expression from
+``Adam.update_step`` that it computes.
 """
 
 import math
@@ -32,11 +36,14 @@ class Adam(Optimizer):
         epsilon: added to ``sqrt(v)``, outside the square root.
         amsgrad: divide by the running maximum of ``v`` instead of ``v``.
         weight_decay: see :class:`~scratch_nn.optimizers.base.Optimizer`.
+        **kwargs: Keras's base-optimizer arguments (see the base class).
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon", "amsgrad")
+
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, weight_decay=None, name="adam"):
-        super().__init__(learning_rate, weight_decay, name)
+                 amsgrad=False, weight_decay=None, name="adam", **kwargs):
+        super().__init__(learning_rate, weight_decay, name, **kwargs)
         for arg, value in (("beta_1", beta_1), ("beta_2", beta_2)):
             if not 0 <= value < 1:
                 raise ValueError(f"Adam: {arg} must be in [0, 1), received {value!r}")
@@ -55,19 +62,24 @@ class Adam(Optimizer):
         m, v, tmp = self.momentums[i], self.velocities[i], self._scratch[i]
         dtype = variable.dtype.type
         t = self.iterations + 1
+        # alpha = lr * ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
         alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
 
+        # self.assign_add(m, ops.multiply(ops.subtract(gradient, m), 1 - self.beta_1))
         np.subtract(gradient, m, out=tmp)
         tmp *= dtype(1 - self.beta_1)
         m += tmp
+        # self.assign_add(v, ops.multiply(ops.subtract(ops.square(gradient), v), 1 - self.beta_2))
         np.square(gradient, out=tmp)
         tmp -= v
         tmp *= dtype(1 - self.beta_2)
         v += tmp
         if self.amsgrad:
+            # self.assign(v_hat, ops.maximum(v_hat, v)); v = v_hat
             np.maximum(self.velocity_hats[i], v, out=self.velocity_hats[i])
             v = self.velocity_hats[i]
-
+        # self.assign_sub(variable, ops.divide(ops.multiply(m, alpha), ops.add(ops.sqrt(v), self.epsilon)))
+        # (as m / (sqrt(v) + epsilon) * alpha: the same quotient, one rounding apart)
         np.sqrt(v, out=tmp)
         tmp += dtype(self.epsilon)
         np.divide(m, tmp, out=tmp)

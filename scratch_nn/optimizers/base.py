@@ -5,9 +5,20 @@ Mirrors ``keras/src/optimizers/base_optimizer.py``. ``apply_gradients`` takes
 place, like Keras assigning to its variables. For each call::
 
     lr = learning_rate(iterations)              # a float, or a schedule of the step
+    g  = g * global_clipnorm * min(1 / N, 1 / global_clipnorm)   # if set; N = sqrt(sum of all g**2)
+    g  = clip(g, -clipvalue, clipvalue)         # if set instead (Keras allows one clipping)
     v  = v - v * weight_decay * lr              # every variable, before the step (if set)
     update_step(g, v, lr)                       # the optimizer's own rule
     iterations += 1
+
+Keyword arguments follow ``BaseOptimizer.__init__``: the legacy ``decay=``
+is ignored with a warning, as Keras 3 does; any other unknown argument
+(``lr=``...) raises ``ValueError("Argument(s) not recognized: ...")``, the
+same message. Gradient clipping by ``global_clipnorm`` or ``clipvalue``
+follows ``BaseOptimizer._clip_gradients``; ``clipnorm`` (per variable) is
+refused, because a model hands its parameters over as one flat buffer, so
+a per-variable norm would be the global one. EMA, loss scaling and
+gradient accumulation are refused with ``NotImplementedError`` when set.
 
 Slots (momentums, velocities...) are created once, in ``build``, the first
 time variables are seen, and updated in place afterwards. A
@@ -16,9 +27,35 @@ gradient and flat parameter buffers, so one step is a handful of NumPy
 calls however many layers the model has.
 """
 
+import warnings
+
 import numpy as np
 
+from scratch_nn.optimizers import schedules
 from scratch_nn.optimizers.schedules import LearningRateSchedule
+
+#: Keras's base-optimizer arguments scratch_nn does not implement, with their Keras defaults.
+_UNSUPPORTED = {"clipnorm": None, "use_ema": False, "ema_momentum": 0.99,
+                "ema_overwrite_frequency": None, "loss_scale_factor": None,
+                "gradient_accumulation_steps": None}
+_WHY = {"clipnorm": " (per-variable norms: a model's parameters reach the optimizer as one "
+                    "flat buffer; use global_clipnorm or clipvalue)"}
+
+
+def _check_kwargs(cls_name, kwargs):
+    """Apply ``BaseOptimizer.__init__``'s rules to the extra keyword arguments."""
+    if kwargs.pop("decay", None) is not None:
+        warnings.warn("Argument `decay` is no longer supported and will be ignored.",
+                      stacklevel=4)
+    for arg, default in _UNSUPPORTED.items():
+        value = kwargs.pop(arg, default)
+        if value != default:
+            raise NotImplementedError(
+                f"{cls_name}: `{arg}` is a Keras optimizer argument scratch_nn does not "
+                f"implement{_WHY.get(arg, '')}; received {arg}={value!r} (leave it at {default!r})"
+            )
+    if kwargs:
+        raise ValueError(f"Argument(s) not recognized: {kwargs}")
 
 
 class Optimizer:
@@ -26,11 +63,33 @@ class Optimizer:
 
     Args:
         learning_rate: a float > 0 or a :class:`LearningRateSchedule`.
-        weight_decay: ``None`` or a float >= 0, applied as above.
+        weight_decay: ``None`` or a float >= 0, applied as above (0 applies
+            none; Keras also accepts negative values, scratch_nn refuses them).
+        clipvalue: ``None`` or a float > 0: clip each gradient entry to ``[-clipvalue, clipvalue]``.
+        global_clipnorm: ``None`` or a float > 0: rescale all gradients together so their
+            joint L2 norm is at most ``global_clipnorm``.
         name: a name for messages.
+        **kwargs: ``decay`` (ignored with a warning) or Keras's unsupported
+            arguments left at their defaults; see the module docstring.
     """
 
-    def __init__(self, learning_rate, weight_decay=None, name=None):
+    #: the constructor arguments ``get_config`` returns beyond name, rate and decay
+    _config_keys = ()
+
+    def __init__(self, learning_rate, weight_decay=None, name=None, clipvalue=None,
+                 global_clipnorm=None, **kwargs):
+        _check_kwargs(type(self).__name__, kwargs)
+        if clipvalue is not None and global_clipnorm is not None:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                f"Received: clipvalue={clipvalue}, global_clipnorm={global_clipnorm}"
+            )
+        for arg, value in (("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm)):
+            if value is not None and not value > 0:
+                raise ValueError(
+                    f"{type(self).__name__}: {arg} must be None or a float > 0, received {value!r}"
+                )
+        self.clipvalue, self.global_clipnorm = clipvalue, global_clipnorm
         self.name = name or type(self).__name__.lower()
         self.learning_rate = learning_rate
         if weight_decay is not None and not (np.isfinite(weight_decay) and weight_decay >= 0):
@@ -68,6 +127,28 @@ class Optimizer:
                 f"LearningRateSchedule, received {value!r}"
             )
         self._learning_rate = float(value)
+
+    # -- configuration -----------------------------------------------------
+    def get_config(self):
+        """The constructor arguments as a dict, as ``keras.optimizers.Optimizer.get_config``.
+
+        A schedule is stored as :func:`~scratch_nn.optimizers.schedules.serialize` gives it.
+        """
+        rate = self._learning_rate
+        if isinstance(rate, LearningRateSchedule):
+            rate = schedules.serialize(rate)
+        config = {"name": self.name, "learning_rate": rate, "weight_decay": self.weight_decay,
+                  "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
+        config.update({key: getattr(self, key) for key in self._config_keys})
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """A new optimizer from :meth:`get_config`'s dict (no slots, iterations 0)."""
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"])
+        return cls(**config)
 
     # -- slots -------------------------------------------------------------
     def build(self, variables):
@@ -107,6 +188,7 @@ class Optimizer:
                     f"{type(self).__name__}: gradient of shape {g.shape} for a variable of "
                     f"shape {v.shape}"
                 )
+        pairs = self._clip_gradients(pairs)
         lr = self.learning_rate
         if self.weight_decay:
             for _, v in pairs:
@@ -115,6 +197,17 @@ class Optimizer:
             self.update_step(g, v, lr)
         self.iterations += 1
         return self.iterations
+
+    def _clip_gradients(self, pairs):
+        """The pairs with clipped gradients (new arrays; the caller's are not written to)."""
+        if self.global_clipnorm:
+            norm = np.sqrt(sum(float(np.sum(np.square(g))) for g, _ in pairs))
+            scale = self.global_clipnorm * min(1 / norm if norm else np.inf,
+                                               1 / self.global_clipnorm)
+            return [(g * np.asarray(scale, g.dtype), v) for g, v in pairs]
+        if self.clipvalue:
+            return [(np.clip(g, -self.clipvalue, self.clipvalue), v) for g, v in pairs]
+        return pairs
 
     def update_step(self, gradient, variable, learning_rate):
         """Update ``variable`` in place from ``gradient``; the optimizer's rule."""

@@ -25,11 +25,14 @@ class SGD(Optimizer):
         momentum: float in ``[0, 1]``.
         nesterov: use Nesterov momentum.
         weight_decay: see :class:`~scratch_nn.optimizers.base.Optimizer`.
+        **kwargs: Keras's base-optimizer arguments (see the base class).
     """
 
+    _config_keys = ("momentum", "nesterov")
+
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
-                 name="SGD"):
-        super().__init__(learning_rate, weight_decay, name)
+                 name="SGD", **kwargs):
+        super().__init__(learning_rate, weight_decay, name, **kwargs)
         if not 0 <= momentum <= 1:
             raise ValueError(f"SGD: momentum must be a float in [0, 1], received {momentum!r}")
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
@@ -40,13 +43,19 @@ class SGD(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         lr_g = gradient * np.asarray(learning_rate, variable.dtype)
         if not self.momentum:
+            # self.assign_sub(variable, ops.multiply(gradient, learning_rate))
             variable -= lr_g
             return
+        # self.assign(m, ops.subtract(ops.multiply(m, momentum),
+        #                             ops.multiply(gradient, learning_rate)))
         mu = np.asarray(self.momentum, variable.dtype)
         m = self.momentums[self.slot_index(variable)]
         m *= mu
         m -= lr_g
         if self.nesterov:
+            # self.assign_add(variable, ops.subtract(ops.multiply(m, momentum),
+            #                                        ops.multiply(gradient, learning_rate)))
             variable += m * mu - lr_g
         else:
+            # self.assign_add(variable, m)
             variable += m
