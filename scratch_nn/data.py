@@ -4,7 +4,8 @@ Every check runs before any work starts and raises a ``ValueError`` that
 names the argument, what was received and what was expected. The
 validation split follows ``keras/src/trainers/data_adapters/array_slicing.py``
 (``train_validation_split``): the **last** fraction of the samples, taken
-before any shuffling.
+before any shuffling. :func:`batches` is the one shuffled-batch loop that
+``fit`` (and anything else walking the data in batches) uses.
 """
 
 import math
@@ -143,3 +144,40 @@ class BatchGatherer:
         out = self.buffer[: len(indices)]
         np.take(self.array, indices, axis=0, out=out, mode="clip")
         return out
+
+
+def batches(x, y, batch_size, order=None):
+    """Yield ``(xb, yb)`` batches of ``batch_size`` rows, the last one possibly smaller.
+
+    An epoch walks the samples in ``order`` (a permutation of ``range(n)``,
+    as ``fit`` draws one per epoch when shuffling), or in their stored order
+    when ``order`` is ``None``::
+
+        for step in range(ceil(n / batch_size)):
+            idx = order[step * batch_size:(step + 1) * batch_size]
+            yield x[idx], y[idx]
+
+    In order, the batches are views of ``x`` and ``y`` (no copy). Shuffled,
+    they are gathered into two reused :class:`BatchGatherer` buffers, so a
+    batch is only valid until the next one is drawn.
+
+    Args:
+        x: array ``(n, ...)``.
+        y: array ``(n, ...)``, or ``None`` (then ``yb`` is ``None``).
+        batch_size: int >= 1.
+        order: ``None``, or a permutation of ``range(n)`` (int array ``(n,)``).
+    """
+    n = x.shape[0]
+    if order is None:
+        for start in range(0, n, batch_size):
+            end = start + batch_size
+            yield x[start:end], (None if y is None else y[start:end])
+        return
+    if len(order) != n:
+        raise ValueError(f"batches: order must be a permutation of range({n}), "
+                         f"received {len(order)} indices")
+    gather_x = BatchGatherer(x, batch_size)
+    gather_y = None if y is None else BatchGatherer(y, batch_size)
+    for start in range(0, n, batch_size):
+        idx = order[start:start + batch_size]
+        yield gather_x(idx), (None if gather_y is None else gather_y(idx))

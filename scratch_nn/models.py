@@ -362,7 +362,6 @@ class Sequential:
         batch_hooks = [cb for cb in callbacks.callbacks if _overrides_batch_hooks(cb)]
         n = x.shape[0]
         steps = -(-n // batch_size)
-        gather_x, gather_y = data.BatchGatherer(x, batch_size), data.BatchGatherer(y, batch_size)
         rng = _random.make_generator()
         self.stop_training = False
         callbacks.on_train_begin()
@@ -374,13 +373,7 @@ class Sequential:
             bar = Progbar(steps, verbose)
             order = rng.permutation(n) if shuffle else None
             totals = _Totals(metrics)
-            for step in range(steps):
-                start = step * batch_size
-                if order is None:
-                    xb, yb = x[start:start + batch_size], y[start:start + batch_size]
-                else:
-                    idx = order[start:start + batch_size]
-                    xb, yb = gather_x(idx), gather_y(idx)
+            for step, (xb, yb) in enumerate(data.batches(x, y, batch_size, order)):
                 for cb in batch_hooks:
                     cb.on_train_batch_begin(step)
                 loss, y_pred = self.train_step(xb, yb)
