@@ -104,6 +104,7 @@ class Sequential:
         self._flat_params = np.empty(total, self.dtype)
         self._flat_grads = np.zeros(total, self.dtype)
         offset = 0
+        self._views = []
         for layer, name in entries:
             value = layer.params[name]
             end = offset + value.size
@@ -111,7 +112,30 @@ class Sequential:
             view[...] = value
             layer.params[name] = view
             layer.grads[name] = self._flat_grads[offset:end].reshape(value.shape)
+            self._views.append((layer, name, layer.params, view, layer.grads, layer.grads[name]))
             offset = end
+
+    def _check_views(self):
+        """Fail if a layer replaced one of its ``params``/``grads`` arrays instead of writing into it.
+
+        The optimizer updates the flat buffers, so a layer that rebinds
+        ``self.grads["kernel"] = x.T @ dz`` leaves the buffer's gradient at
+        zero, and one that rebinds ``self.params[...]`` computes with an
+        array the optimizer never touches: training would silently stop.
+        One identity test per array, so it can run every step.
+        """
+        for layer, name, params, param, grads, grad in self._views:
+            if params[name] is not param or grads[name] is not grad:
+                which = "params" if params[name] is not param else "grads"
+                raise RuntimeError(
+                    f"Layer {layer.name!r} ({type(layer).__name__}) replaced its "
+                    f"{which}[{name!r}] array instead of writing into it. The model keeps all "
+                    "parameters and gradients in one flat buffer and each layer's arrays are "
+                    "views of it, so a replaced array is invisible to the optimizer and "
+                    f"training would silently stop. Write in place: "
+                    f"self.{which}[{name!r}][...] = value, or np.matmul(a, b, "
+                    f"out=self.{which}[{name!r}])"
+                )
 
     def _require_built(self, what):
         if not self.built:
@@ -208,12 +232,13 @@ class Sequential:
             x = layer.forward(x, training=training)
         return x
 
-    def backward(self, dout, from_logits=False, need_input_grad=False):
+    def backward(self, dout, from_preactivation=False, need_input_grad=False):
         """Run the backward pass; leaves each parameter's gradient in the flat buffer.
 
         Args:
-            dout: ``dL/dy_pred``, or ``dL/dz`` of the last softmax's logits
-                when ``from_logits`` is true.
+            dout: ``dL/dy_pred``, or ``dL/dz`` of the last layer's
+                pre-activation ``z`` when ``from_preactivation`` is true (the
+                fused softmax + cross-entropy gradient).
             need_input_grad: also return ``dL/dx``; otherwise the pass stops
                 at the first layer with parameters (no gradient is computed
                 for the input, which saves a third of the first layer's work).
@@ -223,23 +248,35 @@ class Sequential:
         for i in range(last, stop - 1, -1):
             layer = self._layers[i]
             need = need_input_grad or i > self._first_trainable
-            if i == last and from_logits:
-                dout = layer.backward_from_logits(dout, need)
+            if i == last and from_preactivation:
+                dout = layer.backward_from_preactivation(dout, need)
             else:
                 dout = layer.backward(dout, need)
         return dout if need_input_grad else None
 
-    def _loss_and_backward(self, y, y_pred, need_input_grad=False):
-        """Loss of the batch (regularizers included) and all gradients; returns ``(loss, dx)``."""
+    def _batch_loss(self, y, y_pred, with_gradient=True):
+        """The batch's loss and where its backward pass starts: ``(loss, dout, from_preactivation)``.
+
+        A cross-entropy on a softmax output is scored from the softmax's
+        logits ``z``, as Keras does, and its gradient is the fused
+        ``dout = dL/dz = (softmax(z) - t) / n``, which enters the last layer
+        below its activation. Any other loss is ``L = loss(y, y_pred)`` with
+        ``dout = dL/dy_pred`` (``None`` unless ``with_gradient``). Training
+        and evaluation both score a batch here, so they cannot disagree.
+        """
         last = self._layers[-1]
         logits = last.softmax_logits() if self.loss.fuses_softmax and hasattr(
             last, "softmax_logits") else None
         if logits is not None:
             loss, dz = self.loss.logits_loss_and_gradient(y, logits)
-            dx = self.backward(dz, from_logits=True, need_input_grad=need_input_grad)
-        else:
-            loss = self.loss(y, y_pred)
-            dx = self.backward(self.loss.gradient(y, y_pred), need_input_grad=need_input_grad)
+            return loss, dz, True
+        dout = self.loss.gradient(y, y_pred) if with_gradient else None
+        return self.loss(y, y_pred), dout, False
+
+    def _loss_and_backward(self, y, y_pred, need_input_grad=False):
+        """Loss of the batch (regularizers included) and all gradients; returns ``(loss, dx)``."""
+        loss, dout, fused = self._batch_loss(y, y_pred)
+        dx = self.backward(dout, from_preactivation=fused, need_input_grad=need_input_grad)
         return float(loss) + self._regularization(add_gradients=True), dx
 
     def _regularization(self, add_gradients=False):
@@ -262,6 +299,7 @@ class Sequential:
         self._require_compiled("compute_loss_and_gradients")
         y_pred = self.forward(x, training=training)
         loss, dx = self._loss_and_backward(y, y_pred, need_input_grad)
+        self._check_views()
         grads = [layer.grads[name].copy() for layer in self._layers for name in layer.params]
         return (loss, grads, dx) if need_input_grad else (loss, grads)
 
@@ -269,6 +307,7 @@ class Sequential:
         """One optimizer step on a batch; returns ``(loss, y_pred)``."""
         y_pred = self.forward(x, training=True)
         loss, _ = self._loss_and_backward(y, y_pred)
+        self._check_views()
         self.optimizer.apply_gradients([(self._flat_grads, self._flat_params)])
         return loss, y_pred
 
@@ -402,16 +441,9 @@ class Sequential:
         metrics = self._resolve_metrics(y)
         totals = _Totals(metrics)
         reg = self._regularization()
-        last = self._layers[-1]
-        fused = self.loss.fuses_softmax and hasattr(last, "softmax_logits")
-        for start in range(0, x.shape[0], batch_size):
-            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+        for xb, yb in data.batches(x, y, batch_size):
             y_pred = self.forward(xb, training=False)
-            logits = last.softmax_logits() if fused else None
-            if logits is not None:
-                loss = self.loss.logits_loss_and_gradient(yb, logits)[0]
-            else:
-                loss = self.loss(yb, y_pred)
+            loss = self._batch_loss(yb, y_pred, with_gradient=False)[0]
             totals.add(float(loss) + reg, yb, y_pred)
         return totals.means()
 

@@ -56,8 +56,10 @@ class _SoftmaxAware:
     Keras computes a cross-entropy on a softmax output from the logits it
     came from (``_keras_logits`` in ``keras/src/backend/tensorflow/nn.py``).
     ``softmax_logits()`` returns those logits (or ``None``), and
-    ``backward_from_logits(dlogits)`` continues the backward pass from
-    them, skipping the softmax Jacobian.
+    ``backward_from_preactivation(dz)`` continues the backward pass from
+    ``dz = dL/dz``, the gradient of the activation's input ``z`` (the
+    pre-activation; the logits when the activation is a softmax), skipping
+    the activation's Jacobian.
     """
 
     def softmax_logits(self):
@@ -130,10 +132,10 @@ class Dense(_SoftmaxAware, Layer):
         return self.activation.forward(z)
 
     def backward(self, dout, need_input_grad=True):
-        return self.backward_from_logits(self.activation.backward(dout), need_input_grad)
+        return self.backward_from_preactivation(self.activation.backward(dout), need_input_grad)
 
-    def backward_from_logits(self, dz, need_input_grad=True):
-        """Backward from ``dz = dL/dz`` (the pre-activation gradient)."""
+    def backward_from_preactivation(self, dz, need_input_grad=True):
+        """Backward from ``dz = dL/dz``, the gradient of the pre-activation ``z = x @ kernel + bias``."""
         np.matmul(self._x.T, dz, out=self.grads["kernel"])
         if self.use_bias:
             dz.sum(axis=0, out=self.grads["bias"])
@@ -177,6 +179,6 @@ class Activation(_SoftmaxAware, Layer):
     def backward(self, dout, need_input_grad=True):
         return self.activation.backward(dout)
 
-    def backward_from_logits(self, dz, need_input_grad=True):
-        """The gradient with respect to the logits is the input gradient itself."""
+    def backward_from_preactivation(self, dz, need_input_grad=True):
+        """The gradient with respect to the pre-activation is the input gradient itself."""
         return dz
