@@ -19,6 +19,7 @@ another; the layers hold views into them. The optimizer then updates the
 whole model with one call per slot instead of one per weight.
 """
 
+import copy
 import os
 import tempfile
 import time
@@ -28,7 +29,7 @@ import numpy as np
 from scratch_nn import blas, data, losses, optimizers
 from scratch_nn import metrics as metrics_module
 from scratch_nn import random as _random
-from scratch_nn.callbacks import Callback, CallbackList, History
+from scratch_nn.callbacks import CallbackList, History
 from scratch_nn.layers.core import InputLayer
 from scratch_nn.progbar import Progbar
 
@@ -114,6 +115,8 @@ class Sequential:
             layer.grads[name] = self._flat_grads[offset:end].reshape(value.shape)
             self._views.append((layer, name, layer.params, view, layer.grads, layer.grads[name]))
             offset = end
+        self._constraints = [(layer.params[name], constraint) for layer in self._layers
+                             for name, constraint in getattr(layer, "weight_constraints", dict)().items()]
 
     def _check_views(self):
         """Fail if a layer replaced one of its ``params``/``grads`` arrays instead of writing into it.
@@ -254,7 +257,7 @@ class Sequential:
                 dout = layer.backward(dout, need)
         return dout if need_input_grad else None
 
-    def _batch_loss(self, y, y_pred, with_gradient=True):
+    def _batch_loss(self, y, y_pred, sample_weight=None, with_gradient=True):
         """The batch's loss and where its backward pass starts: ``(loss, dout, from_preactivation)``.
 
         A cross-entropy on a softmax output is scored from the softmax's
@@ -263,19 +266,38 @@ class Sequential:
         below its activation. Any other loss is ``L = loss(y, y_pred)`` with
         ``dout = dL/dy_pred`` (``None`` unless ``with_gradient``). Training
         and evaluation both score a batch here, so they cannot disagree.
+
+        With sample weights ``w`` (Keras's ``"sum_over_batch_size"``), each
+        sample's loss ``l_i`` and its row of the gradient are scaled by
+        ``w_i``: ``L = sum_i w_i l_i / n``, ``dout_i = w_i dout_i``.
         """
         last = self._layers[-1]
         logits = last.softmax_logits() if self.loss.fuses_softmax and hasattr(
             last, "softmax_logits") else None
-        if logits is not None:
-            loss, dz = self.loss.logits_loss_and_gradient(y, logits)
-            return loss, dz, True
-        dout = self.loss.gradient(y, y_pred) if with_gradient else None
-        return self.loss(y, y_pred), dout, False
+        fused = logits is not None
+        if fused:
+            loss, dout = self.loss.logits_loss_and_gradient(y, logits)
+        else:
+            loss = self.loss(y, y_pred)
+            dout = self.loss.gradient(y, y_pred) if with_gradient else None
+        if sample_weight is not None:
+            loss = self._weighted_loss(y, logits if fused else y_pred, fused, sample_weight)
+            if dout is not None:
+                dout = dout * sample_weight.reshape(-1, *[1] * (dout.ndim - 1))
+        return loss, dout, fused
 
-    def _loss_and_backward(self, y, y_pred, need_input_grad=False):
+    def _weighted_loss(self, y, scored, from_logits, sample_weight):
+        """``sum_i w_i l_i / n``, with ``l_i`` the per-sample loss (from the logits when fused)."""
+        loss_fn = self.loss
+        if from_logits and not getattr(loss_fn, "from_logits", False):
+            loss_fn = copy.copy(loss_fn)
+            loss_fn.from_logits = True
+        per_sample = loss_fn.per_sample(y, scored)
+        return float(np.dot(per_sample, sample_weight)) / per_sample.shape[0]
+
+    def _loss_and_backward(self, y, y_pred, need_input_grad=False, sample_weight=None):
         """Loss of the batch (regularizers included) and all gradients; returns ``(loss, dx)``."""
-        loss, dout, fused = self._batch_loss(y, y_pred)
+        loss, dout, fused = self._batch_loss(y, y_pred, sample_weight)
         dx = self.backward(dout, from_preactivation=fused, need_input_grad=need_input_grad)
         return float(loss) + self._regularization(add_gradients=True), dx
 
@@ -303,12 +325,19 @@ class Sequential:
         grads = [layer.grads[name].copy() for layer in self._layers for name in layer.params]
         return (loss, grads, dx) if need_input_grad else (loss, grads)
 
-    def train_step(self, x, y):
-        """One optimizer step on a batch; returns ``(loss, y_pred)``."""
+    def train_step(self, x, y, sample_weight=None):
+        """One optimizer step on a batch; returns ``(loss, y_pred)``.
+
+        After the step, each weight with a constraint is replaced by
+        ``constraint(w)``, where Keras applies them (after
+        ``apply_gradients`` in ``keras/src/optimizers/base_optimizer.py``).
+        """
         y_pred = self.forward(x, training=True)
-        loss, _ = self._loss_and_backward(y, y_pred)
+        loss, _ = self._loss_and_backward(y, y_pred, sample_weight=sample_weight)
         self._check_views()
         self.optimizer.apply_gradients([(self._flat_grads, self._flat_params)])
+        for weight, constraint in self._constraints:
+            weight[...] = constraint(weight)
         return loss, y_pred
 
     # -- compile -----------------------------------------------------------
@@ -331,7 +360,10 @@ class Sequential:
 
     def _require_compiled(self, what):
         if not self.compiled:
-            raise RuntimeError(f"You must call compile() before {what}(): the model has no loss yet")
+            raise ValueError(
+                f"You must call `compile()` before using the model: {what}() needs the loss "
+                "and optimizer that compile() sets"
+            )
 
     def _regularized_layers(self):
         """Layers with a regularizer set; most models have none, and this runs every step."""
@@ -359,48 +391,58 @@ class Sequential:
 
     # -- fit / evaluate / predict -----------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0):
         """Train for ``epochs`` epochs; returns the :class:`~scratch_nn.callbacks.History`.
 
         Each epoch walks a fresh permutation of the training samples (or
         their order when ``shuffle=False``) in batches of ``batch_size``
         (32); the last batch may be smaller. ``validation_split`` holds out
-        the **last** fraction before shuffling; ``validation_data`` wins
-        over it. Epoch logs hold the sample-weighted mean of the training
-        loss and metrics over the epoch, then ``val_*`` from an inference
-        pass over the validation data.
+        the **last** fraction before shuffling; ``validation_data``
+        (``(x, y)`` or ``(x, y, sample_weight)``) wins over it. Epoch logs
+        hold the batch-size-weighted mean of the training loss and metrics
+        over the epoch, then ``val_*`` from an inference pass over the
+        validation data (with the ``on_test_*`` hooks, as Keras runs
+        ``evaluate`` there).
 
         Args:
             verbose: 0 silent, 1 progress bar (``'auto'``), 2 one line per epoch.
+            class_weight: ``{class: weight}``; each training sample weighs
+                its class's weight (1 for classes not listed).
+            sample_weight: ``(n,)`` weights; the loss is
+                ``sum_i w_i l_i / batch_size`` (Keras). Metrics are not
+                weighted (Keras weights only ``weighted_metrics``).
         """
         self._require_compiled("fit")
         batch_size = data.check_batch_size(batch_size)
         verbose = _check_verbose(verbose)
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"epochs must be an integer >= 0, received {epochs!r}")
+        if class_weight is not None and sample_weight is not None:
+            raise ValueError("You cannot `class_weight` and `sample_weight` at the same time.")
         x, y = self._prepare(x, y)
         if y is None:
             raise ValueError("fit: y is required")
+        sample_weight = data.check_sample_weight(sample_weight, x.shape[0], self.dtype)
         val = None
         if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ValueError(
-                    "validation_data must be a tuple (x_val, y_val), received "
-                    f"{type(validation_data).__name__}"
-                )
-            val = self._prepare(*validation_data, x_name="validation_data[0]",
-                                y_name="validation_data[1]")
+            val = self._prepare_validation_data(validation_data)
         elif validation_split:
-            (x, y), val = data.split_validation(x, y, validation_split)
+            (x, y), (x_val, y_val) = data.split_validation(x, y, validation_split)
+            val_weight = None
+            if sample_weight is not None:
+                sample_weight, val_weight = sample_weight[:len(x)], sample_weight[len(x):]
+            val = (x_val, y_val, val_weight)
+        if class_weight is not None:
+            sample_weight = data.class_weight_to_sample_weights(y, class_weight, self.dtype)
         metrics = self._resolve_metrics(y)
 
         history = History()
-        callbacks = CallbackList([*(callbacks or []), history], self,
-                                 {"epochs": epochs, "verbose": verbose,
-                                  "steps": -(-x.shape[0] // batch_size)})
-        batch_hooks = [cb for cb in callbacks.callbacks if _overrides_batch_hooks(cb)]
         n = x.shape[0]
         steps = -(-n // batch_size)
+        callbacks = CallbackList([*(callbacks or []), history], self,
+                                 {"epochs": epochs, "verbose": verbose, "steps": steps})
+        batch_hooks = callbacks.batch_callbacks("train")
         rng = _random.make_generator()
         self.stop_training = False
         callbacks.on_train_begin()
@@ -412,10 +454,10 @@ class Sequential:
             bar = Progbar(steps, verbose)
             order = rng.permutation(n) if shuffle else None
             totals = _Totals(metrics)
-            for step, (xb, yb) in enumerate(data.batches(x, y, batch_size, order)):
+            for step, (xb, yb, wb) in enumerate(_batches(x, y, sample_weight, batch_size, order)):
                 for cb in batch_hooks:
-                    cb.on_train_batch_begin(step)
-                loss, y_pred = self.train_step(xb, yb)
+                    cb.on_train_batch_begin(step, {})
+                loss, y_pred = self.train_step(xb, yb, wb)
                 totals.add(loss, yb, y_pred)
                 if batch_hooks:
                     logs = totals.means()
@@ -428,7 +470,7 @@ class Sequential:
                     break
             epoch_logs = totals.means()
             if val is not None:
-                val_logs = self._evaluate_arrays(*val, batch_size)
+                val_logs = self._evaluate_arrays(*val, batch_size, callbacks)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             bar.update(step + 1, list(epoch_logs.items()), finalize=True)
             callbacks.on_epoch_end(epoch, epoch_logs)
@@ -437,48 +479,98 @@ class Sequential:
         callbacks.on_train_end(epoch_logs)
         return history
 
-    def _evaluate_arrays(self, x, y, batch_size):
+    def _prepare_validation_data(self, validation_data):
+        """Check ``validation_data``: ``(x, y)`` or ``(x, y, sample_weight)``."""
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+                f"val_sample_weight), received {type(validation_data).__name__}"
+                + (f" of length {len(validation_data)}"
+                   if isinstance(validation_data, (tuple, list)) else "")
+            )
+        x, y = self._prepare(*validation_data[:2], x_name="validation_data[0]",
+                             y_name="validation_data[1]")
+        weight = validation_data[2] if len(validation_data) == 3 else None
+        return x, y, data.check_sample_weight(weight, x.shape[0], self.dtype,
+                                              "validation_data[2]")
+
+    def _evaluate_arrays(self, x, y, sample_weight, batch_size, callbacks):
+        """Loss and metrics over ``(x, y)`` in inference mode, with the ``on_test_*`` hooks."""
         metrics = self._resolve_metrics(y)
         totals = _Totals(metrics)
+        batch_hooks = callbacks.batch_callbacks("test")
+        callbacks.on_test_begin()
         reg = self._regularization()
-        for xb, yb in data.batches(x, y, batch_size):
+        for step, (xb, yb, wb) in enumerate(_batches(x, y, sample_weight, batch_size)):
+            for cb in batch_hooks:
+                cb.on_test_batch_begin(step, {})
             y_pred = self.forward(xb, training=False)
-            loss = self._batch_loss(yb, y_pred, with_gradient=False)[0]
+            loss = self._batch_loss(yb, y_pred, wb, with_gradient=False)[0]
             totals.add(float(loss) + reg, yb, y_pred)
-        return totals.means()
+            if batch_hooks:
+                logs = totals.means()
+                for cb in batch_hooks:
+                    cb.on_test_batch_end(step, logs)
+        logs = totals.means()
+        callbacks.on_test_end(logs)
+        return logs
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False):
         """Loss and metrics on ``(x, y)`` in inference mode (dropout off, moving statistics).
 
         Returns the loss alone when there are no metrics, else
         ``[loss, *metrics]``, or a dict with ``return_dict=True`` (as Keras).
+        ``sample_weight`` weighs each sample's loss as in :meth:`fit`;
+        ``callbacks`` get the ``on_test_*`` hooks.
         """
         self._require_compiled("evaluate")
+        _refuse_steps("evaluate", steps)
         batch_size = data.check_batch_size(batch_size)
         verbose = _check_verbose(verbose)
         x, y = self._prepare(x, y)
         if y is None:
             raise ValueError("evaluate: y is required")
+        sample_weight = data.check_sample_weight(sample_weight, x.shape[0], self.dtype)
+        n_steps = -(-x.shape[0] // batch_size)
+        callbacks = CallbackList(callbacks or [], self,
+                                 {"epochs": 1, "verbose": verbose, "steps": n_steps})
         start = time.perf_counter()
-        logs = self._evaluate_arrays(x, y, batch_size)
+        logs = self._evaluate_arrays(x, y, sample_weight, batch_size, callbacks)
         if verbose:
-            steps = -(-x.shape[0] // batch_size)
-            bar = Progbar(steps, verbose)
+            bar = Progbar(n_steps, verbose)
             bar._start = start
-            bar.update(steps, list(logs.items()), finalize=True)
+            bar.update(n_steps, list(logs.items()), finalize=True)
         if return_dict:
             return logs
         values = [logs["loss"]] + [logs[name] for name, _ in self._metrics]
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x, batch_size=None, verbose="auto"):
-        """Outputs for ``x`` in inference mode, computed in batches; shape ``(n, *output)``."""
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Outputs for ``x`` in inference mode, computed in batches; shape ``(n, *output)``.
+
+        ``callbacks`` get ``on_predict_begin``, ``on_predict_batch_begin``,
+        ``on_predict_batch_end`` (with ``{"outputs": batch_outputs}``) and
+        ``on_predict_end``, as in Keras.
+        """
+        _refuse_steps("predict", steps)
         batch_size = data.check_batch_size(batch_size)
-        _check_verbose(verbose)
+        verbose = _check_verbose(verbose)
         x, _ = self._prepare(x, None)
+        callbacks = CallbackList(callbacks or [], self, {
+            "epochs": 1, "verbose": verbose, "steps": -(-x.shape[0] // batch_size)})
+        batch_hooks = callbacks.batch_callbacks("predict")
         out = np.empty((x.shape[0], *self.output_shape), self.dtype)
-        for start in range(0, x.shape[0], batch_size):
-            out[start:start + batch_size] = self.forward(x[start:start + batch_size], training=False)
+        callbacks.on_predict_begin()
+        for step, (xb, _) in enumerate(data.batches(x, None, batch_size)):
+            for cb in batch_hooks:
+                cb.on_predict_batch_begin(step, {})
+            start = step * batch_size
+            batch_out = out[start:start + len(xb)]
+            batch_out[...] = self.forward(xb, training=False)
+            for cb in batch_hooks:
+                cb.on_predict_batch_end(step, {"outputs": batch_out})
+        callbacks.on_predict_end()
         return out
 
     def __call__(self, x, training=False):
@@ -487,6 +579,25 @@ class Sequential:
         if not self.built:
             self.build(x.shape)
         return self.forward(np.asarray(x, self.dtype), training=training)
+
+
+def _batches(x, y, sample_weight, batch_size, order=None):
+    """:func:`data.batches` with each batch's sample weights (or ``None``) as a third item."""
+    if sample_weight is None:
+        for xb, yb in data.batches(x, y, batch_size, order):
+            yield xb, yb, None
+        return
+    weights = data.batches(sample_weight, None, batch_size, order)
+    for (xb, yb), (wb, _) in zip(data.batches(x, y, batch_size, order), weights):
+        yield xb, yb, wb
+
+
+def _refuse_steps(what, steps):
+    if steps is not None:
+        raise ValueError(
+            f"{what}: steps= is not supported by scratch_nn (arrays are walked whole); "
+            f"received steps={steps!r}"
+        )
 
 
 class _Totals:
@@ -517,9 +628,3 @@ def _check_verbose(verbose):
     if verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0, 1, 2 or 'auto', received {verbose!r}")
     return int(verbose)
-
-
-def _overrides_batch_hooks(callback):
-    cls = type(callback)
-    return (cls.on_train_batch_end is not Callback.on_train_batch_end
-            or cls.on_train_batch_begin is not Callback.on_train_batch_begin)
