@@ -18,6 +18,7 @@ The package imports NumPy and nothing else.
 from scratch_nn import (
     activations,
     callbacks,
+    constraints,
     datasets,
     initializers,
     layers,
@@ -33,6 +34,6 @@ from scratch_nn.models import Sequential
 __version__ = "0.2.0"
 
 __all__ = [
-    "Input", "Sequential", "activations", "callbacks", "datasets", "initializers", "layers",
+    "Input", "Sequential", "activations", "callbacks", "constraints", "datasets", "initializers", "layers",
     "losses", "metrics", "optimizers", "regularizers", "utils",
 ]

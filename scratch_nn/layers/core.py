@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from scratch_nn import activations, initializers, regularizers
+from scratch_nn import activations, constraints, initializers, regularizers
 from scratch_nn.layers.base import Layer
 
 
@@ -94,11 +94,15 @@ class Dense(_SoftmaxAware, Layer):
         kernel_initializer, bias_initializer: names or initializer objects
             (Keras defaults ``'glorot_uniform'`` and ``'zeros'``).
         kernel_regularizer, bias_regularizer: ``None`` or a regularizer.
+        kernel_constraint, bias_constraint: ``None`` or a constraint
+            (see :mod:`scratch_nn.constraints`), applied to the weight after
+            each optimizer step.
     """
 
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(units, (int, np.integer)) or units < 1:
             raise ValueError(f"Dense: units must be a positive integer, received {units!r}")
@@ -109,6 +113,8 @@ class Dense(_SoftmaxAware, Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def build(self, input_shape):
         if len(input_shape) != 1:
@@ -140,6 +146,11 @@ class Dense(_SoftmaxAware, Layer):
         if self.use_bias:
             dz.sum(axis=0, out=self.grads["bias"])
         return dz @ self.params["kernel"].T if need_input_grad else None
+
+    def weight_constraints(self):
+        """``{weight name: constraint}`` for the constraints set; the model applies them after each step."""
+        pairs = (("kernel", self.kernel_constraint), ("bias", self.bias_constraint))
+        return {n: c for n, c in pairs if c is not None and n in self.params}
 
     def has_regularizers(self):
         """Whether a kernel or bias regularizer is set (and its weight exists)."""
