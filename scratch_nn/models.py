@@ -44,10 +44,11 @@ class Sequential:
         name: the model's name.
     """
 
-    def __init__(self, layers=None, name="sequential"):
+    def __init__(self, layers=None, name="sequential", trainable=True):
         self.name = name
         self._layers = []
         self._input_shape = None
+        self._trainable = trainable
         self.built = False
         self.optimizer = self.loss = None
         self.compiled = False
@@ -58,56 +59,116 @@ class Sequential:
 
     # -- structure ---------------------------------------------------------
     def add(self, layer):
-        """Append a layer (an ``Input`` only as the first element)."""
+        """Append a layer (an ``Input`` only as the first element), or a whole ``Sequential``."""
         if isinstance(layer, InputLayer):
             if self._layers:
                 raise ValueError("Sequential.add: an Input can only be the first element")
             self._input_shape = layer.input_shape
+        elif layer is self:
+            raise ValueError(f"Sequential.add: model {self.name!r} cannot contain itself")
         elif hasattr(layer, "forward") and hasattr(layer, "backward"):
             if not self._layers and self._input_shape is None and layer.input_shape is not None:
-                self._input_shape = layer.input_shape
+                # a layer's input_shape is one sample's; a model's starts with the batch axis
+                nested = isinstance(layer, Sequential)
+                self._input_shape = layer.input_shape[1:] if nested else layer.input_shape
+            if not self._trainable:
+                layer.trainable = False
             self._layers.append(layer)
         else:
             raise ValueError(f"Sequential.add: expected a layer, received {layer!r}")
+        self._rebuild()
+
+    def pop(self, rebuild=True):
+        """Remove the last layer and return it (as ``keras.Sequential.pop``)."""
+        if not self._layers:
+            raise ValueError(f"Sequential.pop: model {self.name!r} has no layers to remove")
+        layer = self._layers.pop()
+        if rebuild:
+            self._rebuild()
+        else:
+            self.built = False
+        return layer
+
+    def _rebuild(self):
         self.built = False
         if self._input_shape is not None:
             self.build((None, *self._input_shape))
 
     @property
     def layers(self):
-        """The layers, without the input (as ``keras.Sequential.layers``)."""
+        """The layers, without the input (as ``keras.Sequential.layers``); a nested model is one layer."""
         return list(self._layers)
 
+    @property
+    def input_shape(self):
+        """``(None, *shape of one sample)`` as Keras gives it, or ``None`` before it is known."""
+        return None if self._input_shape is None else (None, *self._input_shape)
+
+    @property
+    def trainable(self):
+        """Whether the optimizer updates the weights; setting it sets every layer's, as Keras does."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for layer in self._layers:
+            layer.trainable = value
+
+    def compute_output_shape(self, input_shape):
+        """The shape of one output sample (the model used as a layer of another)."""
+        self._require_built("compute_output_shape")
+        return self.output_shape
+
     def build(self, input_shape):
-        """Build every layer for batches of ``input_shape`` (batch axis first) and pack the weights."""
+        """Build every layer for batches of ``input_shape`` (batch axis first) and pack the weights.
+
+        A ``Sequential`` among the layers is built as a whole, then its
+        layers take their places in this model's flat list of layers (the
+        ``_leaves``), which the forward and backward passes walk: a nested
+        model computes exactly what its layers computed inline.
+        """
         shape = tuple(input_shape[1:])
         self._input_shape = shape
         for layer in self._layers:
-            if not layer.built:
+            if isinstance(layer, Sequential):
+                if not layer.built or layer._input_shape != shape:
+                    layer.build((None, *shape))
+            elif not layer.built:
                 layer.build(shape)
             shape = layer.compute_output_shape(shape)
         self.output_shape = shape
-        dtypes = {layer.dtype for layer in self._layers}
+        self._leaves = [leaf for layer in self._layers for leaf in (
+            layer._leaves if isinstance(layer, Sequential) else [layer])]
+        dtypes = {layer.dtype for layer in self._leaves}
         if len(dtypes) > 1:
-            listing = ", ".join(f"{layer.name}: {layer.dtype}" for layer in self._layers)
+            listing = ", ".join(f"{layer.name}: {layer.dtype}" for layer in self._leaves)
             raise ValueError(f"Sequential: layers have mixed dtypes ({listing}); use one float type")
         self.dtype = dtypes.pop() if dtypes else "float32"
         self._pack_parameters()
-        trainable = [i for i, layer in enumerate(self._layers) if layer.params]
-        self._first_trainable = trainable[0] if trainable else len(self._layers)
+        self._metrics = None
         blas.warm_up()  # once per process: OpenBLAS's small products run 2x faster after it
         self.built = True
 
     def _pack_parameters(self):
-        """Move every trainable array into one flat buffer; layers keep views of it."""
-        entries = [(layer, name) for layer in self._layers for name in layer.params]
+        """Move every trainable array into one flat buffer; layers keep views of it.
+
+        The buffers are reused when the layout keeps its size, so an
+        optimizer built on them stays valid. A frozen layer
+        (``trainable=False``) gets arrays of its own, outside the buffers.
+        """
+        entries = [(layer, name) for layer in self._leaves if layer.trainable
+                   for name in layer.params]
         total = sum(layer.params[name].size for layer, name in entries)
-        self._flat_params = np.empty(total, self.dtype)
-        self._flat_grads = np.zeros(total, self.dtype)
+        if getattr(self, "_flat_params", None) is None or self._flat_params.size != total \
+                or self._flat_params.dtype != np.dtype(self.dtype):
+            self._flat_params = np.empty(total, self.dtype)
+            self._flat_grads = np.zeros(total, self.dtype)
+        values = {(id(layer), name): layer.params[name].copy() for layer, name in entries}
         offset = 0
         self._views = []
         for layer, name in entries:
-            value = layer.params[name]
+            value = values[id(layer), name]
             end = offset + value.size
             view = self._flat_params[offset:end].reshape(value.shape)
             view[...] = value
@@ -115,8 +176,37 @@ class Sequential:
             layer.grads[name] = self._flat_grads[offset:end].reshape(value.shape)
             self._views.append((layer, name, layer.params, view, layer.grads, layer.grads[name]))
             offset = end
-        self._constraints = [(layer.params[name], constraint) for layer in self._layers
-                             for name, constraint in getattr(layer, "weight_constraints", dict)().items()]
+        for layer in self._leaves:
+            if not layer.trainable:
+                for name in layer.params:
+                    layer.params[name] = layer.params[name].copy()
+                    layer.grads[name] = np.zeros_like(layer.params[name])
+        self._constraints = [
+            (layer.params[name], constraint) for layer in self._leaves if layer.trainable
+            for name, constraint in getattr(layer, "weight_constraints", dict)().items()]
+        trainable = [i for i, layer in enumerate(self._leaves) if layer.trainable and layer.params]
+        self._first_trainable = trainable[0] if trainable else len(self._leaves)
+
+    def _ensure_packed(self):
+        """Repack when the layers' arrays are not this model's views, or ``trainable`` changed.
+
+        Both happen between calls, not within a step: a layer shared with
+        another model that packed it since, or a layer frozen after
+        ``build``. The optimizer's state restarts when the buffer is new
+        (Keras asks for ``compile()`` again after changing ``trainable``).
+        """
+        packed = [(layer, name) for layer, name, *_ in self._views]
+        wanted = [(layer, name) for layer in self._leaves if layer.trainable
+                  for name in layer.params]
+        intact = all(params[name] is param and grads[name] is grad
+                     for _, name, params, param, grads, grad in self._views)
+        if not intact or packed != wanted:
+            self._pack_parameters()
+        if self.optimizer is not None and self.optimizer.built:
+            try:
+                self.optimizer.slot_index(self._flat_params)
+            except KeyError:  # built on a buffer this model has replaced (pop, add, trainable)
+                self.optimizer.build([self._flat_params])
 
     def _check_views(self):
         """Fail if a layer replaced one of its ``params``/``grads`` arrays instead of writing into it.
@@ -157,6 +247,11 @@ class Sequential:
     def trainable_weights(self):
         """Trainable weights (live views of the flat buffer), in Keras's order."""
         return [w for layer in self._layers for w in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        """The other weights (moving statistics, frozen layers), in Keras's order."""
+        return [w for layer in self._layers for w in layer.non_trainable_weights]
 
     def get_weights(self):
         """Copies of all weights, in the order and shapes ``keras.Sequential.get_weights`` gives."""
@@ -231,7 +326,7 @@ class Sequential:
     # -- maths -------------------------------------------------------------
     def forward(self, x, training=False):
         """Run every layer's forward pass; returns the output ``(batch, units)``."""
-        for layer in self._layers:
+        for layer in self._leaves:
             x = layer.forward(x, training=training)
         return x
 
@@ -246,10 +341,10 @@ class Sequential:
                 at the first layer with parameters (no gradient is computed
                 for the input, which saves a third of the first layer's work).
         """
-        last = len(self._layers) - 1
+        last = len(self._leaves) - 1
         stop = 0 if need_input_grad else self._first_trainable
         for i in range(last, stop - 1, -1):
-            layer = self._layers[i]
+            layer = self._leaves[i]
             need = need_input_grad or i > self._first_trainable
             if i == last and from_preactivation:
                 dout = layer.backward_from_preactivation(dout, need)
@@ -271,7 +366,7 @@ class Sequential:
         sample's loss ``l_i`` and its row of the gradient are scaled by
         ``w_i``: ``L = sum_i w_i l_i / n``, ``dout_i = w_i dout_i``.
         """
-        last = self._layers[-1]
+        last = self._leaves[-1]
         logits = last.softmax_logits() if self.loss.fuses_softmax and hasattr(
             last, "softmax_logits") else None
         fused = logits is not None
@@ -319,10 +414,11 @@ class Sequential:
             statistics do move when ``training`` is true, as in a real step.
         """
         self._require_compiled("compute_loss_and_gradients")
+        self._ensure_packed()
         y_pred = self.forward(x, training=training)
         loss, dx = self._loss_and_backward(y, y_pred, need_input_grad)
         self._check_views()
-        grads = [layer.grads[name].copy() for layer in self._layers for name in layer.params]
+        grads = [grad.copy() for *_, grad in self._views]
         return (loss, grads, dx) if need_input_grad else (loss, grads)
 
     def train_step(self, x, y, sample_weight=None):
@@ -367,7 +463,7 @@ class Sequential:
 
     def _regularized_layers(self):
         """Layers with a regularizer set; most models have none, and this runs every step."""
-        return [layer for layer in self._layers
+        return [layer for layer in self._leaves
                 if hasattr(layer, "regularization_loss") and layer.has_regularizers()]
 
     def _resolve_metrics(self, y):
@@ -436,6 +532,7 @@ class Sequential:
         if class_weight is not None:
             sample_weight = data.class_weight_to_sample_weights(y, class_weight, self.dtype)
         metrics = self._resolve_metrics(y)
+        self._ensure_packed()
 
         history = History()
         n = x.shape[0]

@@ -25,7 +25,8 @@ class InputLayer(Layer):
     def __init__(self, shape, dtype=None, name=None):
         if shape is None or any(int(d) < 1 for d in shape):
             raise ValueError(f"Input: shape must be a tuple of positive ints, received {shape!r}")
-        super().__init__(input_shape=tuple(int(d) for d in shape), dtype=dtype, name=name)
+        super().__init__(dtype=dtype, name=name)
+        self.input_shape = tuple(int(d) for d in shape)
 
 
 def Input(shape, dtype=None, name=None):
@@ -192,4 +193,52 @@ class Activation(_SoftmaxAware, Layer):
 
     def backward_from_preactivation(self, dz, need_input_grad=True):
         """The gradient with respect to the pre-activation is the input gradient itself."""
+        return dz
+
+
+class Softmax(Layer):
+    """Softmax as a layer, over ``axis`` (``keras/src/layers/activations/softmax.py``).
+
+    Forward and backward, with sums over ``axis`` (an int or a tuple, counted
+    with the batch axis as 0, as Keras counts them)::
+
+        y  = exp(x - max(x)) / sum(exp(x - max(x)))
+        dx = y * (dout - sum(dout * y))
+
+    Over the last axis (the default ``-1``), a cross-entropy on this output
+    is computed from its input ``x`` as logits, as Keras does through
+    ``_keras_logits``. Keras's ``mask`` argument is not supported.
+
+    Args:
+        axis: the axis (or axes) to normalize over.
+    """
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def _last_axis_only(self):
+        axis = self.axis if isinstance(self.axis, int) else (
+            self.axis[0] if len(self.axis) == 1 else None)
+        return axis is not None and axis in (-1, len(self.input_shape))
+
+    def forward(self, x, training=False):
+        axis = self.axis if isinstance(self.axis, int) else tuple(self.axis)
+        self.logits = x
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        e /= e.sum(axis=axis, keepdims=True)
+        self._y = e
+        return e
+
+    def backward(self, dout, need_input_grad=True):
+        axis = self.axis if isinstance(self.axis, int) else tuple(self.axis)
+        y = self._y
+        return y * (dout - np.sum(dout * y, axis=axis, keepdims=True))
+
+    def softmax_logits(self):
+        """The input, which a cross-entropy takes as logits when the softmax is over the last axis."""
+        return self.logits if self._last_axis_only() else None
+
+    def backward_from_preactivation(self, dz, need_input_grad=True):
+        """The gradient with respect to the input (the logits) is ``dz`` itself."""
         return dz
