@@ -32,6 +32,7 @@ from scratch_nn import random as _random
 from scratch_nn.callbacks import CallbackList, History
 from scratch_nn.layers.core import InputLayer
 from scratch_nn.progbar import Progbar
+from scratch_nn.tensor import as_tensor
 
 
 class Sequential:
@@ -671,11 +672,14 @@ class Sequential:
         return out
 
     def __call__(self, x, training=False):
-        """Forward pass on ``x`` (builds on first use), as calling a Keras model."""
+        """Forward pass on ``x`` (builds on first use), as calling a Keras model.
+
+        Returns a :class:`~scratch_nn.tensor.Tensor`: an array with ``.numpy()``.
+        """
         x = np.asarray(x)
         if not self.built:
             self.build(x.shape)
-        return self.forward(np.asarray(x, self.dtype), training=training)
+        return as_tensor(self.forward(np.asarray(x, self.dtype), training=training))
 
 
 def _batches(x, y, sample_weight, batch_size, order=None):

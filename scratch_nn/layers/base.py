@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from scratch_nn.config import standardize_dtype
+from scratch_nn.tensor import as_tensor
 
 _name_counts = {}
 
@@ -181,11 +182,11 @@ class Layer:
         return self.forward(x, training=training)
 
     def __call__(self, x, training=False):
-        """Build on first use, then run ``forward`` (as calling a Keras layer does)."""
+        """Build on first use, then run ``forward`` (as calling a Keras layer does); returns a ``Tensor``."""
         x = np.asarray(x)
         if not self.built:
             self.build(x.shape[1:])
-        return self.forward(x, training=training)
+        return as_tensor(self.forward(x, training=training))
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"

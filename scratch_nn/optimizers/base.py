@@ -19,6 +19,7 @@ calls however many layers the model has.
 import numpy as np
 
 from scratch_nn.optimizers.schedules import LearningRateSchedule
+from scratch_nn.tensor import ScalarVariable
 
 
 class Optimizer:
@@ -45,10 +46,14 @@ class Optimizer:
 
     @property
     def learning_rate(self):
-        """The learning rate of the next step: a float, or the schedule at ``iterations``."""
+        """The learning rate of the next step: a float, or the schedule at ``iterations``.
+
+        Read as Keras's learning-rate variable is: a float that also has
+        ``.numpy()`` and ``.assign(value)`` (:class:`~scratch_nn.tensor.ScalarVariable`).
+        """
         if isinstance(self._learning_rate, LearningRateSchedule):
-            return self._learning_rate(self.iterations)
-        return self._learning_rate
+            return ScalarVariable(self._learning_rate(self.iterations), self, "learning_rate")
+        return ScalarVariable(self._learning_rate, self, "learning_rate")
 
     @learning_rate.setter
     def learning_rate(self, value):
