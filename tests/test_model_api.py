@@ -8,7 +8,8 @@ Each pattern is written once as a function of ``module`` (``keras`` or
 - ``Softmax()`` after a linear ``Dense`` trained with a cross-entropy
   (Keras scores it from the logits, as scratch_nn does);
 - a ``Sequential`` used as a layer of another, trainable or frozen
-  (``inner.trainable = False``);
+  (``inner.trainable = False``; its BatchNormalization then normalizes with
+  the moving statistics, as in Keras);
 - ``Sequential.pop()`` then ``add``; ``Dense(input_dim=...)``;
 - a ``Dropout`` subclass whose ``call`` keeps dropout on at inference
   (Monte Carlo dropout): its predictions vary between calls in both.
@@ -125,6 +126,7 @@ def test_a_sequential_used_as_a_layer_trains_as_in_keras(frozen):
 
     def build(module):
         inner = module.Sequential([module.Input((4,)), module.layers.Dense(5, activation="tanh"),
+                                   module.layers.BatchNormalization(),
                                    module.layers.Dense(4, activation="relu")])
         if frozen:
             inner.trainable = False
@@ -135,9 +137,9 @@ def test_a_sequential_used_as_a_layer_trains_as_in_keras(frozen):
     assert [w.shape for w in ours.trainable_weights] == \
         [tuple(w.shape) for w in theirs.trainable_weights]
     assert len(ours.non_trainable_weights) == len(theirs.non_trainable_weights)
-    if frozen:  # the inner model's four arrays are still the initial ones
+    if frozen:  # the inner model's arrays (moving statistics too) are still the initial ones
         scratch_nn.utils.set_random_seed(0)
-        for a, b in zip(build(scratch_nn).get_weights()[:4], ours.get_weights()[:4]):
+        for a, b in zip(build(scratch_nn).get_weights()[:8], ours.get_weights()[:8]):
             np.testing.assert_array_equal(a, b)
 
 
