@@ -8,15 +8,22 @@ training step on a batch ``(x, y)``::
     loss   = mean(loss(y, y_pred)) + sum(R(w))    # regularizers added as Keras adds them
     dL/dw  = backward(dL/dy_pred)                 # layer by layer, in reverse
     optimizer.apply_gradients([(dL/dw, w)])
+    w      = constraint(w)                        # only weights given a constraint
 
 When the loss is a cross-entropy and the last layer ends in a softmax, the
 loss is computed from that layer's logits and the backward pass starts from
 ``dL/dz = (softmax(z) - y) / n``, as Keras does on TensorFlow (see
 :mod:`scratch_nn.losses`).
 
+With sample weights ``w_i`` (``sample_weight=`` or ``class_weight=``), the
+loss is ``sum_i w_i l_i / n`` and each sample's gradient is scaled by
+``w_i``, Keras's ``"sum_over_batch_size"`` reduction.
+
 All trainable parameters live in one flat buffer, and their gradients in
 another; the layers hold views into them. The optimizer then updates the
-whole model with one call per slot instead of one per weight.
+whole model with one call per slot instead of one per weight. A layer must
+therefore write into its ``params``/``grads`` arrays, never replace them;
+a replaced array is caught after the step that replaced it.
 """
 
 import copy
