@@ -42,12 +42,18 @@ RTOL = 1e-10
 
 @pytest.fixture(autouse=True)
 def _both_in_float64():
-    """Both libraries' default float type float64 (conftest restores scratch_nn's)."""
-    before = keras.config.floatx()
+    """Both libraries' default float type float64 (conftest restores scratch_nn's).
+
+    Keras fixes its global dtype policy from ``floatx()`` the first time a
+    layer asks for it, so the policy is set as well as ``floatx``.
+    """
+    floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
     keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
     scratch_nn.config.set_floatx("float64")
     yield
-    keras.config.set_floatx(before)
+    keras.config.set_floatx(floatx)
+    keras.config.set_dtype_policy(policy)
 
 
 def assert_close(actual, desired, what, rtol=RTOL):
