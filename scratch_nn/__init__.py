@@ -19,6 +19,7 @@ from scratch_nn import (
     activations,
     backend,
     callbacks,
+    constraints,
     datasets,
     initializers,
     layers,
@@ -36,7 +37,7 @@ from scratch_nn.models import Model, Sequential
 __version__ = "0.2.0"
 
 __all__ = [
-    "Input", "Model", "Sequential", "activations", "backend", "callbacks", "datasets",
-    "initializers", "layers", "losses", "metrics", "ops", "optimizers", "regularizers", "saving",
-    "utils",
+    "Input", "Model", "Sequential", "activations", "backend", "callbacks", "constraints",
+    "datasets", "initializers", "layers", "losses", "metrics", "ops", "optimizers", "regularizers",
+    "saving", "utils",
 ]

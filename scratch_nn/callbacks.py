@@ -12,7 +12,15 @@ import warnings
 
 
 class Callback:
-    """Base class with Keras's hook names; every hook does nothing by default."""
+    """Base class with Keras's hook names; every hook does nothing by default.
+
+    As in ``keras/src/callbacks/callback.py``, ``on_batch_begin`` /
+    ``on_batch_end`` are the older names of the training-batch hooks: the
+    default ``on_train_batch_begin`` / ``on_train_batch_end`` call them, so a
+    callback that overrides only ``on_batch_end`` runs after every training
+    batch. ``fit``, ``evaluate`` and ``predict`` pass a ``logs`` dict to
+    every hook (empty where Keras has nothing to report), never ``None``.
+    """
 
     def __init__(self):
         self.model = None
@@ -36,11 +44,58 @@ class Callback:
     def on_epoch_end(self, epoch, logs=None):
         pass
 
+    def on_batch_begin(self, batch, logs=None):
+        """The older name of :meth:`on_train_batch_begin`."""
+
+    def on_batch_end(self, batch, logs=None):
+        """The older name of :meth:`on_train_batch_end`."""
+
     def on_train_batch_begin(self, batch, logs=None):
-        pass
+        self.on_batch_begin(batch, logs=logs)
 
     def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs=logs)
+
+    def on_test_begin(self, logs=None):
         pass
+
+    def on_test_end(self, logs=None):
+        pass
+
+    def on_test_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_test_batch_end(self, batch, logs=None):
+        pass
+
+    def on_predict_begin(self, logs=None):
+        pass
+
+    def on_predict_end(self, logs=None):
+        pass
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_predict_batch_end(self, batch, logs=None):
+        pass
+
+
+_BATCH_HOOKS = {
+    "train": ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"),
+    "test": ("on_test_batch_begin", "on_test_batch_end"),
+    "predict": ("on_predict_batch_begin", "on_predict_batch_end"),
+}
+
+
+def overrides_batch_hooks(callback, mode):
+    """Whether ``callback`` does anything per batch in ``mode`` (``train``, ``test``, ``predict``).
+
+    ``fit`` builds per-batch logs only when some callback wants them, so a
+    training loop with only epoch-level callbacks pays nothing per batch.
+    """
+    cls = type(callback)
+    return any(getattr(cls, hook) is not getattr(Callback, hook) for hook in _BATCH_HOOKS[mode])
 
 
 class History(Callback):
@@ -277,7 +332,13 @@ class ReduceLROnPlateau(MonitorCallback):
 
 
 class CallbackList:
-    """Calls each hook on every callback, in order."""
+    """Calls each hook on every callback, in order, always with a ``logs`` dict.
+
+    Args:
+        callbacks: the callbacks.
+        model: the model they act on (``callback.model``).
+        params: ``callback.params`` (``epochs``, ``verbose``, ``steps``).
+    """
 
     def __init__(self, callbacks, model, params):
         self.callbacks = list(callbacks)
@@ -285,15 +346,40 @@ class CallbackList:
             cb.set_model(model)
             cb.set_params(params)
 
+    def batch_callbacks(self, mode):
+        """The callbacks with a batch hook of ``mode`` overridden (see :func:`overrides_batch_hooks`)."""
+        return [cb for cb in self.callbacks if overrides_batch_hooks(cb, mode)]
+
     def __getattr__(self, hook):
         if not hook.startswith("on_"):
             raise AttributeError(hook)
 
+        takes_index = "epoch" in hook or "batch" in hook  # on_epoch_end(epoch, logs)...
+
         def call(*args):
+            index, logs = args[:takes_index], args[takes_index:]
+            logs = logs[0] if logs and logs[0] is not None else {}
             for cb in self.callbacks:
-                getattr(cb, hook)(*args)
+                getattr(cb, hook)(*index, logs)
         return call
 
 
 # ModelCheckpoint lives in its own module, scratch_nn/checkpoint.py.
 from scratch_nn.checkpoint import ModelCheckpoint  # noqa: F401
+
+#: Keras callbacks that scratch_nn does not provide, and why.
+_UNSUPPORTED = {
+    "TensorBoard": "TensorBoard logging needs TensorFlow's summary writer",
+    "BackupAndRestore": "fault-tolerant training checkpoints are not built",
+    "CSVLogger": "CSV logging is not built; read model.history.history instead",
+    "RemoteMonitor": "remote monitoring is not built",
+    "SwapEMAWeights": "optimizers here keep no moving average of the weights",
+}
+
+
+def __getattr__(name):
+    if name in _UNSUPPORTED:
+        raise NotImplementedError(
+            f"keras.callbacks.{name} is not supported by scratch_nn: {_UNSUPPORTED[name]}"
+        )
+    raise AttributeError(f"module 'scratch_nn.callbacks' has no attribute {name!r}")

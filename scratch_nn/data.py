@@ -4,7 +4,8 @@ Every check runs before any work starts and raises a ``ValueError`` that
 names the argument, what was received and what was expected. The
 validation split follows ``keras/src/trainers/data_adapters/array_slicing.py``
 (``train_validation_split``): the **last** fraction of the samples, taken
-before any shuffling.
+before any shuffling. :func:`batches` is the one shuffled-batch loop that
+``fit`` (and anything else walking the data in batches) uses.
 """
 
 import math
@@ -105,6 +106,49 @@ def check_targets(y, n_samples, output_shape, loss_name, dtype, name="y"):
     return np.ascontiguousarray(arr.reshape(expected), dtype=dtype)
 
 
+def check_sample_weight(sample_weight, n_samples, dtype, name="sample_weight"):
+    """Return ``sample_weight`` as a float array ``(n,)``: one weight per sample.
+
+    Keras scales each sample's loss by its weight and divides the sum by the
+    batch size (``keras/src/losses/loss.py``, ``reduce_weighted_values``
+    with ``"sum_over_batch_size"``): ``L = sum_i w_i l_i / n``. A column
+    ``(n, 1)`` is accepted as Keras squeezes it.
+    """
+    if sample_weight is None:
+        return None
+    arr = np.asarray(sample_weight)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1 or arr.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} must hold one weight per sample, shape ({n_samples},), "
+            f"received shape {arr.shape}"
+        )
+    if arr.dtype.kind not in "biuf" or not np.isfinite(arr).all():
+        raise ValueError(f"{name} must hold finite numbers, received dtype {arr.dtype}")
+    return np.ascontiguousarray(arr, dtype=dtype)
+
+
+def class_weight_to_sample_weights(y, class_weight, dtype):
+    """One weight per sample from its class: ``w_i = class_weight.get(label_i, 1.0)``.
+
+    As ``class_weight_to_sample_weights`` in
+    ``keras/src/trainers/data_adapters/data_adapter_utils.py``: the label is
+    ``argmax(y_i)`` for one-hot rows, else ``round(y_i)`` (so a sigmoid
+    output's 0/1 targets work); classes missing from the dict weigh 1.
+    """
+    if not isinstance(class_weight, dict):
+        raise TypeError(
+            "class_weight must be a dict mapping class indices to weights, received "
+            f"{type(class_weight).__name__}"
+        )
+    labels = np.asarray(y)
+    if labels.ndim > 1:
+        labels = labels.argmax(axis=-1) if labels.shape[-1] != 1 else labels[..., 0]
+    classes, index = np.unique(np.round(labels).astype(np.int64), return_inverse=True)
+    return np.array([class_weight.get(int(c), 1.0) for c in classes], dtype)[index.ravel()]
+
+
 def split_validation(x, y, validation_split):
     """Split off the last ``validation_split`` of the samples, before shuffling (as Keras).
 
@@ -143,3 +187,40 @@ class BatchGatherer:
         out = self.buffer[: len(indices)]
         np.take(self.array, indices, axis=0, out=out, mode="clip")
         return out
+
+
+def batches(x, y, batch_size, order=None):
+    """Yield ``(xb, yb)`` batches of ``batch_size`` rows, the last one possibly smaller.
+
+    An epoch walks the samples in ``order`` (a permutation of ``range(n)``,
+    as ``fit`` draws one per epoch when shuffling), or in their stored order
+    when ``order`` is ``None``::
+
+        for step in range(ceil(n / batch_size)):
+            idx = order[step * batch_size:(step + 1) * batch_size]
+            yield x[idx], y[idx]
+
+    In order, the batches are views of ``x`` and ``y`` (no copy). Shuffled,
+    they are gathered into two reused :class:`BatchGatherer` buffers, so a
+    batch is only valid until the next one is drawn.
+
+    Args:
+        x: array ``(n, ...)``.
+        y: array ``(n, ...)``, or ``None`` (then ``yb`` is ``None``).
+        batch_size: int >= 1.
+        order: ``None``, or a permutation of ``range(n)`` (int array ``(n,)``).
+    """
+    n = x.shape[0]
+    if order is None:
+        for start in range(0, n, batch_size):
+            end = start + batch_size
+            yield x[start:end], (None if y is None else y[start:end])
+        return
+    if len(order) != n:
+        raise ValueError(f"batches: order must be a permutation of range({n}), "
+                         f"received {len(order)} indices")
+    gather_x = BatchGatherer(x, batch_size)
+    gather_y = None if y is None else BatchGatherer(y, batch_size)
+    for start in range(0, n, batch_size):
+        idx = order[start:start + batch_size]
+        yield gather_x(idx), (None if gather_y is None else gather_y(idx))

@@ -53,6 +53,7 @@ import numpy as np
 
 from scratch_nn.activations import sigmoid
 from scratch_nn.config import epsilon, resolve
+from scratch_nn.tensor import as_tensor
 
 
 def log_softmax(z):
@@ -164,7 +165,8 @@ class Loss:
     fuses_softmax = False
 
     def __call__(self, y_true, y_pred):
-        return np.mean(self.per_sample(y_true, y_pred))
+        """The batch mean, as a 0-d :class:`~scratch_nn.tensor.Tensor` (``.numpy()`` works)."""
+        return as_tensor(np.mean(self.per_sample(y_true, y_pred)))
 
     def per_sample(self, y_true, y_pred):
         raise NotImplementedError

@@ -8,17 +8,25 @@ training step on a batch ``(x, y)``::
     loss   = mean(loss(y, y_pred)) + sum(R(w))    # regularizers added as Keras adds them
     dL/dw  = backward(dL/dy_pred)                 # layer by layer, in reverse
     optimizer.apply_gradients([(dL/dw, w)])
+    w      = constraint(w)                        # only weights given a constraint
 
 When the loss is a cross-entropy and the last layer ends in a softmax, the
 loss is computed from that layer's logits and the backward pass starts from
 ``dL/dz = (softmax(z) - y) / n``, as Keras does on TensorFlow (see
 :mod:`scratch_nn.losses`).
 
+With sample weights ``w_i`` (``sample_weight=`` or ``class_weight=``), the
+loss is ``sum_i w_i l_i / n`` and each sample's gradient is scaled by
+``w_i``, Keras's ``"sum_over_batch_size"`` reduction.
+
 All trainable parameters live in one flat buffer, and their gradients in
 another; the layers hold views into them. The optimizer then updates the
-whole model with one call per slot instead of one per weight.
+whole model with one call per slot instead of one per weight. A layer must
+therefore write into its ``params``/``grads`` arrays, never replace them;
+a replaced array is caught after the step that replaced it.
 """
 
+import copy
 import time
 
 import numpy as np
@@ -26,9 +34,10 @@ import numpy as np
 from scratch_nn import blas, data, losses, optimizers, saving
 from scratch_nn import metrics as metrics_module
 from scratch_nn import random as _random
-from scratch_nn.callbacks import Callback, CallbackList, History
+from scratch_nn.callbacks import CallbackList, History
 from scratch_nn.layers.core import InputLayer
 from scratch_nn.progbar import Progbar
+from scratch_nn.tensor import as_tensor
 
 
 class Sequential:
@@ -41,10 +50,11 @@ class Sequential:
         name: the model's name.
     """
 
-    def __init__(self, layers=None, name="sequential"):
+    def __init__(self, layers=None, name="sequential", trainable=True):
         self.name = name
         self._layers = []
         self._input_shape = None
+        self._trainable = trainable
         self.built = False
         self.optimizer = self.loss = None
         self.compiled = False
@@ -55,61 +65,176 @@ class Sequential:
 
     # -- structure ---------------------------------------------------------
     def add(self, layer):
-        """Append a layer (an ``Input`` only as the first element)."""
+        """Append a layer (an ``Input`` only as the first element), or a whole ``Sequential``."""
         if isinstance(layer, InputLayer):
             if self._layers:
                 raise ValueError("Sequential.add: an Input can only be the first element")
             self._input_shape = layer.input_shape
+        elif layer is self:
+            raise ValueError(f"Sequential.add: model {self.name!r} cannot contain itself")
         elif hasattr(layer, "forward") and hasattr(layer, "backward"):
             if not self._layers and self._input_shape is None and layer.input_shape is not None:
-                self._input_shape = layer.input_shape
+                # a layer's input_shape is one sample's; a model's starts with the batch axis
+                nested = isinstance(layer, Sequential)
+                self._input_shape = layer.input_shape[1:] if nested else layer.input_shape
+            if not self._trainable:
+                layer.trainable = False
             self._layers.append(layer)
         else:
             raise ValueError(f"Sequential.add: expected a layer, received {layer!r}")
+        self._rebuild()
+
+    def pop(self, rebuild=True):
+        """Remove the last layer and return it (as ``keras.Sequential.pop``)."""
+        if not self._layers:
+            raise ValueError(f"Sequential.pop: model {self.name!r} has no layers to remove")
+        layer = self._layers.pop()
+        if rebuild:
+            self._rebuild()
+        else:
+            self.built = False
+        return layer
+
+    def _rebuild(self):
         self.built = False
         if self._input_shape is not None:
             self.build((None, *self._input_shape))
 
     @property
     def layers(self):
-        """The layers, without the input (as ``keras.Sequential.layers``)."""
+        """The layers, without the input (as ``keras.Sequential.layers``); a nested model is one layer."""
         return list(self._layers)
 
+    @property
+    def input_shape(self):
+        """``(None, *shape of one sample)`` as Keras gives it, or ``None`` before it is known."""
+        return None if self._input_shape is None else (None, *self._input_shape)
+
+    @property
+    def trainable(self):
+        """Whether the optimizer updates the weights; setting it sets every layer's, as Keras does."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for layer in self._layers:
+            layer.trainable = value
+
+    def compute_output_shape(self, input_shape):
+        """The shape of one output sample (the model used as a layer of another)."""
+        self._require_built("compute_output_shape")
+        return self.output_shape
+
     def build(self, input_shape):
-        """Build every layer for batches of ``input_shape`` (batch axis first) and pack the weights."""
+        """Build every layer for batches of ``input_shape`` (batch axis first) and pack the weights.
+
+        A ``Sequential`` among the layers is built as a whole, then its
+        layers take their places in this model's flat list of layers (the
+        ``_leaves``), which the forward and backward passes walk: a nested
+        model computes exactly what its layers computed inline.
+        """
         shape = tuple(input_shape[1:])
         self._input_shape = shape
         for layer in self._layers:
-            if not layer.built:
+            if isinstance(layer, Sequential):
+                if not layer.built or layer._input_shape != shape:
+                    layer.build((None, *shape))
+            elif not layer.built:
                 layer.build(shape)
             shape = layer.compute_output_shape(shape)
         self.output_shape = shape
-        dtypes = {layer.dtype for layer in self._layers}
+        self._leaves = [leaf for layer in self._layers for leaf in (
+            layer._leaves if isinstance(layer, Sequential) else [layer])]
+        dtypes = {layer.dtype for layer in self._leaves}
         if len(dtypes) > 1:
-            listing = ", ".join(f"{layer.name}: {layer.dtype}" for layer in self._layers)
+            listing = ", ".join(f"{layer.name}: {layer.dtype}" for layer in self._leaves)
             raise ValueError(f"Sequential: layers have mixed dtypes ({listing}); use one float type")
         self.dtype = dtypes.pop() if dtypes else "float32"
         self._pack_parameters()
-        trainable = [i for i, layer in enumerate(self._layers) if layer.params]
-        self._first_trainable = trainable[0] if trainable else len(self._layers)
+        self._metrics = None
         blas.warm_up()  # once per process: OpenBLAS's small products run 2x faster after it
         self.built = True
 
     def _pack_parameters(self):
-        """Move every trainable array into one flat buffer; layers keep views of it."""
-        entries = [(layer, name) for layer in self._layers for name in layer.params]
+        """Move every trainable array into one flat buffer; layers keep views of it.
+
+        The buffers are reused when the layout keeps its size, so an
+        optimizer built on them stays valid. A frozen layer
+        (``trainable=False``) gets arrays of its own, outside the buffers.
+        """
+        entries = [(layer, name) for layer in self._leaves if layer.trainable
+                   for name in layer.params]
         total = sum(layer.params[name].size for layer, name in entries)
-        self._flat_params = np.empty(total, self.dtype)
-        self._flat_grads = np.zeros(total, self.dtype)
+        if getattr(self, "_flat_params", None) is None or self._flat_params.size != total \
+                or self._flat_params.dtype != np.dtype(self.dtype):
+            self._flat_params = np.empty(total, self.dtype)
+            self._flat_grads = np.zeros(total, self.dtype)
+        values = {(id(layer), name): layer.params[name].copy() for layer, name in entries}
         offset = 0
+        self._views = []
         for layer, name in entries:
-            value = layer.params[name]
+            value = values[id(layer), name]
             end = offset + value.size
             view = self._flat_params[offset:end].reshape(value.shape)
             view[...] = value
             layer.params[name] = view
             layer.grads[name] = self._flat_grads[offset:end].reshape(value.shape)
+            self._views.append((layer, name, layer.params, view, layer.grads, layer.grads[name]))
             offset = end
+        for layer in self._leaves:
+            if not layer.trainable:
+                for name in layer.params:
+                    layer.params[name] = layer.params[name].copy()
+                    layer.grads[name] = np.zeros_like(layer.params[name])
+        self._constraints = [
+            (layer.params[name], constraint) for layer in self._leaves if layer.trainable
+            for name, constraint in getattr(layer, "weight_constraints", dict)().items()]
+        trainable = [i for i, layer in enumerate(self._leaves) if layer.trainable and layer.params]
+        self._first_trainable = trainable[0] if trainable else len(self._leaves)
+
+    def _ensure_packed(self):
+        """Repack when the layers' arrays are not this model's views, or ``trainable`` changed.
+
+        Both happen between calls, not within a step: a layer shared with
+        another model that packed it since, or a layer frozen after
+        ``build``. The optimizer's state restarts when the buffer is new
+        (Keras asks for ``compile()`` again after changing ``trainable``).
+        """
+        packed = [(layer, name) for layer, name, *_ in self._views]
+        wanted = [(layer, name) for layer in self._leaves if layer.trainable
+                  for name in layer.params]
+        intact = all(params[name] is param and grads[name] is grad
+                     for _, name, params, param, grads, grad in self._views)
+        if not intact or packed != wanted:
+            self._pack_parameters()
+        if self.optimizer is not None and self.optimizer.built:
+            try:
+                self.optimizer.slot_index(self._flat_params)
+            except KeyError:  # built on a buffer this model has replaced (pop, add, trainable)
+                self.optimizer.build([self._flat_params])
+
+    def _check_views(self):
+        """Fail if a layer replaced one of its ``params``/``grads`` arrays instead of writing into it.
+
+        The optimizer updates the flat buffers, so a layer that rebinds
+        ``self.grads["kernel"] = x.T @ dz`` leaves the buffer's gradient at
+        zero, and one that rebinds ``self.params[...]`` computes with an
+        array the optimizer never touches: training would silently stop.
+        One identity test per array, so it can run every step.
+        """
+        for layer, name, params, param, grads, grad in self._views:
+            if params[name] is not param or grads[name] is not grad:
+                which = "params" if params[name] is not param else "grads"
+                raise RuntimeError(
+                    f"Layer {layer.name!r} ({type(layer).__name__}) replaced its "
+                    f"{which}[{name!r}] array instead of writing into it. The model keeps all "
+                    "parameters and gradients in one flat buffer and each layer's arrays are "
+                    "views of it, so a replaced array is invisible to the optimizer and "
+                    f"training would silently stop. Write in place: "
+                    f"self.{which}[{name!r}][...] = value, or np.matmul(a, b, "
+                    f"out=self.{which}[{name!r}])"
+                )
 
     def _require_built(self, what):
         if not self.built:
@@ -128,6 +253,11 @@ class Sequential:
     def trainable_weights(self):
         """Trainable weights (live views of the flat buffer), in Keras's order."""
         return [w for layer in self._layers for w in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        """The other weights (moving statistics, frozen layers), in Keras's order."""
+        return [w for layer in self._layers for w in layer.non_trainable_weights]
 
     def get_weights(self):
         """Copies of all weights, in the order and shapes ``keras.Sequential.get_weights`` gives."""
@@ -193,42 +323,74 @@ class Sequential:
     # -- maths -------------------------------------------------------------
     def forward(self, x, training=False):
         """Run every layer's forward pass; returns the output ``(batch, units)``."""
-        for layer in self._layers:
+        for layer in self._leaves:
             x = layer.forward(x, training=training)
         return x
 
-    def backward(self, dout, from_logits=False, need_input_grad=False):
+    def backward(self, dout, from_preactivation=False, need_input_grad=False):
         """Run the backward pass; leaves each parameter's gradient in the flat buffer.
 
         Args:
-            dout: ``dL/dy_pred``, or ``dL/dz`` of the last softmax's logits
-                when ``from_logits`` is true.
+            dout: ``dL/dy_pred``, or ``dL/dz`` of the last layer's
+                pre-activation ``z`` when ``from_preactivation`` is true (the
+                fused softmax + cross-entropy gradient).
             need_input_grad: also return ``dL/dx``; otherwise the pass stops
                 at the first layer with parameters (no gradient is computed
                 for the input, which saves a third of the first layer's work).
         """
-        last = len(self._layers) - 1
+        last = len(self._leaves) - 1
         stop = 0 if need_input_grad else self._first_trainable
         for i in range(last, stop - 1, -1):
-            layer = self._layers[i]
+            layer = self._leaves[i]
             need = need_input_grad or i > self._first_trainable
-            if i == last and from_logits:
-                dout = layer.backward_from_logits(dout, need)
+            if i == last and from_preactivation:
+                dout = layer.backward_from_preactivation(dout, need)
             else:
                 dout = layer.backward(dout, need)
         return dout if need_input_grad else None
 
-    def _loss_and_backward(self, y, y_pred, need_input_grad=False):
-        """Loss of the batch (regularizers included) and all gradients; returns ``(loss, dx)``."""
-        last = self._layers[-1]
+    def _batch_loss(self, y, y_pred, sample_weight=None, with_gradient=True):
+        """The batch's loss and where its backward pass starts: ``(loss, dout, from_preactivation)``.
+
+        A cross-entropy on a softmax output is scored from the softmax's
+        logits ``z``, as Keras does, and its gradient is the fused
+        ``dout = dL/dz = (softmax(z) - t) / n``, which enters the last layer
+        below its activation. Any other loss is ``L = loss(y, y_pred)`` with
+        ``dout = dL/dy_pred`` (``None`` unless ``with_gradient``). Training
+        and evaluation both score a batch here, so they cannot disagree.
+
+        With sample weights ``w`` (Keras's ``"sum_over_batch_size"``), each
+        sample's loss ``l_i`` and its row of the gradient are scaled by
+        ``w_i``: ``L = sum_i w_i l_i / n``, ``dout_i = w_i dout_i``.
+        """
+        last = self._leaves[-1]
         logits = last.softmax_logits() if self.loss.fuses_softmax and hasattr(
             last, "softmax_logits") else None
-        if logits is not None:
-            loss, dz = self.loss.logits_loss_and_gradient(y, logits)
-            dx = self.backward(dz, from_logits=True, need_input_grad=need_input_grad)
+        fused = logits is not None
+        if fused:
+            loss, dout = self.loss.logits_loss_and_gradient(y, logits)
         else:
             loss = self.loss(y, y_pred)
-            dx = self.backward(self.loss.gradient(y, y_pred), need_input_grad=need_input_grad)
+            dout = self.loss.gradient(y, y_pred) if with_gradient else None
+        if sample_weight is not None:
+            loss = self._weighted_loss(y, logits if fused else y_pred, fused, sample_weight)
+            if dout is not None:
+                dout = dout * sample_weight.reshape(-1, *[1] * (dout.ndim - 1))
+        return loss, dout, fused
+
+    def _weighted_loss(self, y, scored, from_logits, sample_weight):
+        """``sum_i w_i l_i / n``, with ``l_i`` the per-sample loss (from the logits when fused)."""
+        loss_fn = self.loss
+        if from_logits and not getattr(loss_fn, "from_logits", False):
+            loss_fn = copy.copy(loss_fn)
+            loss_fn.from_logits = True
+        per_sample = loss_fn.per_sample(y, scored)
+        return float(np.dot(per_sample, sample_weight)) / per_sample.shape[0]
+
+    def _loss_and_backward(self, y, y_pred, need_input_grad=False, sample_weight=None):
+        """Loss of the batch (regularizers included) and all gradients; returns ``(loss, dx)``."""
+        loss, dout, fused = self._batch_loss(y, y_pred, sample_weight)
+        dx = self.backward(dout, from_preactivation=fused, need_input_grad=need_input_grad)
         return float(loss) + self._regularization(add_gradients=True), dx
 
     def _regularization(self, add_gradients=False):
@@ -249,16 +411,26 @@ class Sequential:
             statistics do move when ``training`` is true, as in a real step.
         """
         self._require_compiled("compute_loss_and_gradients")
+        self._ensure_packed()
         y_pred = self.forward(x, training=training)
         loss, dx = self._loss_and_backward(y, y_pred, need_input_grad)
-        grads = [layer.grads[name].copy() for layer in self._layers for name in layer.params]
+        self._check_views()
+        grads = [grad.copy() for *_, grad in self._views]
         return (loss, grads, dx) if need_input_grad else (loss, grads)
 
-    def train_step(self, x, y):
-        """One optimizer step on a batch; returns ``(loss, y_pred)``."""
+    def train_step(self, x, y, sample_weight=None):
+        """One optimizer step on a batch; returns ``(loss, y_pred)``.
+
+        After the step, each weight with a constraint is replaced by
+        ``constraint(w)``, where Keras applies them (after
+        ``apply_gradients`` in ``keras/src/optimizers/base_optimizer.py``).
+        """
         y_pred = self.forward(x, training=True)
-        loss, _ = self._loss_and_backward(y, y_pred)
+        loss, _ = self._loss_and_backward(y, y_pred, sample_weight=sample_weight)
+        self._check_views()
         self.optimizer.apply_gradients([(self._flat_grads, self._flat_params)])
+        for weight, constraint in self._constraints:
+            weight[...] = constraint(weight)
         return loss, y_pred
 
     # -- compile -----------------------------------------------------------
@@ -281,11 +453,14 @@ class Sequential:
 
     def _require_compiled(self, what):
         if not self.compiled:
-            raise RuntimeError(f"You must call compile() before {what}(): the model has no loss yet")
+            raise ValueError(
+                f"You must call `compile()` before using the model: {what}() needs the loss "
+                "and optimizer that compile() sets"
+            )
 
     def _regularized_layers(self):
         """Layers with a regularizer set; most models have none, and this runs every step."""
-        return [layer for layer in self._layers
+        return [layer for layer in self._leaves
                 if hasattr(layer, "regularization_loss") and layer.has_regularizers()]
 
     def _resolve_metrics(self, y):
@@ -309,49 +484,59 @@ class Sequential:
 
     # -- fit / evaluate / predict -----------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0):
         """Train for ``epochs`` epochs; returns the :class:`~scratch_nn.callbacks.History`.
 
         Each epoch walks a fresh permutation of the training samples (or
         their order when ``shuffle=False``) in batches of ``batch_size``
         (32); the last batch may be smaller. ``validation_split`` holds out
-        the **last** fraction before shuffling; ``validation_data`` wins
-        over it. Epoch logs hold the sample-weighted mean of the training
-        loss and metrics over the epoch, then ``val_*`` from an inference
-        pass over the validation data.
+        the **last** fraction before shuffling; ``validation_data``
+        (``(x, y)`` or ``(x, y, sample_weight)``) wins over it. Epoch logs
+        hold the batch-size-weighted mean of the training loss and metrics
+        over the epoch, then ``val_*`` from an inference pass over the
+        validation data (with the ``on_test_*`` hooks, as Keras runs
+        ``evaluate`` there).
 
         Args:
             verbose: 0 silent, 1 progress bar (``'auto'``), 2 one line per epoch.
+            class_weight: ``{class: weight}``; each training sample weighs
+                its class's weight (1 for classes not listed).
+            sample_weight: ``(n,)`` weights; the loss is
+                ``sum_i w_i l_i / batch_size`` (Keras). Metrics are not
+                weighted (Keras weights only ``weighted_metrics``).
         """
         self._require_compiled("fit")
         batch_size = data.check_batch_size(batch_size)
         verbose = _check_verbose(verbose)
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"epochs must be an integer >= 0, received {epochs!r}")
+        if class_weight is not None and sample_weight is not None:
+            raise ValueError("You cannot `class_weight` and `sample_weight` at the same time.")
         x, y = self._prepare(x, y)
         if y is None:
             raise ValueError("fit: y is required")
+        sample_weight = data.check_sample_weight(sample_weight, x.shape[0], self.dtype)
         val = None
         if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ValueError(
-                    "validation_data must be a tuple (x_val, y_val), received "
-                    f"{type(validation_data).__name__}"
-                )
-            val = self._prepare(*validation_data, x_name="validation_data[0]",
-                                y_name="validation_data[1]")
+            val = self._prepare_validation_data(validation_data)
         elif validation_split:
-            (x, y), val = data.split_validation(x, y, validation_split)
+            (x, y), (x_val, y_val) = data.split_validation(x, y, validation_split)
+            val_weight = None
+            if sample_weight is not None:
+                sample_weight, val_weight = sample_weight[:len(x)], sample_weight[len(x):]
+            val = (x_val, y_val, val_weight)
+        if class_weight is not None:
+            sample_weight = data.class_weight_to_sample_weights(y, class_weight, self.dtype)
         metrics = self._resolve_metrics(y)
+        self._ensure_packed()
 
         history = History()
-        callbacks = CallbackList([*(callbacks or []), history], self,
-                                 {"epochs": epochs, "verbose": verbose,
-                                  "steps": -(-x.shape[0] // batch_size)})
-        batch_hooks = [cb for cb in callbacks.callbacks if _overrides_batch_hooks(cb)]
         n = x.shape[0]
         steps = -(-n // batch_size)
-        gather_x, gather_y = data.BatchGatherer(x, batch_size), data.BatchGatherer(y, batch_size)
+        callbacks = CallbackList([*(callbacks or []), history], self,
+                                 {"epochs": epochs, "verbose": verbose, "steps": steps})
+        batch_hooks = callbacks.batch_callbacks("train")
         rng = _random.make_generator()
         self.stop_training = False
         callbacks.on_train_begin()
@@ -363,16 +548,10 @@ class Sequential:
             bar = Progbar(steps, verbose)
             order = rng.permutation(n) if shuffle else None
             totals = _Totals(metrics)
-            for step in range(steps):
-                start = step * batch_size
-                if order is None:
-                    xb, yb = x[start:start + batch_size], y[start:start + batch_size]
-                else:
-                    idx = order[start:start + batch_size]
-                    xb, yb = gather_x(idx), gather_y(idx)
+            for step, (xb, yb, wb) in enumerate(_batches(x, y, sample_weight, batch_size, order)):
                 for cb in batch_hooks:
-                    cb.on_train_batch_begin(step)
-                loss, y_pred = self.train_step(xb, yb)
+                    cb.on_train_batch_begin(step, {})
+                loss, y_pred = self.train_step(xb, yb, wb)
                 totals.add(loss, yb, y_pred)
                 if batch_hooks:
                     logs = totals.means()
@@ -385,7 +564,7 @@ class Sequential:
                     break
             epoch_logs = totals.means()
             if val is not None:
-                val_logs = self._evaluate_arrays(*val, batch_size)
+                val_logs = self._evaluate_arrays(*val, batch_size, callbacks)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             bar.update(step + 1, list(epoch_logs.items()), finalize=True)
             callbacks.on_epoch_end(epoch, epoch_logs)
@@ -394,63 +573,128 @@ class Sequential:
         callbacks.on_train_end(epoch_logs)
         return history
 
-    def _evaluate_arrays(self, x, y, batch_size):
+    def _prepare_validation_data(self, validation_data):
+        """Check ``validation_data``: ``(x, y)`` or ``(x, y, sample_weight)``."""
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+                f"val_sample_weight), received {type(validation_data).__name__}"
+                + (f" of length {len(validation_data)}"
+                   if isinstance(validation_data, (tuple, list)) else "")
+            )
+        x, y = self._prepare(*validation_data[:2], x_name="validation_data[0]",
+                             y_name="validation_data[1]")
+        weight = validation_data[2] if len(validation_data) == 3 else None
+        return x, y, data.check_sample_weight(weight, x.shape[0], self.dtype,
+                                              "validation_data[2]")
+
+    def _evaluate_arrays(self, x, y, sample_weight, batch_size, callbacks):
+        """Loss and metrics over ``(x, y)`` in inference mode, with the ``on_test_*`` hooks."""
         metrics = self._resolve_metrics(y)
         totals = _Totals(metrics)
+        batch_hooks = callbacks.batch_callbacks("test")
+        callbacks.on_test_begin()
         reg = self._regularization()
-        last = self._layers[-1]
-        fused = self.loss.fuses_softmax and hasattr(last, "softmax_logits")
-        for start in range(0, x.shape[0], batch_size):
-            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+        for step, (xb, yb, wb) in enumerate(_batches(x, y, sample_weight, batch_size)):
+            for cb in batch_hooks:
+                cb.on_test_batch_begin(step, {})
             y_pred = self.forward(xb, training=False)
-            logits = last.softmax_logits() if fused else None
-            if logits is not None:
-                loss = self.loss.logits_loss_and_gradient(yb, logits)[0]
-            else:
-                loss = self.loss(yb, y_pred)
+            loss = self._batch_loss(yb, y_pred, wb, with_gradient=False)[0]
             totals.add(float(loss) + reg, yb, y_pred)
-        return totals.means()
+            if batch_hooks:
+                logs = totals.means()
+                for cb in batch_hooks:
+                    cb.on_test_batch_end(step, logs)
+        logs = totals.means()
+        callbacks.on_test_end(logs)
+        return logs
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False):
         """Loss and metrics on ``(x, y)`` in inference mode (dropout off, moving statistics).
 
         Returns the loss alone when there are no metrics, else
         ``[loss, *metrics]``, or a dict with ``return_dict=True`` (as Keras).
+        ``sample_weight`` weighs each sample's loss as in :meth:`fit`;
+        ``callbacks`` get the ``on_test_*`` hooks.
         """
         self._require_compiled("evaluate")
+        _refuse_steps("evaluate", steps)
         batch_size = data.check_batch_size(batch_size)
         verbose = _check_verbose(verbose)
         x, y = self._prepare(x, y)
         if y is None:
             raise ValueError("evaluate: y is required")
+        sample_weight = data.check_sample_weight(sample_weight, x.shape[0], self.dtype)
+        n_steps = -(-x.shape[0] // batch_size)
+        callbacks = CallbackList(callbacks or [], self,
+                                 {"epochs": 1, "verbose": verbose, "steps": n_steps})
         start = time.perf_counter()
-        logs = self._evaluate_arrays(x, y, batch_size)
+        logs = self._evaluate_arrays(x, y, sample_weight, batch_size, callbacks)
         if verbose:
-            steps = -(-x.shape[0] // batch_size)
-            bar = Progbar(steps, verbose)
+            bar = Progbar(n_steps, verbose)
             bar._start = start
-            bar.update(steps, list(logs.items()), finalize=True)
+            bar.update(n_steps, list(logs.items()), finalize=True)
         if return_dict:
             return logs
         values = [logs["loss"]] + [logs[name] for name, _ in self._metrics]
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x, batch_size=None, verbose="auto"):
-        """Outputs for ``x`` in inference mode, computed in batches; shape ``(n, *output)``."""
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Outputs for ``x`` in inference mode, computed in batches; shape ``(n, *output)``.
+
+        ``callbacks`` get ``on_predict_begin``, ``on_predict_batch_begin``,
+        ``on_predict_batch_end`` (with ``{"outputs": batch_outputs}``) and
+        ``on_predict_end``, as in Keras.
+        """
+        _refuse_steps("predict", steps)
         batch_size = data.check_batch_size(batch_size)
-        _check_verbose(verbose)
+        verbose = _check_verbose(verbose)
         x, _ = self._prepare(x, None)
+        callbacks = CallbackList(callbacks or [], self, {
+            "epochs": 1, "verbose": verbose, "steps": -(-x.shape[0] // batch_size)})
+        batch_hooks = callbacks.batch_callbacks("predict")
         out = np.empty((x.shape[0], *self.output_shape), self.dtype)
-        for start in range(0, x.shape[0], batch_size):
-            out[start:start + batch_size] = self.forward(x[start:start + batch_size], training=False)
+        callbacks.on_predict_begin()
+        for step, (xb, _) in enumerate(data.batches(x, None, batch_size)):
+            for cb in batch_hooks:
+                cb.on_predict_batch_begin(step, {})
+            start = step * batch_size
+            batch_out = out[start:start + len(xb)]
+            batch_out[...] = self.forward(xb, training=False)
+            for cb in batch_hooks:
+                cb.on_predict_batch_end(step, {"outputs": batch_out})
+        callbacks.on_predict_end()
         return out
 
     def __call__(self, x, training=False):
-        """Forward pass on ``x`` (builds on first use), as calling a Keras model."""
+        """Forward pass on ``x`` (builds on first use), as calling a Keras model.
+
+        Returns a :class:`~scratch_nn.tensor.Tensor`: an array with ``.numpy()``.
+        """
         x = np.asarray(x)
         if not self.built:
             self.build(x.shape)
-        return self.forward(np.asarray(x, self.dtype), training=training)
+        return as_tensor(self.forward(np.asarray(x, self.dtype), training=training))
+
+
+def _batches(x, y, sample_weight, batch_size, order=None):
+    """:func:`data.batches` with each batch's sample weights (or ``None``) as a third item."""
+    if sample_weight is None:
+        for xb, yb in data.batches(x, y, batch_size, order):
+            yield xb, yb, None
+        return
+    weights = data.batches(sample_weight, None, batch_size, order)
+    for (xb, yb), (wb, _) in zip(data.batches(x, y, batch_size, order), weights):
+        yield xb, yb, wb
+
+
+def _refuse_steps(what, steps):
+    if steps is not None:
+        raise ValueError(
+            f"{what}: steps= is not supported by scratch_nn (arrays are walked whole); "
+            f"received steps={steps!r}"
+        )
 
 
 class _Totals:
@@ -481,12 +725,6 @@ def _check_verbose(verbose):
     if verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0, 1, 2 or 'auto', received {verbose!r}")
     return int(verbose)
-
-
-def _overrides_batch_hooks(callback):
-    cls = type(callback)
-    return (cls.on_train_batch_end is not Callback.on_train_batch_end
-            or cls.on_train_batch_begin is not Callback.on_train_batch_begin)
 
 
 # Keras exports these from keras.models too; they live in their own modules.

@@ -58,9 +58,10 @@ def test_sparse_labels_of_shape_n_by_1_are_accepted():
 
 def test_fit_before_compile():
     model = keras.Sequential([keras.Input((4,)), Dense(3)])
-    with pytest.raises(RuntimeError, match=r"compile\(\) before fit"):
+    # Keras raises ValueError("You must call `compile()` before using the model.")
+    with pytest.raises(ValueError, match=r"compile\(\)` before using the model: fit\(\)"):
         model.fit(X, Y)
-    with pytest.raises(RuntimeError, match=r"compile\(\) before evaluate"):
+    with pytest.raises(ValueError, match=r"compile\(\)` before using the model: evaluate\(\)"):
         model.evaluate(X, Y)
 
 

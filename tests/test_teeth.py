@@ -190,14 +190,14 @@ def relu_methods(gradient_at_zero=False):
     return forward, backward
 
 
-def dense_backward_from_logits(bias_over_units=False):
+def dense_backward_from_preactivation(bias_over_units=False):
     """Dense backward from dz: bias gradient summed over the batch, or over the units."""
-    def backward_from_logits(self, dz, need_input_grad=True):
+    def backward_from_preactivation(self, dz, need_input_grad=True):
         self.grads["kernel"][...] = self._x.T @ dz
         if self.use_bias:
             self.grads["bias"][...] = dz.sum(axis=1 if bias_over_units else 0)
         return dz @ self.params["kernel"].T if need_input_grad else None
-    return backward_from_logits
+    return backward_from_preactivation
 
 
 def is_improvement(min_delta_as_slack=False):
@@ -329,8 +329,8 @@ VARIANTS = {
         softmax_path_example),
     "relu_gradient_at_the_wrong_side_of_zero": (patch_relu, relu_example),
     "bias_gradient_over_the_wrong_axis": (
-        patch_attr(Dense, "backward_from_logits",
-                   lambda w: dense_backward_from_logits(bias_over_units=w)),
+        patch_attr(Dense, "backward_from_preactivation",
+                   lambda w: dense_backward_from_preactivation(bias_over_units=w)),
         bias_axis_example),
     "early_stopping_min_delta_as_slack": (
         patch_attr(MonitorCallback, "_is_improvement", lambda w: is_improvement(min_delta_as_slack=w)),

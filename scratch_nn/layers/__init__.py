@@ -1,11 +1,57 @@
-"""Layers with Keras's names: ``from scratch_nn.layers import Dense, Flatten, Dropout``."""
+"""Layers with Keras's names: ``from scratch_nn.layers import Dense, Flatten, Dropout``.
+
+Keras layers that scratch_nn does not build (convolutions, pooling,
+recurrent layers, embeddings...) are still reachable by name, and raise a
+``NotImplementedError`` that names them.
+"""
 
 from scratch_nn.layers.base import Layer
 from scratch_nn.layers.batch_normalization import BatchNormalization
-from scratch_nn.layers.core import Activation, Dense, Flatten, Input, InputLayer
+from scratch_nn.layers.core import (
+    Activation,
+    Dense,
+    Flatten,
+    Input,
+    InputLayer,
+    Softmax,
+)
 from scratch_nn.layers.dropout import Dropout
 
 __all__ = [
     "Activation", "BatchNormalization", "Dense", "Dropout", "Flatten", "Input",
-    "InputLayer", "Layer",
+    "InputLayer", "Layer", "Softmax",
 ]
+
+#: Keras layers outside an MLP, by family; each name raises when reached.
+_UNSUPPORTED = {
+    "convolutions": ("Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
+                     "Conv3DTranspose", "SeparableConv1D", "SeparableConv2D",
+                     "DepthwiseConv1D", "DepthwiseConv2D"),
+    "pooling": ("MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
+                "AveragePooling2D", "AveragePooling3D", "GlobalMaxPooling1D",
+                "GlobalMaxPooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+                "MaxPool2D", "AvgPool2D"),
+    "recurrent layers": ("LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "LSTMCell",
+                         "GRUCell", "SimpleRNNCell", "ConvLSTM2D"),
+    "embeddings and attention": ("Embedding", "MultiHeadAttention", "Attention"),
+    "merging layers (branching graphs)": ("Concatenate", "Add", "Multiply", "Average",
+                                          "Subtract", "Dot", "Maximum", "Minimum"),
+    "image preprocessing and reshaping": ("Rescaling", "Resizing", "RandomFlip",
+                                          "RandomRotation", "RandomZoom", "Reshape",
+                                          "ZeroPadding2D", "UpSampling2D", "Cropping2D"),
+    "other Keras layers": ("LayerNormalization", "GroupNormalization", "Lambda",
+                           "Normalization", "TextVectorization", "SpatialDropout2D",
+                           "GaussianNoise", "GaussianDropout", "AlphaDropout",
+                           "ReLU", "LeakyReLU", "PReLU", "ELU", "TimeDistributed"),
+}
+_FAMILY = {name: family for family, names in _UNSUPPORTED.items() for name in names}
+
+
+def __getattr__(name):
+    if name in _FAMILY:
+        raise NotImplementedError(
+            f"keras.layers.{name} is not supported by scratch_nn, which builds multilayer "
+            f"perceptrons only ({_FAMILY[name]} are not built); supported layers: "
+            f"{', '.join(__all__)}"
+        )
+    raise AttributeError(f"module 'scratch_nn.layers' has no attribute {name!r}")

@@ -12,9 +12,13 @@ packs every parameter into one flat buffer and keeps the layers' arrays as
 views of it, so an optimizer can update the whole model in a few NumPy calls.
 """
 
+import inspect
+import warnings
+
 import numpy as np
 
 from scratch_nn.config import standardize_dtype
+from scratch_nn.tensor import as_tensor
 
 _name_counts = {}
 
@@ -34,16 +38,46 @@ class Layer:
     ``backward(dout, need_input_grad=True)``, and
     ``compute_output_shape(input_shape)``. Shapes exclude the batch axis.
 
+    ``forward`` is Keras's ``call``: ``layer.call(x, training=...)`` runs
+    it. A subclass may override ``call`` instead, as Keras code does (a
+    Dropout that stays on at inference: ``return super().call(x,
+    training=True)``); its ``call`` then runs in every forward pass, and the
+    parent's ``backward`` differentiates it from the cache the parent's
+    forward left. That is only right when ``call`` returns the parent's
+    output unchanged, so in training a ``call`` that returns anything else
+    is refused, unless the subclass defines ``backward`` too
+    (scratch_nn has no automatic differentiation).
+
     Args:
-        input_shape: optional shape of one sample, as Keras's ``input_shape=``;
-            it lets a :class:`Sequential` build before seeing data.
+        trainable: whether the optimizer updates this layer's weights.
         dtype: float dtype of the weights, ``floatx()`` when ``None``.
         name: layer name; a unique one is made from the class name otherwise.
+        input_shape, input_dim: the shape of one sample (``input_dim=d``
+            means ``(d,)``); Keras 3 accepts them with a warning, and a
+            :class:`Sequential` builds from its first layer's.
+
+    Any other keyword argument raises ``ValueError``, naming the layer class
+    and the argument, as Keras does.
     """
 
-    def __init__(self, input_shape=None, dtype=None, name=None, trainable=True):
+    def __init__(self, *, trainable=True, dtype=None, name=None, autocast=True, **kwargs):
         self.name = name or unique_name(_snake_case(type(self).__name__))
         self.dtype = standardize_dtype(dtype)
+        input_dim = kwargs.pop("input_dim", None)
+        input_shape = (input_dim,) if input_dim is not None else kwargs.pop("input_shape", None)
+        if input_shape is not None:
+            # keras/src/layers/layer.py warns the same way
+            warnings.warn(
+                "Do not pass an `input_shape`/`input_dim` argument to a layer. When using "
+                "Sequential models, prefer using an `Input(shape)` object as the first layer "
+                "in the model instead.", stacklevel=2)
+        if kwargs:
+            unsupported = sorted(set(kwargs) & _KERAS_ONLY_ARGUMENTS)
+            hint = (f" ({', '.join(unsupported)}: a Keras argument that scratch_nn does not "
+                    "support)") if unsupported else ""
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}{hint}"
+            )
         self.input_shape = tuple(input_shape) if input_shape is not None else None
         self.trainable = trainable
         self.built = False
@@ -51,6 +85,12 @@ class Layer:
         self.grads = {}
         self.state = {}
         self._weight_order = []
+
+    def __init_subclass__(cls, **kwargs):
+        """Route a subclass's own ``call`` into the forward pass (see the class docstring)."""
+        super().__init_subclass__(**kwargs)
+        if "call" in cls.__dict__ and "forward" not in cls.__dict__:
+            _use_call_as_forward(cls)
 
     # -- weights -----------------------------------------------------------
     def add_weight(self, name, shape, initializer, trainable=True):
@@ -74,8 +114,16 @@ class Layer:
 
     @property
     def trainable_weights(self):
-        """Trainable weights in Keras's order, as the live arrays."""
+        """Trainable weights in Keras's order, as the live arrays; none when ``trainable`` is off."""
+        if not self.trainable:
+            return []
         return [self.params[n] for n in self._weight_order if n in self.params]
+
+    @property
+    def non_trainable_weights(self):
+        """The other weights (moving statistics, and all weights of a frozen layer)."""
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self.weights if id(w) not in trainable]
 
     def get_weights(self):
         """Return copies of :attr:`weights`."""
@@ -115,20 +163,33 @@ class Layer:
         return tuple(input_shape)
 
     def forward(self, x, training=False):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} defines no forward pass (forward or call)")
 
     def backward(self, dout, need_input_grad=True):
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} defines no backward(dout, need_input_grad): scratch_nn has "
+            "no automatic differentiation, so a layer that computes something new must give "
+            "its gradient"
+        )
+
+    def call(self, inputs, training=None):
+        """Keras's name for the forward pass: ``forward(inputs, training)``."""
+        return self._forward_impl(inputs, training=bool(training))
+
+    def _forward_impl(self, x, training=False):
+        # The forward pass that ``call`` runs; a subclass overriding ``call``
+        # gets its parent's forward here (see _use_call_as_forward).
+        return self.forward(x, training=training)
 
     def __call__(self, x, training=False):
-        """Build on first use, then run ``forward`` (as calling a Keras layer does)."""
+        """Build on first use, then run ``forward`` (as calling a Keras layer does); returns a ``Tensor``."""
         if _is_symbolic(x):  # the functional API (scratch_nn/functional.py): record, compute nothing
             from scratch_nn.functional import call_layer
             return call_layer(self, x)
         x = np.asarray(x)
         if not self.built:
             self.build(x.shape[1:])
-        return self.forward(x, training=training)
+        return as_tensor(self.forward(x, training=training))
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
@@ -148,3 +209,43 @@ def _snake_case(name):
             out.append("_")
         out.append(ch.lower())
     return "".join(out)
+
+
+#: Keras layer arguments with no scratch_nn counterpart (named in the error).
+_KERAS_ONLY_ARGUMENTS = {"activity_regularizer", "lora_rank", "lora_alpha",
+                         "quantization_config", "input_spec"}
+
+
+def _use_call_as_forward(cls):
+    """Make ``cls.call`` the forward pass, with the parent's forward behind ``super().call``.
+
+    The parent's ``backward`` differentiates the parent's forward, so it is
+    used only when ``call`` returns exactly what the parent's forward
+    returned; in training anything else raises, unless ``cls`` defines
+    ``backward`` itself.
+    """
+    user_call = cls.__dict__["call"]
+    parent_forward = cls.forward
+    takes_training = "training" in inspect.signature(user_call).parameters
+    own_backward = "backward" in cls.__dict__
+
+    def _forward_impl(self, x, training=False):
+        out = parent_forward(self, x, training=training)
+        self._parent_output = out
+        return out
+
+    def forward(self, x, training=False):
+        self._parent_output = None
+        out = user_call(self, x, training=training) if takes_training else user_call(self, x)
+        if training and not own_backward and out is not self._parent_output:
+            parent = cls.__mro__[1].__name__
+            raise NotImplementedError(
+                f"{cls.__name__}.call computes something other than {parent}'s forward pass "
+                f"(it must return super().call(...) unchanged), and {cls.__name__} defines no "
+                "backward(dout, need_input_grad). scratch_nn has no automatic differentiation: "
+                f"define backward, or train without {cls.__name__}.call"
+            )
+        return out
+
+    cls._forward_impl = _forward_impl
+    cls.forward = forward

@@ -10,7 +10,8 @@ Mirrors ``keras/src/layers/normalization/batch_normalization.py`` for inputs
     moving_variance = moving_variance * momentum + var * (1 - momentum)
 
 Inference uses ``moving_mean`` and ``moving_variance`` instead of ``mu``,
-``var`` and updates nothing. Keras defaults: ``momentum=0.99``,
+``var`` and updates nothing; so does a frozen layer (``trainable=False``),
+even while training (Keras's ``call``: ``if training and self.trainable``). Keras defaults: ``momentum=0.99``,
 ``epsilon=1e-3``, ``moving_mean`` starts at 0 and ``moving_variance`` at 1.
 
 Backward in training mode, ``N`` the batch size, ``g = gamma * dout``::
@@ -75,6 +76,8 @@ class BatchNormalization(Layer):
 
     def forward(self, x, training=False):
         gamma, beta = self._gamma_beta(x.dtype)
+        # A frozen layer (trainable=False) normalizes with its moving statistics, as in Keras.
+        training = training and self.trainable
         self._training = training
         if training:
             mean = x.mean(axis=0)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from scratch_nn import activations, initializers, regularizers
+from scratch_nn import activations, constraints, initializers, regularizers
 from scratch_nn.layers.base import Layer
 
 
@@ -25,7 +25,8 @@ class InputLayer(Layer):
     def __init__(self, shape, dtype=None, name=None):
         if shape is None or any(int(d) < 1 for d in shape):
             raise ValueError(f"Input: shape must be a tuple of positive ints, received {shape!r}")
-        super().__init__(input_shape=tuple(int(d) for d in shape), dtype=dtype, name=name)
+        super().__init__(dtype=dtype, name=name)
+        self.input_shape = tuple(int(d) for d in shape)
 
 
 def Input(shape, dtype=None, name=None):
@@ -56,8 +57,10 @@ class _SoftmaxAware:
     Keras computes a cross-entropy on a softmax output from the logits it
     came from (``_keras_logits`` in ``keras/src/backend/tensorflow/nn.py``).
     ``softmax_logits()`` returns those logits (or ``None``), and
-    ``backward_from_logits(dlogits)`` continues the backward pass from
-    them, skipping the softmax Jacobian.
+    ``backward_from_preactivation(dz)`` continues the backward pass from
+    ``dz = dL/dz``, the gradient of the activation's input ``z`` (the
+    pre-activation; the logits when the activation is a softmax), skipping
+    the activation's Jacobian.
     """
 
     def softmax_logits(self):
@@ -92,11 +95,15 @@ class Dense(_SoftmaxAware, Layer):
         kernel_initializer, bias_initializer: names or initializer objects
             (Keras defaults ``'glorot_uniform'`` and ``'zeros'``).
         kernel_regularizer, bias_regularizer: ``None`` or a regularizer.
+        kernel_constraint, bias_constraint: ``None`` or a constraint
+            (see :mod:`scratch_nn.constraints`), applied to the weight after
+            each optimizer step.
     """
 
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(units, (int, np.integer)) or units < 1:
             raise ValueError(f"Dense: units must be a positive integer, received {units!r}")
@@ -107,6 +114,8 @@ class Dense(_SoftmaxAware, Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def build(self, input_shape):
         if len(input_shape) != 1:
@@ -130,14 +139,19 @@ class Dense(_SoftmaxAware, Layer):
         return self.activation.forward(z)
 
     def backward(self, dout, need_input_grad=True):
-        return self.backward_from_logits(self.activation.backward(dout), need_input_grad)
+        return self.backward_from_preactivation(self.activation.backward(dout), need_input_grad)
 
-    def backward_from_logits(self, dz, need_input_grad=True):
-        """Backward from ``dz = dL/dz`` (the pre-activation gradient)."""
+    def backward_from_preactivation(self, dz, need_input_grad=True):
+        """Backward from ``dz = dL/dz``, the gradient of the pre-activation ``z = x @ kernel + bias``."""
         np.matmul(self._x.T, dz, out=self.grads["kernel"])
         if self.use_bias:
             dz.sum(axis=0, out=self.grads["bias"])
         return dz @ self.params["kernel"].T if need_input_grad else None
+
+    def weight_constraints(self):
+        """``{weight name: constraint}`` for the constraints set; the model applies them after each step."""
+        pairs = (("kernel", self.kernel_constraint), ("bias", self.bias_constraint))
+        return {n: c for n, c in pairs if c is not None and n in self.params}
 
     def has_regularizers(self):
         """Whether a kernel or bias regularizer is set (and its weight exists)."""
@@ -177,6 +191,54 @@ class Activation(_SoftmaxAware, Layer):
     def backward(self, dout, need_input_grad=True):
         return self.activation.backward(dout)
 
-    def backward_from_logits(self, dz, need_input_grad=True):
-        """The gradient with respect to the logits is the input gradient itself."""
+    def backward_from_preactivation(self, dz, need_input_grad=True):
+        """The gradient with respect to the pre-activation is the input gradient itself."""
+        return dz
+
+
+class Softmax(Layer):
+    """Softmax as a layer, over ``axis`` (``keras/src/layers/activations/softmax.py``).
+
+    Forward and backward, with sums over ``axis`` (an int or a tuple, counted
+    with the batch axis as 0, as Keras counts them)::
+
+        y  = exp(x - max(x)) / sum(exp(x - max(x)))
+        dx = y * (dout - sum(dout * y))
+
+    Over the last axis (the default ``-1``), a cross-entropy on this output
+    is computed from its input ``x`` as logits, as Keras does through
+    ``_keras_logits``. Keras's ``mask`` argument is not supported.
+
+    Args:
+        axis: the axis (or axes) to normalize over.
+    """
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def _last_axis_only(self):
+        axis = self.axis if isinstance(self.axis, int) else (
+            self.axis[0] if len(self.axis) == 1 else None)
+        return axis is not None and axis in (-1, len(self.input_shape))
+
+    def forward(self, x, training=False):
+        axis = self.axis if isinstance(self.axis, int) else tuple(self.axis)
+        self.logits = x
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        e /= e.sum(axis=axis, keepdims=True)
+        self._y = e
+        return e
+
+    def backward(self, dout, need_input_grad=True):
+        axis = self.axis if isinstance(self.axis, int) else tuple(self.axis)
+        y = self._y
+        return y * (dout - np.sum(dout * y, axis=axis, keepdims=True))
+
+    def softmax_logits(self):
+        """The input, which a cross-entropy takes as logits when the softmax is over the last axis."""
+        return self.logits if self._last_axis_only() else None
+
+    def backward_from_preactivation(self, dz, need_input_grad=True):
+        """The gradient with respect to the input (the logits) is ``dz`` itself."""
         return dz

@@ -33,6 +33,7 @@ import numpy as np
 
 from scratch_nn.optimizers import schedules
 from scratch_nn.optimizers.schedules import LearningRateSchedule
+from scratch_nn.tensor import ScalarVariable
 
 #: Keras's base-optimizer arguments scratch_nn does not implement, with their Keras defaults.
 _UNSUPPORTED = {"clipnorm": None, "use_ema": False, "ema_momentum": 0.99,
@@ -104,10 +105,14 @@ class Optimizer:
 
     @property
     def learning_rate(self):
-        """The learning rate of the next step: a float, or the schedule at ``iterations``."""
+        """The learning rate of the next step: a float, or the schedule at ``iterations``.
+
+        Read as Keras's learning-rate variable is: a float that also has
+        ``.numpy()`` and ``.assign(value)`` (:class:`~scratch_nn.tensor.ScalarVariable`).
+        """
         if isinstance(self._learning_rate, LearningRateSchedule):
-            return self._learning_rate(self.iterations)
-        return self._learning_rate
+            return ScalarVariable(self._learning_rate(self.iterations), self, "learning_rate")
+        return ScalarVariable(self._learning_rate, self, "learning_rate")
 
     @learning_rate.setter
     def learning_rate(self, value):
