@@ -16,6 +16,7 @@ import scratch_nn
 from experiments import backends as frameworks
 from experiments import builders, settings
 from scratch_nn import blas
+from scratch_nn.data import batches
 
 #: The benchmark's model and optimizer, as one run of the study would train them.
 SETTING = settings.BASE.replace(label="bench", validation_split=0.0)
@@ -182,25 +183,27 @@ class TorchBackend(Backend):
         # Keras's epsilon, so the optimizers do the same work.
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LEARNING_RATE, eps=1e-7)
         self.loss_fn = torch.nn.CrossEntropyLoss()
-        self.xt = torch.from_numpy(_flat(self.x))
-        self.yt = torch.from_numpy(self.y.astype(np.int64))
+        self.x_flat, self.y_long = _flat(self.x), self.y.astype(np.int64)
+        self.rng = np.random.default_rng(0)
         super().start(warmup)
 
     def epoch(self):
-        torch, n, bs = self.torch, self.xt.shape[0], self.batch_size
+        torch, n = self.torch, self.x_flat.shape[0]
         start = time.perf_counter()
-        order = torch.randperm(n)
+        order = self.rng.permutation(n)
         loss_sum, hits = torch.zeros(()), torch.zeros((), dtype=torch.int64)
-        for first in range(0, n, bs):
-            idx = order[first:first + bs]
-            xb, yb = self.xt[idx], self.yt[idx]
+        # The batches are gathered by scratch_nn's own loop into reused NumPy buffers;
+        # torch.from_numpy shares their memory, and each step's backward ends before
+        # the next batch overwrites them.
+        for xb_array, yb_array in batches(self.x_flat, self.y_long, self.batch_size, order=order):
+            xb, yb = torch.from_numpy(xb_array), torch.from_numpy(yb_array)
             logits = self.model(xb)
             loss = self.loss_fn(logits, yb)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             self.optimizer.step()
             with torch.no_grad():
-                loss_sum += loss * len(idx)
+                loss_sum += loss * len(yb)
                 hits += (logits.argmax(dim=1) == yb).sum()
         float(loss_sum), int(hits)
         return time.perf_counter() - start
