@@ -105,7 +105,8 @@ def figure(records, path, title):
     axis.axhline(TARGET_MEAN, color="gray", linestyle="--", linewidth=1)
     axis.set_xscale("log")
     axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-    axis.xaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.xaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(
+        lambda v, _: f"{v:g}" if f"{v:e}"[0] in "25" else ""))
     axis.set_yscale("logit")
     axis.yaxis.set_major_locator(matplotlib.ticker.FixedLocator(plots.ACCURACY_TICKS))
     axis.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{100 * v:g}%"))

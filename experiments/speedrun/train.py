@@ -120,7 +120,9 @@ def describe(model):
     for layer in model.layers:
         entry = [type(layer).__name__]
         if hasattr(layer, "units"):
-            entry += [layer.units, layer.activation.__name__]
+            # A function on Keras, an `Activation` object on scratch_nn: both carry the name.
+            activation = layer.activation
+            entry += [layer.units, getattr(activation, "name", None) or activation.__name__]
         if hasattr(layer, "rate"):
             entry.append(float(layer.rate))
         layers.append(tuple(entry))
