@@ -7,6 +7,7 @@ Examples::
     python -m experiments run all --quick --out /tmp/results
     python -m experiments run-default          # what `make run` does
     python -m experiments report --target 0.98 # rebuild REPORT.md, no training
+    python -m experiments speedrun --seeds 10  # experiments.speedrun.cli: its own options
 
 Finished runs are saved as they end and loaded back on the next call, so an
 interrupted study resumes; ``report`` never trains.
@@ -48,6 +49,7 @@ def _parser():
     default = commands.add_parser(
         "run-default", help=f"`make run`: {', '.join(DEFAULT_EXPERIMENTS)} on a reduced budget")
     rebuild = commands.add_parser("report", help="rebuild results/REPORT.md from saved runs")
+    commands.add_parser("speedrun", help="the MNIST speedrun (options: speedrun --help)")
     for sub in (run, default, rebuild):
         sub.add_argument("--out", default="results", help="output folder (default: results)")
         sub.add_argument("--target", type=float, help="validation accuracy to reach (default 0.97)")
@@ -80,6 +82,11 @@ def _run(names, args, default_budget):
 
 def main(argv=None):
     """Entry point; ``argv`` defaults to the command line."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["speedrun"]:
+        from experiments.speedrun import cli
+
+        return cli.main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "list":
         for name in EXPERIMENTS:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m experiments.speedrun [--seeds 10] [--backend scratch|keras|both] [--quick]``.
+"""Command line: ``python -m experiments speedrun [--seeds 10] [--backend scratch|keras|both] [--quick]``.
 
 Runs every row of `experiments.speedrun.recipe.rows` (the recipe, its
 ablation, the comparisons) on the selected backends, seed after seed (every
