@@ -119,10 +119,10 @@ RECIPE = Recipe(
     label="speedrun",
     preprocessing="standardize",
     hidden=(256,),
-    dropout=0.0,
+    dropout=0.1,
     optimizer=("Adam", {"learning_rate": 3e-3}),
     schedule={"warmup": 1, "final": 0.0},
-    phases=((2, 128), (4, 512)),
+    phases=((6, 256),),
 )
 
 #: Each lever and its default: Keras's where Keras has one (Adam's rate 1e-3,

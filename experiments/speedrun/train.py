@@ -4,7 +4,10 @@
 once, after the recipe's fixed epochs; ``split="validation"`` (choosing the
 recipe) trains on the first 50,000 and scores the last 10,000 training images,
 never touching the test set. Training seconds are the wall time of the
-``fit`` calls (all of them, first-epoch tracing included); loading MNIST,
+``fit`` calls (all of them, first-epoch tracing included), with the process's
+CPU seconds beside them (on one thread they match on an idle machine; on a
+shared one, wall seconds grow with the other work and CPU seconds much less);
+loading MNIST,
 preprocessing, building and evaluating are outside them (the cold-process
 time, `experiments.speedrun.cold`, holds everything).
 """
@@ -96,13 +99,13 @@ def run(recipe, backend, seed, split="test", quick=False):
     x_train, x_score = data.preprocess(module, recipe.preprocessing, x_train, x_score)
     module.utils.set_random_seed(seed)
     model, callbacks = build(module, recipe, backend)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     with np.errstate(all="ignore"):
         epochs_run = fit(model, callbacks, recipe, x_train, y_train)
-    train_s = time.perf_counter() - start
+    train_s, train_cpu_s = time.perf_counter() - start, time.process_time() - cpu_start
     loss, accuracy = (float(v) for v in model.evaluate(x_score, y_score, verbose=0))
     return {"row": recipe.label, "backend": backend, "seed": seed, "split": split,
-            "accuracy": accuracy, "loss": loss, "train_s": train_s, "epochs_run": epochs_run,
+            "accuracy": accuracy, "loss": loss, "train_s": train_s, "train_cpu_s": train_cpu_s, "epochs_run": epochs_run,
             "epochs": recipe.epochs, "train_size": len(x_train), "score_size": len(x_score),
             "threads": threads, "load_avg": os.getloadavg()[0],
             "versions": ", ".join(f"{k} {v}" for k, v in backends.versions(backend).items())}
