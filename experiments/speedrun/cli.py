@@ -44,6 +44,8 @@ def _parser():
     parser.add_argument("--seeds", type=int, default=10, help="seeds per row (default 10)")
     parser.add_argument("--backend", choices=("both",) + BACKENDS, default="both")
     parser.add_argument("--out", default=os.path.join("results", "speedrun"))
+    parser.add_argument("--only", nargs="+", metavar="ROW",
+                        help="run only these rows (labels as in the table), e.g. --only speedrun")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 1000 train / 500 test images, one epoch per fit call")
     return parser
@@ -55,15 +57,18 @@ def main(argv=None, stream=sys.stderr):
     if args.seeds < 1:
         raise SystemExit(f"--seeds must be >= 1, received {args.seeds}")
     selected = BACKENDS if args.backend == "both" else (args.backend,)
-    jobs = plan(recipe.rows(), selected, args.seeds)
+    rows = recipe.rows()
+    if args.only:
+        rows = [recipe.by_label(label) for label in args.only]
+    jobs = plan(rows, selected, args.seeds)
     load_before = os.getloadavg()[0]
     gemm_before = gemm_rate()
     print(f"{len(jobs)} runs; float32 GEMM {gemm_before:.1f} GFLOP/s on one thread; "
           f"load {load_before:.1f} on {os.cpu_count()} cores", file=stream, flush=True)
     total = sum(_cost(row, backend, args.quick) for row, backend, _ in jobs)
     done, records, start = 0, [], time.perf_counter()
-    comparisons = recipe.comparisons()
-    goal_args = (recipe.RECIPE.label, recipe.QUICKSTART.label, comparisons[2].label, comparisons[0].label)
+    goal_args = (recipe.RECIPE.label, recipe.QUICKSTART.label, recipe.EXAMPLE.format(1),
+                 recipe.JIT.format(recipe.RECIPE.label))
     title = (f"MNIST speedrun: test accuracy against training seconds, one thread "
              f"({'--quick, ' if args.quick else ''}{args.seeds} seed(s))")
     for index, (row, backend, seed) in enumerate(jobs, start=1):

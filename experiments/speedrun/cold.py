@@ -32,7 +32,8 @@ def run_cold(recipe, backend, seed, split="test", quick=False, timeout=None):
     command = [sys.executable, "-m", "experiments.speedrun.cold", json.dumps(recipes.to_json(recipe)),
                backend, str(seed), split] + (["--quick"] if quick else [])
     start = time.perf_counter()
-    done = subprocess.run(command, check=False, env=one_thread_env(), capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(command, check=False, env=one_thread_env(), capture_output=True, text=True,
+                          timeout=timeout)
     cold_s = time.perf_counter() - start
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:

@@ -167,12 +167,17 @@ QUICKSTART = Recipe(label="TensorFlow quickstart (Keras)", preprocessing="scale"
                     dropout=0.2, optimizer="adam", phases=((5, 32),), backend="keras")
 
 
+#: Labels of the comparison rows: the recipe on compiled Keras, the seed's examples.
+JIT = "{}, Keras jit_compile + steps_per_execution"
+EXAMPLE = "seed Example {} as written"
+
+
 def comparisons(recipe=RECIPE):
     """The rows the speedrun is compared with, after its ablation."""
-    jit = recipe.replace(label=f"{recipe.label}, Keras jit_compile + steps_per_execution",
+    jit = recipe.replace(label=JIT.format(recipe.label),
                          compile_options={"jit_compile": True, "steps_per_execution": 32},
                          backend="keras")
-    examples = [from_setting(f"seed Example {number} as written", seed_examples.AS_WRITTEN[number])
+    examples = [from_setting(EXAMPLE.format(number), seed_examples.AS_WRITTEN[number])
                 for number in (1, 2)]
     return [jit, QUICKSTART, *examples]
 

@@ -65,7 +65,8 @@ def main(argv=None):
             rows.append({name: record[name] for name in COLUMNS})
             print(f"{candidate.label:32} seed {seed}: validation accuracy {record['accuracy']:.4f}, "
                   f"training {record['train_s']:.1f} s, {record['train_cpu_s']:.1f} CPU s "
-                  f"({record['train_cpu_s'] / record['epochs_run']:.2f} CPU s/epoch), load {record['load_avg']:.1f}", file=sys.stderr, flush=True)
+                  f"({record['train_cpu_s'] / record['epochs_run']:.2f} CPU s/epoch), "
+                  f"load {record['load_avg']:.1f}", file=sys.stderr, flush=True)
             store.write_csv(args.out, COLUMNS, rows)
     return rows
 

@@ -105,7 +105,8 @@ def run(recipe, backend, seed, split="test", quick=False):
     train_s, train_cpu_s = time.perf_counter() - start, time.process_time() - cpu_start
     loss, accuracy = (float(v) for v in model.evaluate(x_score, y_score, verbose=0))
     return {"row": recipe.label, "backend": backend, "seed": seed, "split": split,
-            "accuracy": accuracy, "loss": loss, "train_s": train_s, "train_cpu_s": train_cpu_s, "epochs_run": epochs_run,
+            "accuracy": accuracy, "loss": loss, "train_s": train_s, "train_cpu_s": train_cpu_s,
+            "epochs_run": epochs_run,
             "epochs": recipe.epochs, "train_size": len(x_train), "score_size": len(x_score),
             "threads": threads, "load_avg": os.getloadavg()[0],
             "versions": ", ".join(f"{k} {v}" for k, v in backends.versions(backend).items())}
