@@ -12,6 +12,7 @@ long that import took is kept apart from the training time it would distort.
 
 import contextlib
 import importlib
+import math
 import os
 import platform
 import time
@@ -26,6 +27,7 @@ IMPLEMENTATIONS = ("naive",) + BACKENDS
 _MODULES = {"scratch": "scratch_nn", "keras": "keras", "naive": "experiments.naive_loop"}
 _loaded = {}
 _last_trained = [None]
+_gemm = []
 
 
 def load(name):
@@ -57,9 +59,36 @@ def versions(name):
     return found
 
 
+#: Side of the square float32 product `gemm_gflops` times.
+GEMM_SIZE = 1024
+
+
+def gemm_gflops(size=GEMM_SIZE, repeats=3):
+    """This machine's float32 matrix-product rate through NumPy, in GFLOP/s (best of ``repeats``).
+
+    A ``size x size`` product costs ``2 size^3`` floating-point operations;
+    the rate is ``2 size^3 / seconds / 1e9``, with the BLAS threads the
+    process runs with (``OPENBLAS_NUM_THREADS``). It says how fast the
+    machine was when the study ran: the report's seconds compare only
+    between runs on machines of about the same rate.
+    """
+    rng = np.random.default_rng(0)
+    a, b = (rng.standard_normal((size, size), dtype=np.float32) for _ in range(2))
+    a @ b  # the first product pays the BLAS start-up
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * size**3 / best / 1e9
+
+
 def machine():
-    """A short description of this machine, for the report."""
-    return f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU cores"
+    """A short description of this machine, for the report (its GEMM rate measured once per process)."""
+    if not _gemm:
+        _gemm.append(gemm_gflops())
+    return (f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU cores, "
+            f"float32 GEMM {_gemm[0]:.3g} GFLOP/s")
 
 
 @contextlib.contextmanager
