@@ -62,6 +62,21 @@ def permutations(seed, n, epochs):
     return np.stack([rng.permutation(n) for _ in range(epochs)]) if epochs else np.empty((0, n), int)
 
 
+def one_epoch_permutations(seed, n, calls):
+    """The ``(calls, n)`` orders of successive ``fit(epochs=1)`` calls after `seed_scratch_fit`.
+
+    Each scratch_nn ``fit`` call draws its own generator from the global one
+    (a timing loop that fits one epoch per call, as ``experiments.bench``):
+
+        g = default_rng(shuffle_seed);  order[k] = default_rng(g.integers(2**63)).permutation(n)
+
+    A Keras twin walks the same orders when given ``keras_dataset(..., orders)``
+    once and fitted with ``initial_epoch=k, epochs=k + 1`` in call ``k``.
+    """
+    outer = np.random.default_rng(shuffle_seed(seed))
+    return np.stack([np.random.default_rng(int(outer.integers(2**63))).permutation(n) for _ in range(calls)])
+
+
 def split_validation(x, y, validation_split):
     """``(x, y), (x_val, y_val)``: the last ``validation_split`` of the samples held out.
 

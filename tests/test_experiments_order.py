@@ -98,3 +98,19 @@ def test_the_order_is_scratch_nn_fits_own_draw():
     rng = scratch_nn.random.make_generator()
     np.testing.assert_array_equal(order.permutations(3, 20, 2), [rng.permutation(20), rng.permutation(20)])
     assert not np.array_equal(order.permutations(3, 20, 1), order.permutations(4, 20, 1))
+
+
+def test_one_epoch_fits_walk_one_epoch_permutations():
+    """`one_epoch_permutations` is what successive scratch_nn ``fit(epochs=1)`` calls walk."""
+    import scratch_nn
+
+    seen = []
+    model = scratch_nn.Sequential([scratch_nn.Input((1,)), scratch_nn.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    train_step = model.train_step
+    model.train_step = lambda xb, yb: (seen.append(xb[:, 0].astype(int).tolist()), train_step(xb, yb))[1]
+    x = np.arange(6, dtype="float32").reshape(6, 1)
+    order.seed_scratch_fit(scratch_nn, 5)
+    for _ in range(3):
+        model.fit(x, x, batch_size=6, epochs=1, verbose=0)
+    assert seen == order.one_epoch_permutations(5, 6, 3).tolist()
