@@ -46,8 +46,13 @@ def load(name):
     return _loaded[name]
 
 
+#: How the study orders the samples of scratch_nn and Keras runs (`experiments.order`); part
+#: of every run's key, so runs trained in another order are retrained, not reloaded.
+SAMPLE_ORDER = "shared-per-epoch"
+
+
 def versions(name):
-    """Versions of what a backend runs on, for the record of every run."""
+    """Versions of what a backend runs on, for the record (and key) of every run."""
     found = {"python": platform.python_version(), "numpy": np.__version__}
     module, _ = load(name)
     if name == "keras":
@@ -56,6 +61,8 @@ def versions(name):
         found.update(keras=module.__version__, tensorflow=tf.__version__)
     elif name == "scratch":
         found["scratch_nn"] = getattr(module, "__version__", "unknown")
+    if name in BACKENDS:
+        found["sample order"] = SAMPLE_ORDER
     return found
 
 

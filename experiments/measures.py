@@ -258,3 +258,9 @@ def rank(causes):
     """
     return sorted(causes, key=lambda name: max(map(rank_key, causes[name].values()), default=(0, 0.0)),
                   reverse=True)
+
+
+def rank_numbers(causes):
+    """``{name: rank}`` of `rank`'s order, 1 first; causes with equal keys share a rank."""
+    keys = {name: max(map(rank_key, pools.values()), default=(0, 0.0)) for name, pools in causes.items()}
+    return {name: 1 + sum(other > key for other in keys.values()) for name, key in keys.items()}

@@ -188,11 +188,15 @@ def agreement(points, path, target):
                       markerfacecolor="tab:purple" if reached else "none", markersize=6, elinewidth=0.8)
         largest = max(largest, x, y)
     axis.plot([0.8, largest * 1.25], [0.8, largest * 1.25], "k--", linewidth=0.8, label="y = x")
-    axis.set_xscale("log")
-    axis.set_yscale("log")
+    for scale in (axis.set_xscale, axis.set_yscale):
+        scale("log")
+    for side in (axis.xaxis, axis.yaxis):
+        side.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        side.set_minor_formatter(ticker.NullFormatter())
     axis.set_xlabel(f"scratch_nn: epochs to {target:g}")
     axis.set_ylabel(f"Keras: epochs to {target:g}")
     axis.grid(alpha=0.3, which="both")
     axis.legend(fontsize=8)
-    axis.set_title("Same setting, both backends (hollow: not reached on one; bars: seeds' range)", fontsize=9)
+    axis.set_title("One point per setting (hollow: not reached on a backend, drawn at the epochs it "
+                   "trained;\nbars: min - max over seeds)", fontsize=9)
     save(fig, path)

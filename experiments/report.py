@@ -172,8 +172,7 @@ def ranking(summaries, targets):
     """
     results = {target: {name: gains(module, rows) for name, (module, rows) in summaries[target].items()}
                for target in targets}
-    ranks = {target: {name: index for index, name in enumerate(measures.rank(results[target]), 1)}
-             for target in targets}
+    ranks = {target: measures.rank_numbers(results[target]) for target in targets}
     header = "| cause | backend | baseline | " + " | ".join(
         f"rank at {fmt(t, 'acc')} | gain at {fmt(t, 'acc')}" for t in targets) + " |"
     lines = [header, "|---" * (3 + 2 * len(targets)) + "|"]
@@ -327,7 +326,8 @@ def reach_count(module, rows):
 def section(index, name, module, records, rows, target, out):
     """The Markdown section of one experiment; writes its summary.csv and figures."""
     title = f"{index}. {name}"
-    failures = getattr(module, "FAILURES", {})
+    ran = {row["setting"] for row in rows}
+    failures = {label: why for label, why in getattr(module, "FAILURES", {}).items() if label in ran}
     plots.curves(records, out / name / "curves.png", target, title)
     plots.key_plot(rows, module.KEY_PLOT, out / name / "key.png", title, failures)
     store.write_csv(out / name / "summary.csv", list(rows[0]), rows)

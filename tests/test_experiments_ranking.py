@@ -120,3 +120,11 @@ def test_a_baseline_that_never_reaches_is_bounded_by_the_time_it_trained():
     assert result["status"] == "baseline never" and result["factor"] is None
     assert result["bound"] == pytest.approx(4 / 2)
     assert measures.gain(rows, "missing") is None
+
+
+def test_causes_with_equal_keys_share_a_rank():
+    finite = {"scratch": measures.gain(rows_of({"base": climb(0.90, 0.01, 10), "best": climb(0.96, 0.01, 5)}),
+                                       "base")}
+    nothing = {"scratch": measures.gain(rows_of({"base": [0.5, 0.6], "best": [0.6, 0.7]}), "base")}
+    ranks = measures.rank_numbers({"a": nothing, "b": finite, "c": nothing})
+    assert ranks == {"a": 1, "b": 3, "c": 1}
