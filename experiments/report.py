@@ -211,11 +211,14 @@ def agrees(scratch, keras):
     """Whether two backends' epochs to target agree within the spread over seeds.
 
     Both reached: ``|E_scratch - E_keras| <= max(spread_scratch, spread_keras)``,
-    spread = max - min over seeds; neither reached: they agree; one only: not.
+    spread = max - min over seeds (None, no verdict, with one seed on either);
+    neither reached: they agree; one only: not.
     """
     e_scratch, e_keras = scratch["epochs_to_target"], keras["epochs_to_target"]
     if not (math.isfinite(e_scratch) and math.isfinite(e_keras)):
         return math.isfinite(e_scratch) == math.isfinite(e_keras)
+    if min(scratch["runs"], keras["runs"]) < 2:
+        return None
     spread = max(r["epochs_to_target_max"] - r["epochs_to_target_min"] for r in (scratch, keras))
     return abs(e_scratch - e_keras) <= spread
 
@@ -231,10 +234,10 @@ def agreement(summaries, target, out):
         matched = pairs(rows)
         if not matched:
             continue
-        ok = 0
+        ok = judged = 0
         for scratch, keras in matched:
             agree = agrees(scratch, keras)
-            ok += agree
+            ok, judged = ok + bool(agree), judged + (agree is not None)
             spread = max(r["epochs_to_target_max"] - r["epochs_to_target_min"]
                          if math.isfinite(r["epochs_to_target"]) else 0.0 for r in (scratch, keras))
             difference = scratch["epochs_to_target"] - keras["epochs_to_target"]
@@ -242,23 +245,24 @@ def agreement(summaries, target, out):
                 f"| {name} | {scratch['setting']} | {cell(scratch, 'epochs_to_target', 'e')} | "
                 f"{cell(keras, 'epochs_to_target', 'e')} | "
                 f"{fmt(difference, 'e') if math.isfinite(difference) else 'n/a'} | {fmt(spread, 'e')} | "
-                f"{'yes' if agree else '**no**'} |")
+                f"{'n/a (one seed)' if agree is None else 'yes' if agree else '**no**'} |")
             points.append((scratch, keras))
-        agreeing, total = agreeing + ok, total + len(matched)
+        agreeing, total = agreeing + ok, total + judged
         first, second = _order([s for s, _ in matched]), _order([k for _, k in matched])
         rho = _spearman(first, second)
-        per_experiment.append(f"| {name} | {ok} / {len(matched)} | {'yes' if first == second else 'no'} | "
+        per_experiment.append(f"| {name} | {ok} / {judged} | {'yes' if first == second else 'no'} | "
                               f"{'n/a' if rho is None else f'{rho:.2f}'} |")
-    if not total:
+    if not points:
         return []
     plots.agreement(points, out / "agreement.png", target)
-    return ["## Do both backends show the same effects?", "",
-            (f"Per setting run on both backends, the difference of their median epochs to "
-            f"{fmt(target, 'acc')} against the spread of either over seeds (max - min): they agree "
-            "when the difference is within the larger spread, or when neither reaches the target. "
-            f"**{agreeing} of {total} settings agree ({100 * agreeing / total:.0f}%).** Per experiment, "
-            "whether the two backends order the settings the same way (fastest to the target first; "
-            "settings that never reach it after, by best accuracy):"), "", *per_experiment, "",
+    verdict = (f"**{agreeing} of {total} settings agree ({100 * agreeing / total:.0f}%).**" if total else
+               "With one seed there is no spread to judge settings both backends reached by.")
+    method = (f"Per setting run on both backends, the difference of their median epochs to "
+              f"{fmt(target, 'acc')} against the spread of either over seeds (max - min): they agree "
+              "when the difference is within the larger spread, or when neither reaches the target. "
+              f"{verdict} Per experiment, whether the two backends order the settings the same way "
+              "(fastest to the target first; settings that never reach it after, by best accuracy):")
+    return ["## Do both backends show the same effects?", "", method, "", *per_experiment, "",
             "![scratch_nn against Keras: epochs to target](agreement.png)", "", *per_setting, ""]
 
 

@@ -104,6 +104,7 @@ def test_agrees_within_the_spread_over_seeds():
     assert not report.agrees(*rows([(0.9, 0.97)] * 2, [(0.9, 0.95, 0.96, 0.98)] * 2))
     assert not report.agrees(*rows([(0.9, 0.97)], [(0.9, 0.95)]))  # one backend never reaches it
     assert report.agrees(*rows([(0.9, 0.95)], [(0.9, 0.96)]))  # neither does
+    assert report.agrees(*rows([(0.9, 0.97)], [(0.9, 0.97)])) is None  # one seed: no spread to judge by
 
 
 def test_seed_example_notes_show_claim_and_measured_inputs(results):
