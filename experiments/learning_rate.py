@@ -13,9 +13,9 @@ from experiments.settings import BASE, KeyPlot
 #: (optimizer, rate, epochs); half-decade steps.
 GRID = (
     ("SGD", 1e-4, 10), ("SGD", 3e-4, 10), ("SGD", 1e-3, 10), ("SGD", 3e-3, 20),
-    ("SGD", 1e-2, 50), ("SGD", 3e-2, 50), ("SGD", 0.1, 30), ("SGD", 0.3, 20),
+    ("SGD", 1e-2, 50), ("SGD", 3e-2, 60), ("SGD", 0.1, 30), ("SGD", 0.3, 20),
     ("SGD", 1.0, 20), ("SGD", 3.0, 10),
-    ("Adam", 1e-5, 10), ("Adam", 3e-5, 20), ("Adam", 1e-4, 40), ("Adam", 3e-4, 20),
+    ("Adam", 1e-5, 10), ("Adam", 3e-5, 20), ("Adam", 1e-4, 50), ("Adam", 3e-4, 20),
     ("Adam", 1e-3, 15), ("Adam", 3e-3, 15), ("Adam", 1e-2, 15), ("Adam", 3e-2, 15),
     ("Adam", 0.1, 10),
 )
