@@ -197,6 +197,6 @@ def agreement(points, path, target):
     axis.set_ylabel(f"Keras: epochs to {target:g}")
     axis.grid(alpha=0.3, which="both")
     axis.legend(fontsize=8)
-    axis.set_title("One point per setting (hollow: not reached on a backend, drawn at the epochs it "
-                   "trained;\nbars: min - max over seeds)", fontsize=9)
+    axis.set_title("One point per setting; bars: min - max over seeds;\nhollow: not reached on a "
+                   "backend (drawn at the epochs it trained)", fontsize=9)
     save(fig, path)
