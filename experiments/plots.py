@@ -144,6 +144,13 @@ def _lines(axis, rows, metric, failures):
                               transform=axis.get_xaxis_transform())
 
 
+def _plain_log_ticks(side):
+    """Label a log axis 1, 2, 5, 10, 20... as plain numbers (not 2 x 10^0)."""
+    side.set_major_locator(ticker.LogLocator(subs=(1, 2, 5)))
+    side.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+    side.set_minor_formatter(ticker.NullFormatter())
+
+
 def key_plot(rows, spec, path, title, failures=()):
     """Save an experiment's key figure, as its `KeyPlot` ``spec`` says, from summary ``rows``.
 
@@ -159,6 +166,7 @@ def key_plot(rows, spec, path, title, failures=()):
                 axis.set_xscale("log")
         if spec.logy:
             axis.set_yscale("log")
+            _plain_log_ticks(axis.yaxis)
         axis.grid(alpha=0.3)
     if spec.kind == "line":
         axes[0, 0].legend(fontsize=7)
@@ -191,8 +199,7 @@ def agreement(points, path, target):
     for scale in (axis.set_xscale, axis.set_yscale):
         scale("log")
     for side in (axis.xaxis, axis.yaxis):
-        side.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
-        side.set_minor_formatter(ticker.NullFormatter())
+        _plain_log_ticks(side)
     axis.set_xlabel(f"scratch_nn: epochs to {target:g}")
     axis.set_ylabel(f"Keras: epochs to {target:g}")
     axis.grid(alpha=0.3, which="both")
