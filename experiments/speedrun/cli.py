@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-from experiments import bench
+from experiments import backends
 from experiments.backends import BACKENDS
 from experiments.speedrun import cold, recipe, report
 
@@ -31,11 +31,11 @@ def _cost(row, backend, quick):
 
 
 def gemm_rate():
-    """The float32 GEMM rate on one thread, GFLOP/s (`experiments.bench.gemm_gflops`)."""
+    """The float32 GEMM rate on one thread, GFLOP/s (`experiments.backends.gemm_gflops`)."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):
-        return bench.gemm_gflops()
+        return backends.gemm_gflops()
 
 
 def _parser():
@@ -93,7 +93,7 @@ def main(argv=None, stream=sys.stderr):
 
 def _header(records, gemm_before, gemm_after, load_before, args):
     """The lines above the table: machine, versions, threads, GEMM rate and load."""
-    machine = bench.machine_lines(())[0]
+    machine = f"Machine: {backends.cpu()}, {backends.machine()}"
     versions = sorted({record["versions"] for record in records})
     threads = sorted({f"{record['backend']}: {record['threads']}" for record in records})
     gemm = f"{gemm_before:.1f}" + (f" before, {gemm_after:.1f} after" if gemm_after is not None else "")

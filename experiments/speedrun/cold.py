@@ -1,7 +1,7 @@
 """Cold-process runs: one speedrun row trained in a fresh Python process, timed from outside.
 
 ``run_cold`` starts ``python -m experiments.speedrun.cold`` with every thread
-variable of `experiments.bench.THREAD_VARIABLES` set to 1, hands it the recipe
+variable of `experiments.backends.ONE_THREAD_ENVIRONMENT` set to 1, hands it the recipe
 as JSON, and times the process from start to exit: interpreter start,
 imports, MNIST load, preprocessing, build, training and evaluation. The child
 (`main`) trains with `experiments.speedrun.train.run` and prints its record as
@@ -14,13 +14,13 @@ import subprocess
 import sys
 import time
 
-from experiments.bench import THREAD_VARIABLES
+from experiments.backends import ONE_THREAD_ENVIRONMENT
 from experiments.speedrun import recipe as recipes
 
 
 def one_thread_env():
     """This process's environment with every thread variable at 1."""
-    return {**os.environ, **dict.fromkeys(THREAD_VARIABLES, "1"), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return {**os.environ, **ONE_THREAD_ENVIRONMENT, "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
 def run_cold(recipe, backend, seed, split="test", quick=False, timeout=None):

@@ -29,7 +29,7 @@ def one_thread(backend):
     """Limit the backend to one thread; the thread settings now in force, as a string.
 
     NumPy's BLAS goes through threadpoolctl (the environment variables of
-    `experiments.bench.THREAD_VARIABLES` are set by the caller before the
+    `experiments.backends.ONE_THREAD_ENVIRONMENT` are set by the caller before the
     process starts, so a library that reads them at load sees them too);
     TensorFlow's intra- and inter-op pools are set before any op runs.
     """
