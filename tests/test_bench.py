@@ -246,3 +246,24 @@ def test_measure_records_the_threads_of_every_backend_it_ran():
     assert set(found.threads) == {"numpy_loop", "matmuls"}
     assert all(threads.startswith("BLAS ") for threads in found.threads.values())
     assert len(found.gemm) == 1 and found.noise == {}
+
+
+def test_scratch_nn_and_keras_walk_the_same_new_order_in_every_epoch():
+    # Started in the bench's order (scratch_nn, then Keras, which builds its
+    # weights too), each fit(epochs=1) call of both must see the same batches:
+    # then, from the same weights, the weights agree to float32 rounding after
+    # three calls, while a repeated order (a seeded Keras fit alone) would not.
+    pytest.importorskip("keras")
+    rng = np.random.default_rng(3)
+    x = rng.random((96, 28, 28), dtype=np.float32)
+    y = rng.integers(0, 10, 96).astype(np.uint8)
+    scratch = backends.FitBackend(x, y, 16)
+    keras_backend = backends.KerasBackend(x, y, 16)
+    scratch.start(warmup=0)
+    keras_backend.start(warmup=0)
+    for _ in range(3):
+        scratch.epoch()
+        keras_backend.epoch()
+    for ours, theirs in zip(scratch.model.get_weights(), keras_backend.model.get_weights(),
+                            strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-5)

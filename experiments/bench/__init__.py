@@ -29,12 +29,13 @@ threads every framework ran on.
 Accuracy is checked on the same runs: every backend that trains starts from
 the same initial weights (scratch_nn's, seed 0; PyTorch gets the kernels
 transposed), and after its warm-up and timed epochs it is scored on the MNIST
-test images (as many as the training samples, at most 10,000). What is left
-to tell them apart is the order of the samples (each backend shuffles with
-its own generator; a seeded Keras ``fit`` repeats one order every epoch, see
-``tests/test_keras_shuffle.py``) and float rounding. The noise that such
-differences should stay within is measured too: scratch_nn trained as many
-epochs from the same weights with four other shuffle seeds, untimed.
+test images (as many as the training samples, at most 10,000). scratch_nn and
+the four Keras configurations also walk the same new sample order in every
+epoch (`experiments.order`: a seeded Keras ``fit`` alone would repeat one order,
+``tests/test_keras_shuffle.py``), so between them only float rounding is left;
+PyTorch and the plain loop shuffle with their own generators. The noise that
+accuracy differences should stay within is measured too: scratch_nn trained as
+many epochs from the same weights with four other shuffle seeds, untimed.
 
 The package: ``backends`` (one class per way of training), ``measure``
 (rounds, GEMM rate, CSV rows), ``report`` (tables, chart, docs page),

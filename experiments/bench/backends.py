@@ -8,13 +8,14 @@ uniform kernels, zero biases, Adam 1e-3, sparse categorical cross-entropy,
 accuracy.
 """
 
+import functools
 import time
 
 import numpy as np
 
 import scratch_nn
 from experiments import backends as frameworks
-from experiments import builders, settings
+from experiments import builders, order, settings
 from scratch_nn import blas
 from scratch_nn.data import batches
 
@@ -60,8 +61,17 @@ def build(K, backend, seed, weights=None, **compile_options):
 
 
 def initial_weights():
-    """The weights every backend starts from: scratch_nn's model at seed 0 (``get_weights`` order)."""
-    return build(scratch_nn, "scratch", seed=0).get_weights()
+    """The weights every backend starts from: scratch_nn's model at seed 0 (``get_weights`` order).
+
+    Built once per process: building reseeds scratch_nn's global generator,
+    which a backend that already started draws its sample orders from.
+    """
+    return [weight.copy() for weight in _initial_weights()]
+
+
+@functools.lru_cache(maxsize=1)
+def _initial_weights():
+    return tuple(build(scratch_nn, "scratch", seed=0).get_weights())
 
 
 def _flat(x):
@@ -132,8 +142,12 @@ class FitBackend(Backend):
         except ImportError as error:
             raise Skip(f"{self.backend} is not installed ({error})") from None
         weights = initial_weights()
+        self.K = K
         self.model = build(K, self.backend, self.shuffle_seed, weights, **self.compile_options)
         self.timer = _epoch_timer(K.callbacks.Callback)
+        if self.backend == "scratch":  # each fit(epochs=1) call walks a new permutation
+            order.seed_scratch_fit(scratch_nn, self.shuffle_seed)
+        self.calls = 0
         super().start(warmup)
 
     def epoch(self):
@@ -150,6 +164,22 @@ class KerasBackend(FitBackend):
     """Keras 3 ``fit``; ``compile_options`` are ``jit_compile`` and ``steps_per_execution``."""
 
     backend = "keras"
+
+    def epoch(self):
+        """One ``fit`` epoch in the order scratch_nn's ``fit`` call number ``calls`` walks.
+
+        A seeded Keras ``fit(shuffle=True)`` would repeat one order in every call
+        (`experiments.order`); instead the order is drawn as scratch_nn draws it,
+        and a ``tf.data`` pipeline gathers the batches by it, as Keras's array
+        adapter gathers by its own shuffled indices. The dataset is built before
+        ``fit``, outside the timed epoch.
+        """
+        orders = order.one_epoch_permutations(self.shuffle_seed, len(self.x), self.calls + 1)
+        self.calls += 1
+        dataset, epoch_order = order.keras_dataset(self.K, self.x, self.y, self.batch_size,
+                                                   orders[-1:])
+        self.model.fit(dataset, epochs=1, verbose=0, callbacks=[epoch_order, self.timer])
+        return self.timer.seconds
 
     def threads(self):
         return f"TensorFlow {frameworks.tensorflow_threads()}"
