@@ -124,3 +124,41 @@ def test_keras_utilities_not_built_are_refused_by_name(name, why):
         getattr(scratch_nn.utils, name)
     with pytest.raises(AttributeError, match="no attribute 'PyDatasett'"):
         scratch_nn.utils.PyDatasett  # noqa: B018 (a typo stays an AttributeError)
+
+
+class KeyRecorder:
+    """A callback's hooks recording ``list(logs)`` and the values' types, as a user's callback reads them."""
+
+    hooks = ("on_train_begin", "on_epoch_begin", "on_train_batch_end", "on_batch_end",
+             "on_test_batch_end", "on_test_end", "on_epoch_end", "on_train_end")
+
+    @staticmethod
+    def make(lib):
+        seen = []
+
+        def hook(name):
+            def record(self, *args, **kwargs):
+                logs = kwargs["logs"] if "logs" in kwargs else args[-1]
+                seen.append((name, list(logs.keys()), {type(v).__name__ for v in logs.values()}))
+            return record
+        cls = type("KeyRecorder", (lib.callbacks.Callback,), {h: hook(h) for h in KeyRecorder.hooks})
+        return cls(), seen
+
+
+def test_callbacks_see_logs_keys_in_keras_order():
+    """Keras hands every hook its logs sorted by key, values as Python floats (pythonify_logs)."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(12, 3)).astype("float32")
+    y = rng.normal(size=(12, 1)).astype("float32")
+    seen = {}
+    for name, lib in LIBS.items():
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(1)])
+        model.compile(optimizer="rmsprop", loss="mean_squared_error",
+                      metrics=["mean_absolute_error"])
+        recorder, seen[name] = KeyRecorder.make(lib)
+        history = model.fit(x, y, batch_size=6, epochs=2, verbose=0, validation_data=(x[:6], y[:6]),
+                            callbacks=[recorder])
+        seen[name].append(("history", list(history.history), set()))
+    assert seen["scratch_nn"] == seen["keras"]
+    assert ("on_epoch_end", ["loss", "mean_absolute_error", "val_loss", "val_mean_absolute_error"],
+            {"float"}) in seen["keras"]
