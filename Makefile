@@ -39,6 +39,7 @@ run: $(STAMP)
 	$(PY) -m experiments run-default --blas-threads $(BLAS_THREADS)
 	$(STUDY_ENV) $(PY) -m experiments.doctor --example 1 --out results/doctor_example1.md \
 		--json-out results/doctor_example1.json
+	$(STUDY_ENV) $(PY) -m experiments speedrun --seeds 1
 
 # Seed by seed: every experiment gets seed 0 before any gets seed 1, so a study cut
 # short still covers every cause (finished runs are reloaded, never rerun).

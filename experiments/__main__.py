@@ -9,6 +9,7 @@ Examples::
     python -m experiments run all --scheduler tcp://10.0.0.5:8786  # on an existing Dask cluster
     python -m experiments run-default --blas-threads 1   # what `make run` does
     python -m experiments report --target 0.98 # rebuild REPORT.md, no training
+    python -m experiments speedrun --seeds 10  # experiments.speedrun.cli: its own options
 
 Finished runs are saved as they end and loaded back on the next call, so an
 interrupted study resumes; ``report`` never trains. Runs go one at a time in
@@ -63,6 +64,7 @@ def _parser():
     default = commands.add_parser(
         "run-default", help=f"`make run`: {', '.join(DEFAULT_EXPERIMENTS)} on a reduced budget")
     rebuild = commands.add_parser("report", help="rebuild results/REPORT.md from saved runs")
+    commands.add_parser("speedrun", help="the MNIST speedrun (options: speedrun --help)")
     for sub in (run, default, rebuild):
         sub.add_argument("--out", default="results", help="output folder (default: results)")
         sub.add_argument("--target", type=float, help="validation accuracy to reach (default 0.97)")
@@ -129,6 +131,11 @@ def _train(names, args, selected, budget):
 
 def main(argv=None):
     """Entry point; ``argv`` defaults to the command line."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["speedrun"]:
+        from experiments.speedrun import cli
+
+        return cli.main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "list":
         for name in EXPERIMENTS:

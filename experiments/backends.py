@@ -18,6 +18,7 @@ before its first op.
 
 import contextlib
 import importlib
+import math
 import os
 import platform
 import time
@@ -36,6 +37,11 @@ _last_trained = [None]
 _thread_limit = [None]
 #: Environment variables that set threads or BLAS kernels, recorded (never changed) with timings.
 THREAD_VARIABLES = ("OPENBLAS_", "OMP_", "MKL_", "TF_NUM_")
+#: The environment that starts a process on one thread: OpenBLAS, OpenMP, MKL and
+#: TensorFlow's two pools (for a new process; a running one uses `limit_threads`).
+ONE_THREAD_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                          "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
+_gemm = []
 
 
 def load(name):
@@ -139,8 +145,13 @@ def thread_environment():
                      if key.startswith(THREAD_VARIABLES)) or "none set"
 
 
+#: How the study orders the samples of scratch_nn and Keras runs (`experiments.order`); part
+#: of every run's key, so runs trained in another order are retrained, not reloaded.
+SAMPLE_ORDER = "shared-per-epoch"
+
+
 def versions(name):
-    """Versions of what a backend runs on, for the record of every run."""
+    """Versions of what a backend runs on, for the record (and key) of every run."""
     found = {"python": platform.python_version(), "numpy": np.__version__}
     module, _ = load(name)
     if name == "keras":
@@ -149,12 +160,46 @@ def versions(name):
         found.update(keras=module.__version__, tensorflow=tf.__version__)
     elif name == "scratch":
         found["scratch_nn"] = getattr(module, "__version__", "unknown")
+    if name in BACKENDS:
+        found["sample order"] = SAMPLE_ORDER
     return found
 
 
+#: Side of the square float32 product `gemm_gflops` times.
+GEMM_SIZE = 1024
+
+
+def gemm_gflops(size=GEMM_SIZE, repeats=3):
+    """This machine's float32 matrix-product rate through NumPy, in GFLOP/s (best of ``repeats``).
+
+    A ``size x size`` product costs ``2 size^3`` floating-point operations;
+    the rate is ``2 size^3 / seconds / 1e9``, with the BLAS threads the
+    process runs with (``OPENBLAS_NUM_THREADS``). It says how fast the
+    machine was when the study ran: the report's seconds compare only
+    between runs on machines of about the same rate.
+    """
+    rng = np.random.default_rng(0)
+    a, b = (rng.standard_normal((size, size), dtype=np.float32) for _ in range(2))
+    a @ b  # the first product pays the BLAS start-up
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * size**3 / best / 1e9
+
+
+def process_gemm_gflops():
+    """`gemm_gflops` measured on the first call in this process; later calls return that number."""
+    if not _gemm:
+        _gemm.append(gemm_gflops())
+    return _gemm[0]
+
+
 def machine():
-    """A short description of this machine, for the report."""
-    return f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU cores"
+    """A short description of this machine, for the report (its GEMM rate measured once per process)."""
+    return (f"{platform.machine()} {platform.system()}, {os.cpu_count()} CPU cores, "
+            f"float32 GEMM {process_gemm_gflops():.3g} GFLOP/s")
 
 
 def cpu():

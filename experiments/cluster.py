@@ -30,12 +30,11 @@ from importlib import metadata
 from distributed import Client, LocalCluster, as_completed, get_worker
 from threadpoolctl import threadpool_limits
 
-from experiments import hosts, runner
+from experiments import backends, hosts, runner
 
 #: Environment of each local worker process: one thread for OpenBLAS, OpenMP,
 #: MKL and TensorFlow's two pools (TensorFlow is also set through its API).
-WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-              "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
+WORKER_ENV = backends.ONE_THREAD_ENVIRONMENT
 
 
 class VersionMismatch(RuntimeError):

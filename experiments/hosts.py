@@ -12,49 +12,13 @@ on the machine.
 import os
 import platform
 import sys
-import time
 
 import numpy as np
 
+from experiments import backends
+
 #: Fields `where` adds to every run record (also columns of runs.csv).
 WHERE_FIELDS = ("host", "cpu_model", "threads", "gemm_gflops")
-#: Side of the float32 product timed for ``gemm_gflops`` (as `experiments.bench` times it).
-GEMM_N = 1024
-
-_gemm = []
-
-
-def cpu_model():
-    """The CPU's model name from /proc/cpuinfo (Linux), else `platform.processor()`."""
-    try:
-        with open("/proc/cpuinfo") as file:
-            for line in file:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def gemm_gflops(n=GEMM_N, repeats=3):
-    """Float32 ``n x n x n`` matmul rate of this process in GFLOP/s, measured on the first call.
-
-    ``2 n^3`` floating-point operations over the best of ``repeats`` timed
-    products, after one untimed product; later calls return the same number.
-    """
-    if not _gemm:
-        a = np.ones((n, n), np.float32)
-        out = np.empty_like(a)
-        np.matmul(a, a, out=out)
-        best = float("inf")
-        for _ in range(repeats):
-            start = time.perf_counter()
-            np.matmul(a, a, out=out)
-            best = min(best, time.perf_counter() - start)
-        _gemm.append(2 * n**3 / best / 1e9)
-    return _gemm[0]
-
-
 def threads(backend):
     """The threads a run on ``backend`` uses: BLAS threads, and TensorFlow's for Keras.
 
@@ -78,8 +42,8 @@ def threads(backend):
 
 def where(backend):
     """The `WHERE_FIELDS` of a run on ``backend`` trained in this process."""
-    return {"host": platform.node(), "cpu_model": cpu_model(), "threads": threads(backend),
-            "gemm_gflops": round(gemm_gflops(), 1)}
+    return {"host": platform.node(), "cpu_model": backends.cpu(), "threads": threads(backend),
+            "gemm_gflops": round(backends.process_gemm_gflops(), 1)}
 
 
 def group(record):

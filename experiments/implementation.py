@@ -24,6 +24,9 @@ SETTINGS = [
                   compile_options={"steps_per_execution": 32}),
 ]
 
+#: Keras as a user compiles it.
+BASELINE = "Keras default"
+
 KEY_PLOT = KeyPlot(metrics=("seconds_per_epoch", "seconds_to_target"), logy=True)
 EXTRA_COLUMNS = ("first_epoch_overhead_s", "build_s", "import_s")
 #: Compare all implementations in one pool, not per backend.

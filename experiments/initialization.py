@@ -10,11 +10,19 @@ from experiments.settings import BASE, KeyPlot
 
 CAUSE = "the weight initialization"
 
+_LONGER = BASE.replace(epochs=15)
+
 SETTINGS = [
-    BASE.replace(label="glorot_uniform", initializer="glorot_uniform"),
-    BASE.replace(label="he_normal", initializer="he_normal"),
-    BASE.replace(label="normal(0.01)", initializer=("RandomNormal", {"mean": 0.0, "stddev": 0.01})),
-    BASE.replace(label="zeros", initializer="zeros"),
+    _LONGER.replace(label="glorot_uniform", initializer="glorot_uniform"),
+    _LONGER.replace(label="he_normal", initializer="he_normal"),
+    _LONGER.replace(label="normal(0.01)", initializer=("RandomNormal", {"mean": 0.0, "stddev": 0.01})),
+    _LONGER.replace(label="zeros", initializer="zeros", epochs=10),
 ]
+
+#: Keras's default kernel initializer.
+BASELINE = "glorot_uniform"
+
+#: Settings that exist to show a failure, and why they fail.
+FAILURES = {"zeros": "symmetric units cannot learn"}
 
 KEY_PLOT = KeyPlot(metrics=("seconds_to_target", "best_val_accuracy"))

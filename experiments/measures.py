@@ -166,44 +166,6 @@ def summarize(records, target):
     return rows
 
 
-def slowdown(rows):
-    """The slowest setting against the fastest, in seconds to target, over ``rows``.
-
-    The fastest is the setting with the least median seconds to target. The
-    slowest is the one with the largest lower bound among settings that did
-    not diverge: its time to target when reached, else the time it trained
-    without reaching it (then the factor is a lower bound, ``censored``).
-
-    The factor splits into the ratio of epochs times the ratio of seconds per
-    epoch (exactly so when the first epochs cost the same; roughly otherwise):
-    slow convergence against slow execution.
-
-    Returns:
-        dict with ``fastest``, ``slowest`` (rows), ``factor``, ``epochs_factor``
-        and ``epoch_time_factor`` (lower bounds of the first two when
-        ``censored``), ``never`` and ``diverged`` (setting labels); or None when
-        no setting reached the target.
-    """
-    reached = [row for row in rows if _finite(row["seconds_to_target"])]
-    if not reached:
-        return None
-    fastest = min(reached, key=lambda row: row["seconds_to_target"])
-    trained = [row for row in rows if _finite(row["seconds_to_target_lb"])]
-    slowest = max(trained, key=lambda row: row["seconds_to_target_lb"])
-    censored = not _finite(slowest["seconds_to_target"])
-    slow_epochs = slowest["epochs_run"] if censored else slowest["epochs_to_target"]
-    return {
-        "fastest": fastest,
-        "slowest": slowest,
-        "factor": slowest["seconds_to_target_lb"] / fastest["seconds_to_target"],
-        "epochs_factor": slow_epochs / fastest["epochs_to_target"],
-        "epoch_time_factor": slowest["seconds_per_epoch"] / fastest["seconds_per_epoch"],
-        "censored": censored,
-        "never": [row["setting"] for row in trained if not _finite(row["seconds_to_target"])],
-        "diverged": [row["setting"] for row in rows if not _finite(row["seconds_to_target_lb"])],
-    }
-
-
 #: For a time-to-target metric, the measure that bounds it when never reached.
 LOWER_BOUNDS = {"seconds_to_target": "seconds_to_target_lb", "epochs_to_target": "epochs_run"}
 
@@ -219,3 +181,86 @@ def value_or_bound(row, metric):
     if not _finite(bound):
         return None, "diverged"
     return bound, "not reached"
+
+
+def fastest(rows):
+    """The row with the least median seconds to target, or None when none reached it."""
+    reached = [row for row in rows if _finite(row["seconds_to_target"])]
+    return min(reached, key=lambda row: row["seconds_to_target"]) if reached else None
+
+
+def gain(rows, baseline):
+    """What fixing a cause gains: the ``baseline`` setting against the fastest one, over ``rows``.
+
+    ``rows`` are one pool's summary rows (one backend); ``baseline`` names the
+    setting a user gets by default. Both reached the target:
+
+        factor = T_baseline / T_best = (E_baseline / E_best) x (S_baseline / S_best)
+
+    in seconds T, epochs E and seconds per epoch S to target (the split is
+    exact when the first epochs cost the same). A baseline that never reached
+    the target has no factor, only the bound ``T_trained / T_best`` (its
+    seconds trained; infinite when it diverged): the gain is at least that.
+
+    Returns:
+        dict with ``status`` (``"finite"``: both reached; ``"baseline never"``;
+        ``"none"``: no setting reached), ``baseline`` and ``best`` (rows;
+        ``best`` None when none reached), ``factor``, ``epochs_factor``,
+        ``epoch_time_factor`` (None unless finite) and ``bound``; or None when
+        ``rows`` hold no baseline row.
+    """
+    base = next((row for row in rows if row["setting"] == baseline), None)
+    if base is None:
+        return None
+    best = fastest(rows)
+    if best is not None and base["seconds_to_target"] <= best["seconds_to_target"]:
+        best = base  # a tie goes to the baseline: nothing to gain
+    result = {"baseline": base, "best": best, "factor": None, "epochs_factor": None,
+              "epoch_time_factor": None, "bound": None}
+    if best is None:
+        return {**result, "status": "none"}
+    if not _finite(base["seconds_to_target"]):
+        trained = base["seconds_to_target_lb"]
+        bound = trained / best["seconds_to_target"] if _finite(trained) else math.inf
+        return {**result, "status": "baseline never", "bound": bound}
+    return {**result, "status": "finite",
+            "factor": base["seconds_to_target"] / best["seconds_to_target"],
+            "epochs_factor": base["epochs_to_target"] / best["epochs_to_target"],
+            "epoch_time_factor": base["seconds_per_epoch"] / best["seconds_per_epoch"]}
+
+
+#: Rank tiers of a `gain`: a baseline that never reaches the target ranks above every finite gain.
+_TIERS = {"baseline never": 2, "none": 2, "finite": 1}
+
+
+def rank_key(result):
+    """Sort key of one `gain` (larger ranks first): (tier, factor or bound).
+
+    A baseline that never reached the target ranks above every finite
+    factor; among those, by the bound (time trained / best time), so training
+    it longer without reaching the target can only raise it; a cause where
+    no setting reached the target has no bound and comes last among them.
+    """
+    if result is None:
+        return (0, 0.0)
+    value = {"finite": result["factor"], "baseline never": result["bound"], "none": 0.0}[result["status"]]
+    return (_TIERS[result["status"]], value)
+
+
+def rank(causes):
+    """Causes ordered by what fixing them gains, most first.
+
+    Args:
+        causes: ``{name: {pool: gain}}`` (`gain` per backend, or one pool).
+
+    Returns:
+        The names, ranked by the largest `rank_key` over each cause's pools.
+    """
+    return sorted(causes, key=lambda name: max(map(rank_key, causes[name].values()), default=(0, 0.0)),
+                  reverse=True)
+
+
+def rank_numbers(causes):
+    """``{name: rank}`` of `rank`'s order, 1 first; causes with equal keys share a rank."""
+    keys = {name: max(map(rank_key, pools.values()), default=(0, 0.0)) for name, pools in causes.items()}
+    return {name: 1 + sum(other > key for other in keys.values()) for name, key in keys.items()}

@@ -7,7 +7,12 @@ backend, same colours in every column. The accuracy axis is a logit scale, so
 
 ``key.png``: the experiment's answer, as its `KeyPlot` says. Times to target
 that were never reached are drawn at their lower bound (the time trained),
-hollow or hatched; diverged runs are marked with an x.
+hollow or hatched; diverged runs are marked with an x. Settings that exist to
+show a failure (an experiment's ``FAILURES``) are ringed in grey (lines) or
+named with a dagger (bars).
+
+``agreement.png``: every setting run on both backends, scratch_nn's epochs to
+target against Keras's, with the y = x line.
 """
 
 from pathlib import Path
@@ -96,7 +101,7 @@ def save(fig, path, dpi=90):
     temporary.replace(path)
 
 
-def _bars(axis, rows, metric):
+def _bars(axis, rows, metric, failures):
     settings = _ordered(row["setting"] for row in rows)
     backends = _ordered(row["backend"] for row in rows)
     width = 0.8 / len(backends)
@@ -113,10 +118,11 @@ def _bars(axis, rows, metric):
                      hatch="//" if status == "not reached" else None,
                      alpha=0.5 if status == "not reached" else 1.0)
     axis.legend(handles=[Patch(color=BACKEND_COLORS.get(b), label=b) for b in backends], fontsize=7)
-    axis.set_xticks(range(len(settings)), settings, rotation=30, ha="right", fontsize=8)
+    names = [f"{setting} \N{DAGGER}" if setting in failures else setting for setting in settings]
+    axis.set_xticks(range(len(settings)), names, rotation=30, ha="right", fontsize=8)
 
 
-def _lines(axis, rows, metric):
+def _lines(axis, rows, metric, failures):
     styles = ("-", "--", ":", "-.")
     groups = _ordered(row["group"] for row in rows)
     for backend in _ordered(row["backend"] for row in rows):
@@ -128,7 +134,9 @@ def _lines(axis, rows, metric):
             drawn = [(x, value) for x, value, status in points if status == "ok"]
             axis.plot(*zip(*drawn) if drawn else ([], []), styles[groups.index(group) % 4],
                       marker="o", color=color, label=f"{group} ({backend})")
-            for x, value, status in points:
+            for row, (x, value, status) in zip(series, points):
+                if row["setting"] in failures and value is not None:
+                    axis.plot(x, value, "o", markersize=13, markerfacecolor="none", color="gray", alpha=0.6)
                 if status == "not reached":
                     axis.plot(x, value, "o", markerfacecolor="none", color=color)
                 elif status == "diverged":
@@ -136,11 +144,21 @@ def _lines(axis, rows, metric):
                               transform=axis.get_xaxis_transform())
 
 
-def key_plot(rows, spec, path, title):
-    """Save an experiment's key figure, as its `KeyPlot` ``spec`` says, from summary ``rows``."""
+def _plain_log_ticks(side):
+    """Label a log axis 1, 2, 5, 10, 20... as plain numbers (not 2 x 10^0)."""
+    side.set_major_locator(ticker.LogLocator(subs=(1, 2, 5)))
+    side.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+    side.set_minor_formatter(ticker.NullFormatter())
+
+
+def key_plot(rows, spec, path, title, failures=()):
+    """Save an experiment's key figure, as its `KeyPlot` ``spec`` says, from summary ``rows``.
+
+    ``failures``: labels of the settings that exist to show a failure, marked as such.
+    """
     fig, axes = plt.subplots(1, len(spec.metrics), figsize=(5.5 * len(spec.metrics), 4.5), squeeze=False)
     for axis, metric in zip(axes[0], spec.metrics):
-        (_bars if spec.kind == "bar" else _lines)(axis, rows, metric)
+        (_bars if spec.kind == "bar" else _lines)(axis, rows, metric, failures)
         axis.set_ylabel(LABELS.get(metric, metric))
         if spec.kind == "line":
             axis.set_xlabel(spec.xlabel)
@@ -148,8 +166,44 @@ def key_plot(rows, spec, path, title):
                 axis.set_xscale("log")
         if spec.logy:
             axis.set_yscale("log")
+            _plain_log_ticks(axis.yaxis)
         axis.grid(alpha=0.3)
     if spec.kind == "line":
         axes[0, 0].legend(fontsize=7)
-    fig.suptitle(f"{title} (hollow / hatched: target not reached, lower bound; x: diverged)")
+    mark = "grey ring" if spec.kind == "line" else "\N{DAGGER}"
+    fig.suptitle(f"{title} (hollow / hatched: target not reached, lower bound; x: diverged"
+                 + (f"; {mark}: shown to fail)" if failures else ")"))
+    save(fig, path)
+
+
+def agreement(points, path, target):
+    """Save scratch_nn's epochs to target against Keras's, one point per setting, y = x drawn.
+
+    ``points``: ``(scratch row, keras row)`` summary rows of one setting. A
+    setting that did not reach the target on a backend is drawn hollow at
+    the epochs it trained there (a lower bound); bars span the seeds' min to max.
+    """
+    fig, axis = plt.subplots(figsize=(6, 6))
+    largest = 1.0
+    for scratch, keras in points:
+        (x, x_status), (y, y_status) = (value_or_bound(row, "epochs_to_target") for row in (scratch, keras))
+        if x is None or y is None:
+            continue
+        reached = x_status == y_status == "ok"
+        errors = [[[v - row["epochs_to_target_min"]], [row["epochs_to_target_max"] - v]]
+                  if status == "ok" else None for v, status, row in ((x, x_status, scratch), (y, y_status, keras))]
+        axis.errorbar(x, y, xerr=errors[0], yerr=errors[1], fmt="o", color="tab:purple", alpha=0.7,
+                      markerfacecolor="tab:purple" if reached else "none", markersize=6, elinewidth=0.8)
+        largest = max(largest, x, y)
+    axis.plot([0.8, largest * 1.25], [0.8, largest * 1.25], "k--", linewidth=0.8, label="y = x")
+    for scale in (axis.set_xscale, axis.set_yscale):
+        scale("log")
+    for side in (axis.xaxis, axis.yaxis):
+        _plain_log_ticks(side)
+    axis.set_xlabel(f"scratch_nn: epochs to {target:g}")
+    axis.set_ylabel(f"Keras: epochs to {target:g}")
+    axis.grid(alpha=0.3, which="both")
+    axis.legend(fontsize=8)
+    axis.set_title("One point per setting; bars: min - max over seeds;\nhollow: not reached on a "
+                   "backend (drawn at the epochs it trained)", fontsize=9)
     save(fig, path)

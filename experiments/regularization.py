@@ -21,5 +21,8 @@ SETTINGS = [
     _STOPPED.replace(label="L2 1e-3", l2=1e-3),
 ]
 
+#: No regularization, as the base setting.
+BASELINE = "none"
+
 KEY_PLOT = KeyPlot(metrics=("gap", "epochs_run", "test_accuracy"))
 EXTRA_COLUMNS = ("gap", "epochs_run", "best_epoch")

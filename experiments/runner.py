@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments import backends, builders, data, hosts, naive_loop, store
+from experiments import backends, builders, data, hosts, naive_loop, order, store
 
 
 def make_recorder(base, monitor=None, on_epoch=None):
@@ -94,10 +94,9 @@ def run_one(experiment, setting, backend, seed, budget, on_epoch=None):
             model, callbacks = builders.build(module, setting, backend), builders.callbacks(module, setting)
             recorder = make_recorder(module.callbacks.Callback, monitor, on_epoch)
         build_s = time.perf_counter() - start
-        model.fit(
-            x_train, y_train, batch_size=setting.batch_size, epochs=epochs,
-            validation_split=setting.validation_split, callbacks=[recorder, *callbacks], verbose=0,
-        )
+        # The same new sample order every epoch in both backends (`experiments.order`).
+        model.fit(**order.fit_arguments(module, backend, seed, x_train, y_train, setting, epochs,
+                                        [recorder, *callbacks]), epochs=epochs, verbose=0)
         test_loss, test_accuracy = (float(v) for v in model.evaluate(x_test, y_test, verbose=0))
     if backend != "naive":
         backends.clear(module)

@@ -88,32 +88,6 @@ def test_summarize_keeps_plan_order_and_splits_backends():
     assert [(r["setting"], r["backend"]) for r in rows] == [("B", "scratch"), ("A", "scratch"), ("B", "keras")]
 
 
-def test_slowdown_fastest_slowest_and_censoring():
-    runs = [
-        record("fast", val_accuracy=(0.98, 0.99), seconds=[2.0, 2.0]),  # 2 s, 1 epoch
-        record("slow", val_accuracy=(0.90, 0.95, 0.99), seconds=[4.0, 4.0, 4.0]),  # 2.5 epochs, 10 s
-        record("diverged", val_accuracy=(0.1,), loss=[math.inf]),
-    ]
-    result = measures.slowdown(measures.summarize(runs, 0.97))
-    assert result["fastest"]["setting"] == "fast" and result["slowest"]["setting"] == "slow"
-    assert result["factor"] == pytest.approx(5.0)
-    assert result["epochs_factor"] == pytest.approx(2.5) and result["epoch_time_factor"] == 2.0
-    assert not result["censored"] and result["diverged"] == ["diverged"]
-
-    runs.append(record("never", val_accuracy=(0.5,) * 10, seconds=[3.0] * 10))  # 30 s, never
-    result = measures.slowdown(measures.summarize(runs, 0.97))
-    assert result["slowest"]["setting"] == "never" and result["censored"]
-    # At least 15x: 30 s trained against 2 s; at least 10 epochs against 1, at 1.5x the epoch time.
-    assert result["factor"] == pytest.approx(15.0) and result["epochs_factor"] == pytest.approx(10.0)
-    assert result["epoch_time_factor"] == pytest.approx(1.5)
-    assert result["never"] == ["never"]
-
-
-def test_slowdown_is_none_when_nothing_reached():
-    rows = measures.summarize([record("A", val_accuracy=(0.5, 0.6))], 0.97)
-    assert measures.slowdown(rows) is None
-
-
 def test_value_or_bound():
     rows = measures.summarize([record("A", val_accuracy=(0.5, 0.6), seconds=[1.0, 2.0]),
                                record("B", val_accuracy=(0.1,), loss=[math.nan])], 0.97)

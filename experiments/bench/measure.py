@@ -15,13 +15,11 @@ import collections
 import statistics
 import time
 
-import numpy as np
-
+from experiments import backends as frameworks
 from experiments.bench.backends import LABELS, SIZES, FitBackend, Skip, make_backend
 
 _DENSE = SIZES[0] * SIZES[1] + SIZES[1] * SIZES[2]
 FLOPS_PER_SAMPLE = 2 * _DENSE * 2 + 2 * SIZES[2] * SIZES[1]
-GEMM_N = 1024
 #: Shuffle seeds of the untimed scratch_nn runs that measure the accuracy's noise.
 NOISE_SEEDS = (1, 2, 3, 4)
 CSV_COLUMNS = ("batch_size", "backend", "label", "median_s", "min_s", "max_s", "epochs_timed",
@@ -29,22 +27,6 @@ CSV_COLUMNS = ("batch_size", "backend", "label", "median_s", "min_s", "max_s", "
                "threads", "test_accuracy", "note")
 #: The CSV rows of the untimed noise runs: only their accuracy is filled in.
 NOISE_LABEL = "scratch_nn fit, shuffle seed {seed} (untimed)"
-
-
-def gemm_gflops(n=GEMM_N, repeats=3):
-    """Float32 ``n x n x n`` matmul rate in GFLOP/s: the best of ``repeats`` timed products."""
-    a = np.ones((n, n), np.float32)
-    b = np.ones((n, n), np.float32)
-    out = np.empty((n, n), np.float32)
-    np.matmul(a, b, out=out)
-    best = min(_timed(np.matmul, a, b, out=out) for _ in range(repeats))
-    return 2 * n**3 / best / 1e9
-
-
-def _timed(fn, *args, **kwargs):
-    start = time.perf_counter()
-    fn(*args, **kwargs)
-    return time.perf_counter() - start
 
 
 Measured = collections.namedtuple("Measured", "times notes threads gemm accuracy noise")
@@ -92,7 +74,7 @@ def measure(batch_size, names, data, options, log):
     gemm = []
     rotation = [name for name in backends if name != "naive"]
     for round_ in range(options.epochs):
-        gemm.append(gemm_gflops())
+        gemm.append(frameworks.gemm_gflops())
         for name in rotation:
             # TensorFlow's and PyTorch's worker threads spin for a while after their
             # last op; timed straight after them, NumPy's BLAS threads would share

@@ -13,7 +13,7 @@ import time
 from experiments import backends as frameworks
 from experiments import store
 from experiments.bench.backends import BACKENDS
-from experiments.bench.measure import FLOPS_PER_SAMPLE, GEMM_N
+from experiments.bench.measure import FLOPS_PER_SAMPLE
 
 #: The lines of docs/BENCH.md between these two are the bench's; the rest is prose kept as is.
 DOCS_BEGIN = ("<!-- bench tables: written by `python -m experiments.bench --docs docs/BENCH.md` "
@@ -80,7 +80,7 @@ def markdown(rows, batch_sizes, samples, test_samples, options, header):
             for name in names]
     body.append((f"roofline ({FLOPS_PER_SAMPLE * samples / 1e9:.2f} GFLOP at the GEMM rate)",
                  [f"{by[(bs, first)]['roofline_s']:.3f}" for bs in batch_sizes]))
-    body.append((f"GEMM rate, float32 {GEMM_N}^3 (GFLOP/s)",
+    body.append((f"GEMM rate, float32 {frameworks.GEMM_SIZE}^3 (GFLOP/s)",
                  [f"{by[(bs, first)]['gemm_gflops']:.1f}" for bs in batch_sizes]))
     lines = [*header, *_table(
         f"Seconds per epoch ({samples} samples), median of {options.epochs} epochs after "
