@@ -140,13 +140,15 @@ class KeyRecorder:
             def record(self, *args, **kwargs):
                 logs = kwargs["logs"] if "logs" in kwargs else args[-1]
                 seen.append((name, list(logs.keys()), {type(v).__name__ for v in logs.values()}))
+                if name == "on_epoch_end":
+                    logs["lr"] = 0.5  # reaches History; on_train_end gets Keras's own copy, without it
             return record
         cls = type("KeyRecorder", (lib.callbacks.Callback,), {h: hook(h) for h in KeyRecorder.hooks})
         return cls(), seen
 
 
 def test_callbacks_see_logs_keys_in_keras_order():
-    """Keras hands every hook its logs sorted by key, values as Python floats (pythonify_logs)."""
+    """Keras hands every hook a copy of its logs sorted by key, values as Python floats (pythonify_logs)."""
     rng = np.random.default_rng(5)
     x = rng.normal(size=(12, 3)).astype("float32")
     y = rng.normal(size=(12, 1)).astype("float32")
@@ -162,3 +164,5 @@ def test_callbacks_see_logs_keys_in_keras_order():
     assert seen["scratch_nn"] == seen["keras"]
     assert ("on_epoch_end", ["loss", "mean_absolute_error", "val_loss", "val_mean_absolute_error"],
             {"float"}) in seen["keras"]
+    assert seen["keras"][-2][0] == "on_train_end" and "lr" not in seen["keras"][-2][1]
+    assert "lr" in seen["keras"][-1][1]  # History
