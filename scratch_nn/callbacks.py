@@ -358,10 +358,30 @@ class CallbackList:
 
         def call(*args):
             index, logs = args[:takes_index], args[takes_index:]
-            logs = logs[0] if logs and logs[0] is not None else {}
+            logs = pythonify_logs(logs[0] if logs and logs[0] is not None else {})
             for cb in self.callbacks:
                 getattr(cb, hook)(*index, logs)
         return call
+
+
+def pythonify_logs(logs):
+    """A copy of ``logs`` sorted by key, values as Python floats where ``float()`` takes them.
+
+    What every Keras hook receives (``keras/src/utils/python_utils.py``
+    ``pythonify_logs``, called by ``keras/src/callbacks/callback_list.py``):
+    ``list(logs)`` in a callback is ``['accuracy', 'loss', 'val_accuracy',
+    'val_loss']`` in both libraries. One dict goes to all the callbacks of a
+    hook, so what one callback adds (``logs['lr'] = ...``) the next, and
+    ``History``, see.
+    """
+    result = {}
+    for key, value in sorted(logs.items()):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            pass
+        result[key] = value
+    return result
 
 
 # ModelCheckpoint lives in its own module, scratch_nn/checkpoint.py.

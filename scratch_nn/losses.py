@@ -169,11 +169,12 @@ class Loss:
         return as_tensor(np.mean(self.per_sample(y_true, y_pred)))
 
     def per_sample(self, y_true, y_pred):
-        raise NotImplementedError
+        """The loss of each sample, shape ``(n,)``."""
+        raise NotImplementedError(f"{type(self).__name__} defines no per_sample(y_true, y_pred)")
 
     def gradient(self, y_true, y_pred):
         """``dL/dy_pred`` of the batch-mean loss, shape of ``y_pred``."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} defines no gradient(y_true, y_pred)")
 
 
 class CrossentropyLoss(Loss):
@@ -352,5 +353,25 @@ _REGISTRY = {
 
 
 def get(identifier):
-    """Return a loss object for a Keras name or a :class:`Loss` instance."""
+    """Return a loss object for a Keras name or a :class:`Loss` instance.
+
+    Keras also trains on a loss written as a function, or as a ``Loss``
+    subclass overriding ``call``, by differentiating it automatically.
+    scratch_nn needs each loss's gradient written out (:meth:`Loss.gradient`),
+    so both raise ``NotImplementedError`` naming the function or class.
+    """
+    user_class = type(identifier)
+    if isinstance(identifier, Loss) and "call" in vars(user_class) and "gradient" not in vars(user_class):
+        raise NotImplementedError(
+            f"loss: {user_class.__name__} overrides Loss.call; scratch_nn has no automatic "
+            "differentiation, so a loss needs per_sample(y_true, y_pred) and its gradient(y_true, "
+            f"y_pred) written out; built-in losses: {sorted(_REGISTRY)}"
+        )
+    if callable(identifier) and not isinstance(identifier, (Loss, type)):
+        name = getattr(identifier, "__name__", repr(identifier))
+        raise NotImplementedError(
+            f"loss: the function {name} cannot be trained on; scratch_nn has no automatic "
+            "differentiation, so a loss needs its gradient written out (a Loss subclass "
+            f"with per_sample and gradient); built-in losses: {sorted(_REGISTRY)}"
+        )
     return resolve("loss", identifier, _REGISTRY, Loss)

@@ -713,10 +713,10 @@ class _Totals:
             self.sums[name] += float(fn(y, y_pred).sum())
 
     def means(self):
-        """The epoch's values so far: metrics first, then the loss, as Keras 3 logs them."""
+        """The epoch's values so far, keys sorted as Keras 3 logs them (``pythonify_logs``)."""
         logs = {name: self.sums[name] / self.count for name, _ in self.metrics}
         logs["loss"] = self.sums["loss"] / self.count
-        return logs
+        return dict(sorted(logs.items()))
 
 
 def _check_verbose(verbose):

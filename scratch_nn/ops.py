@@ -1,9 +1,12 @@
 """``keras.ops`` for the array helpers MLP code calls, on NumPy arrays.
 
 Mirrors the signatures of ``keras/src/ops/core.py``, ``numpy.py`` and
-``nn.py`` (Keras 3). scratch_nn's "tensors" are NumPy arrays, so every op
-takes and returns ``np.ndarray``; ``convert_to_numpy`` is the identity
-on them. The scope is what Keras MLP programs (keras.io guides,
+``nn.py`` (Keras 3). scratch_nn's "tensors" are NumPy arrays: every op
+takes arrays (or anything ``np.asarray`` reads) and returns a
+:class:`~scratch_nn.tensor.Tensor`, an ``ndarray`` with ``.numpy()``, as
+Keras's ops return tensors (``ops.softmax(model(x).numpy()).numpy()``);
+``convert_to_numpy`` returns a plain ``ndarray`` and ``shape`` a tuple.
+The scope is what Keras MLP programs (keras.io guides,
 TensorFlow tutorials, book notebooks) apply to arrays around a model:
 
 - conversion: ``convert_to_tensor``, ``convert_to_numpy``, ``cast``, ``shape``
@@ -24,10 +27,13 @@ Python float (or list of floats) becomes ``floatx()``, a Python int
 ``keras.ops`` (convolutions, linear algebra, image ops...) is not provided.
 """
 
+import functools
+
 import numpy as np
 
 from scratch_nn import activations
 from scratch_nn.config import floatx
+from scratch_nn.tensor import as_tensor
 
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
@@ -46,7 +52,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
 
 def convert_to_numpy(x):
-    """``x`` as a NumPy array (objects with ``.numpy()`` are converted through it)."""
+    """``x`` as a plain NumPy array (objects with ``.numpy()`` are converted through it)."""
     if hasattr(x, "numpy"):
         x = x.numpy()
     return np.asarray(x)
@@ -254,3 +260,20 @@ def log_softmax(x, axis=-1):
     x = _float(x)
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _returning_tensor(op):
+    """``op`` with its result as a :class:`~scratch_nn.tensor.Tensor` (no copy)."""
+    @functools.wraps(op)
+    def wrapped(*args, **kwargs):
+        return as_tensor(op(*args, **kwargs))
+    return wrapped
+
+
+for _name in ("convert_to_tensor", "cast", "zeros", "ones", "arange", "one_hot", "sum", "mean",
+              "max", "min", "std", "var", "argmax", "argmin", "abs", "square", "sqrt", "exp", "log",
+              "power", "clip", "maximum", "minimum", "equal", "where", "reshape", "expand_dims",
+              "squeeze", "transpose", "concatenate", "stack", "matmul", "relu", "sigmoid", "tanh",
+              "softmax", "log_softmax"):
+    globals()[_name] = _returning_tensor(globals()[_name])
+del _name

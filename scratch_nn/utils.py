@@ -68,3 +68,18 @@ def to_categorical(x, num_classes=None):
     out = np.zeros(x.shape + (num_classes,), dtype=floatx())
     np.put_along_axis(out, x[..., None], 1, axis=-1)
     return out
+
+
+#: Keras utilities that scratch_nn does not provide, and why.
+_UNSUPPORTED = {
+    "PyDataset": "fit, evaluate and predict take NumPy arrays (x, y) only, not batch generators",
+    "plot_model": "drawing a model needs pydot and graphviz; model.summary() prints it",
+}
+
+
+def __getattr__(name):
+    if name in _UNSUPPORTED:
+        raise NotImplementedError(
+            f"keras.utils.{name} is not supported by scratch_nn: {_UNSUPPORTED[name]}"
+        )
+    raise AttributeError(f"module 'scratch_nn.utils' has no attribute {name!r}")

@@ -107,6 +107,20 @@ class Layer:
     def _weight(self, name):
         return self.params[name] if name in self.params else self.state[name]
 
+    def add_loss(self, loss):
+        """Refused: Keras adds ``loss`` to the training loss and differentiates it automatically.
+
+        scratch_nn has no automatic differentiation, so a term added from a
+        layer's ``call`` could not reach the gradients; raises
+        ``NotImplementedError`` naming the layer (``keras/src/layers/layer.py``
+        ``add_loss``). Weight penalties are ``kernel_regularizer=``.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__}.add_loss is not supported by scratch_nn: with no automatic "
+            "differentiation an added loss term cannot reach the gradients; use "
+            "kernel_regularizer= for weight penalties"
+        )
+
     @property
     def weights(self):
         """All weights in Keras's order (trainable and not), as the live arrays."""
