@@ -12,11 +12,12 @@ variants):
     cost_v,s = steps_v,s(L) * t_v      steps to the first check with accuracy >= L,
                                        times seconds per step (1 when the fix
                                        leaves the step time alone: cost in steps)
-    L        = max(min_s best_current,s, 2 / classes)
+    L        = max(LEVEL_SHARE * min_v,s best_v,s, 2 / classes)
 
-``L`` is the accuracy the current setting reaches on every seed by the end of
-its probe (at least twice chance, so a setting that learns nothing sets no
-level a random guess meets). A run that never reaches ``L`` costs ``inf``. The
+``L`` is just below the accuracy that both variants reach on every seed by
+the end of their probes (at least twice chance, so a setting that learns
+nothing sets no level a random guess meets): the question is which of the two
+gets there first, not which one ends higher. A run that never reaches ``L`` costs ``inf``. The
 gain on seed ``s`` is ``g_s = cost_current,s / cost_fix,s`` and the probe's
 noise is the seed spread of the current setting, ``max_s cost / min_s cost``.
 The fix is recommended only when
@@ -44,6 +45,7 @@ HELD_OUT_SAMPLES = 2000
 #: Checks of held-out accuracy per probe run.
 CHECKS = 24
 MIN_GAIN = 1.2
+LEVEL_SHARE = 0.99
 
 
 @dataclass(frozen=True)
@@ -241,12 +243,12 @@ class Comparison:
 
 def plan_steps(seconds, runs, step_seconds, lo=60, hi=600):
     """Probe length in steps so that ``runs`` runs (plus checks) fit in ``seconds``."""
-    return int(np.clip(seconds / (1.3 * runs * max(step_seconds, 1e-6)), lo, hi))
+    return int(np.clip(seconds / (2 * runs * max(step_seconds, 1e-6)), lo, hi))
 
 
 def seeds_for(seconds, step_seconds, steps, max_seeds=3):
     """How many probe seeds fit: two runs per seed of ``steps`` steps; at least 1."""
-    per_seed = 2.6 * steps * max(step_seconds, 1e-6)
+    per_seed = 4 * steps * max(step_seconds, 1e-6)
     return int(np.clip(seconds // per_seed, 1, max_seeds))
 
 
@@ -271,7 +273,7 @@ def compare(setup, current, fix, steps, seeds=2, deadline=math.inf):
         curves.append((train(setup, current, steps, max(1, steps // CHECKS), seed, arrays),
                        train(setup, fix, fix_steps, max(1, fix_steps // CHECKS), seed, arrays)))
     classes = setup.model.output_shape[-1]
-    level = max(min(c.best for c, _ in curves), 2 / classes)
+    level = max(LEVEL_SHARE * min(c.best for pair in curves for c in pair), 2 / classes)
     unit = "s" if current.step_seconds and fix.step_seconds else "steps"
 
     def cost(curve, variant):

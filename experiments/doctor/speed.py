@@ -12,10 +12,17 @@ many steps each) and ``a``, ``c`` fitted by least squares weighted by
 ``1/t`` (relative error, so small batches count). An epoch of ``n`` samples
 then takes ``n * (a / b + c)``: when ``a / (a + c b)``, the overhead share of
 a step, is large, most of the epoch is spent on steps, not samples. Share
-above 50% is a PROBLEM, above 25% a WARN; the fix's gain is the epoch time at
-``b`` over that at 128 (or at 4b when b is 128 or more), both from the fitted
-``a`` and ``c``. Bigger batches also mean fewer updates per epoch: raise the
-rate with them.
+above 50% is a PROBLEM, above 25% a WARN, but only if the larger batch
+(128, or 4b when b is 128 or more) also wins where it counts: fewer
+seconds per epoch are worth nothing if the larger batch needs more epochs.
+A probe (`experiments.doctor.probe`) trains both batch sizes from the same
+weights for the same time and weighs both sides,
+
+    seconds to L = steps to L (measured) * t(b) (fitted),
+
+and recommends the larger batch only if it reaches the held-out accuracy
+level sooner on every probe seed, beyond their noise. Otherwise the check
+is OK and says what it measured.
 
 On a busy machine (1-minute load average above the core count) BLAS threads
 wait for cores, every step looks like overhead, and the verdict is capped at
@@ -40,6 +47,7 @@ import time
 
 import numpy as np
 
+from experiments.doctor import probe
 from experiments.doctor.keras_speed import seconds_per_step
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult
 from experiments.doctor.setup import time_steps
@@ -117,20 +125,23 @@ def check(setup, seconds):
     """Both speed checks: returns ``[batch-size result, architecture result]``."""
     b = setup.batch_size
     sizes = sorted({min(s, setup.n) for s in (b, *PROBE_SIZES)})
-    times = step_times(setup, sizes, 0.85 * seconds)
+    start = time.perf_counter()
+    times = step_times(setup, sizes, 0.3 * seconds)
     a, c = fit_overhead(sizes, times)
-    return [_batch_result(setup, sizes, times, a, c), _architecture_result(setup, a, c, seconds)]
+    left = 0.85 * seconds - (time.perf_counter() - start)
+    return [_batch_result(setup, sizes, times, a, c, left),
+            _architecture_result(setup, a, c, seconds)]
 
 
 def _epoch(n, b, a, c):
     return -(-n // b) * (a + c * b)
 
 
-def _batch_result(setup, sizes, times, a, c):
+def _batch_result(setup, sizes, times, a, c, seconds):
     b, n = setup.batch_size, setup.n
     share = a / (a + c * b) if a + c * b > 0 else 0.0
-    better = GOOD_BATCH if b < GOOD_BATCH else 4 * b
-    gain = _epoch(n, b, a, c) / _epoch(n, better, a, c)
+    better = min(GOOD_BATCH if b < GOOD_BATCH else 4 * b, n)
+    epoch_gain = _epoch(n, b, a, c) / _epoch(n, better, a, c)
     evidence = {"batch_sizes": sizes, "seconds_per_step": times, "overhead_per_step_s": a,
                 "per_sample_s": c, "overhead_share_at_your_batch": share,
                 "epoch_s_at_your_batch": _epoch(n, b, a, c),
@@ -146,25 +157,42 @@ def _batch_result(setup, sizes, times, a, c):
                        f"steps_per_execution=32 a step at batch {b} takes {batched * 1e3:.3g} ms "
                        f"instead of {(a + c * b) * 1e3:.3g} ms.")
     status = PROBLEM if share > SHARE_PROBLEM else WARN if share > SHARE_WARN else OK
+    summary = (f"At batch {b}, per-step overhead is {share:.0%} of a step; an epoch takes "
+               f"{_epoch(n, b, a, c):.3g} s.")
+    if status == OK or better == b:
+        return CheckResult("batch_size", "Batch size and per-step overhead", OK, summary,
+                           evidence, details)
+    step_b, step_better = a + c * b, a + c * better
+    steps = probe.plan_steps(seconds, 4, step_b, hi=20 * probe.CHECKS * max(1, better // b))
+    comparison = probe.compare(
+        setup, probe.Variant(f"batch {b}", step_seconds=step_b),
+        probe.Variant(f"batch {better}", batch_size=better, step_seconds=step_better),
+        steps, seeds=probe.seeds_for(seconds, step_b, steps),
+        deadline=time.perf_counter() + seconds)
+    evidence.update(comparison.evidence())
+    details.append(f"An epoch at batch {better} takes {1 / epoch_gain:.2g}x the time of one at "
+                   f"batch {b}, but may need more epochs. " + comparison.describe())
+    if not comparison.recommended:
+        details.append(f"Batch {better} did not reach the held-out level sooner beyond the "
+                       "probe's seed noise, so it is not recommended.")
+        return CheckResult("batch_size", "Batch size and per-step overhead", OK,
+                           summary + f" Batch {better} was no faster to the held-out accuracy "
+                           "level.", evidence, details)
     busy, load = machine_busy()
     evidence.update({"machine_busy": busy, "load_average": load})
-    if busy and status != OK:
+    if busy:
         status = WARN
         details.append(f"The machine was busy (load {load:.1f} on {os.cpu_count()} cores): "
                        "waiting for cores inflates every step; re-run on an idle machine.")
-    fix = None
-    if status != OK:
-        fix = (f"use `batch_size={better}` (and scale the learning rate up with it)"
-               + ("; or compile with `steps_per_execution=32` (and `jit_compile=True`) so one "
-                  "call runs many steps" if keras else "") + ".")
+    fix = (f"use `batch_size={better}`"
+           + ("; or compile with `steps_per_execution=32` (and `jit_compile=True`) so one "
+              "call runs many steps" if keras else "") + ".")
     summary = (f"At batch {b}, {share:.0%} of each step is fixed per-step overhead; an epoch "
-               f"takes {_epoch(n, b, a, c):.3g} s, {gain:.2g}x as long as at batch {better}."
-               if status != OK else
-               f"At batch {b}, per-step overhead is {share:.0%} of a step; an epoch takes "
-               f"{_epoch(n, b, a, c):.3g} s.")
+               f"takes {_epoch(n, b, a, c):.3g} s, {epoch_gain:.2g}x as long as at batch "
+               f"{better}, and batch {better} reached the held-out level sooner.")
     return CheckResult("batch_size", "Batch size and per-step overhead", status, summary,
-                       evidence, details, fix, gain if status != OK else None,
-                       f"epochs {gain:.2g}x faster (measured step times)" if status != OK else "")
+                       evidence, details, fix, comparison.gain, comparison.gain_text(),
+                       {"batch_size": better})
 
 
 def _architecture_result(setup, a, c, seconds):
