@@ -72,10 +72,14 @@ class Variant:
 
 @dataclass
 class Curve:
-    """Held-out accuracy of one probe run at each check (``steps[i]`` steps trained)."""
+    """Held-out accuracy of one probe run at each check (``steps[i]`` steps trained).
+
+    ``model`` is the trained copy, as the run left it.
+    """
 
     steps: list
     accuracy: list
+    model: object = None
 
     def steps_to(self, level):
         """Steps to the first check with accuracy >= ``level`` (``inf`` if none)."""
@@ -132,7 +136,7 @@ def train(setup, variant, steps, every, seed, arrays=None):
         else x_held
     batch = min(variant.batch_size or setup.batch_size, x.shape[0])
     rng = np.random.default_rng(10_000 + seed)
-    curve, step = Curve([], []), 0
+    curve, step = Curve([], [], model), 0
     with np.errstate(all="ignore"):
         while step < steps:
             order = rng.permutation(x.shape[0])

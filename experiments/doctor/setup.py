@@ -100,6 +100,7 @@ class Setup:
         self.epochs = int(epochs)
         self.seed = seed
         self.raw = {"train": x}
+        self.test = None
         x_all, y_all = self.prepare(x, y, "x", "y")
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
@@ -118,7 +119,7 @@ class Setup:
             if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
                 raise ValueError("diagnose: test_data must be a tuple (x_test, y_test)")
             self.raw["test"] = test_data[0]
-            self.prepare(*test_data, "test_data[0]", "test_data[1]")
+            self.test = self.prepare(*test_data, "test_data[0]", "test_data[1]")
 
     def prepare(self, x, y, x_name, y_name):
         """``x`` and ``y`` checked and converted as ``fit`` would (model dtype, label form)."""
