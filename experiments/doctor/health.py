@@ -151,5 +151,8 @@ def check(setup, seconds):
                + (f"; saturated softmax {saturated:.1%}" if saturated is not None else "") + ".")
     if status != OK:
         summary = details[0] if len(details) == 1 else summary
-    fix = "; ".join(dict.fromkeys(fixes)) + "." if fixes else None
-    return CheckResult("health", "Optimization health", status, summary, evidence, details, fix)
+    if fixes:
+        details.append("What to change (" + "; ".join(dict.fromkeys(fixes)) + ") is measured "
+                       "and recommended by the learning-rate, input-scale and initialization "
+                       "checks.")
+    return CheckResult("health", "Optimization health", status, summary, evidence, details)
