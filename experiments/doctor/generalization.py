@@ -18,6 +18,10 @@ training samples). From the curves:
 - **overfitting gap**: final validation loss over 1.5x the training loss (and
   0.1 above it): WARN; regularize (Dropout, L2) or get more data.
 
+Only EarlyStopping is recommended as a fix, its gain read from the held-out
+curve itself; for the other findings the checks that own their causes
+measure the fixes.
+
 A subset overfits sooner than the full data set, so on a subset both WARNs
 say "at most": on all the data the same happens later, if at all.
 """
@@ -91,18 +95,15 @@ def check(setup, seconds):
     if not finite:
         findings.append(PROBLEM)
         details.append("The loss became NaN or infinite during the run.")
-        fixes.append("lower the learning rate")
     elif val_acc and max(val_acc) < 2 / classes:
         findings.append(PROBLEM)
         details.append(f"Not learning: best validation accuracy {max(val_acc):.3g} after {ran} "
                        f"epochs, about chance ({1 / classes:.2g}).")
-        fixes.append("fix the problems above (input scale, learning rate, initialization)")
     else:
         if val_acc and max(val_acc) < SLOW_ACCURACY:
             findings.append(WARN)
             details.append(f"Learning slowly: best validation accuracy {max(val_acc):.3g} after "
                            f"{ran} epochs ({where}).")
-            fixes.append("fix the problems above (input scale, learning rate)")
         if best < ran - 1 and val_loss[-1] > (1 + WORSE) * val_loss[best]:
             findings.append(WARN)
             stop = min(best + 1 + PATIENCE, setup.epochs)
@@ -116,7 +117,8 @@ def check(setup, seconds):
             findings.append(WARN)
             details.append(f"Validation loss {val_loss[-1]:.3g} vs training loss {loss[-1]:.3g} "
                            f"after {ran} epochs ({where}): overfitting.")
-            fixes.append("regularize: `Dropout(0.2)` after the hidden layers or an L2 penalty")
+            details.append("Regularizing (Dropout, an L2 penalty) or more data may help; the "
+                           "doctor does not measure it, so it recommends no change.")
     status = worst(findings)
     if status == OK:
         summary = (f"Validation loss {val_loss[-1]:.3g} (best {val_loss[best]:.3g} at epoch "
@@ -128,5 +130,7 @@ def check(setup, seconds):
     fix = "; ".join(fixes) + "." if fixes else None
     return CheckResult("generalization", "Epochs and generalization", status, summary, evidence,
                        details, fix, gain,
-                       f"up to {gain:.2g}x fewer epochs ({where})" if gain else "")
+                       f"up to {gain:.2g}x fewer epochs ({where})" if gain else "",
+                       {"early_stopping": {"monitor": "val_loss", "patience": PATIENCE,
+                                           "restore_best_weights": True}} if gain else None)
 
