@@ -16,7 +16,8 @@ training samples). From the curves:
   time; ``EarlyStopping(patience=3, restore_best_weights=True)`` stops there.
   The gain is ``epochs / (e* + patience)``.
 - **overfitting gap**: final validation loss over 1.5x the training loss (and
-  0.1 above it): WARN; regularize (Dropout, L2) or get more data.
+  0.1 above it): a note, not a warning: it does not slow training to a
+  target, and the doctor does not measure what regularizing would change.
 
 Only EarlyStopping is recommended as a fix, its gain read from the held-out
 curve itself; for the other findings the checks that own their causes
@@ -114,7 +115,6 @@ def check(setup, seconds):
             fixes.append("`EarlyStopping(monitor='val_loss', patience=3, "
                          "restore_best_weights=True)` with a validation split")
         if val_loss[-1] > GAP_RATIO * loss[-1] and val_loss[-1] - loss[-1] > GAP_ABS:
-            findings.append(WARN)
             details.append(f"Validation loss {val_loss[-1]:.3g} vs training loss {loss[-1]:.3g} "
                            f"after {ran} epochs ({where}): overfitting.")
             details.append("Regularizing (Dropout, an L2 penalty) or more data may help; the "
@@ -122,7 +122,8 @@ def check(setup, seconds):
     status = worst(findings)
     if status == OK:
         summary = (f"Validation loss {val_loss[-1]:.3g} (best {val_loss[best]:.3g} at epoch "
-                   f"{best + 1} of {ran}, {where}); no sign yet of wasted epochs or overfitting.")
+                   f"{best + 1} of {ran}, {where}); no sign yet of wasted epochs"
+                   + ("; see the note on overfitting." if details else "."))
     else:
         summary = details[0]
     if ran < epochs:
