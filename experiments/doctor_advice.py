@@ -172,48 +172,94 @@ def run(selected, budget, out, labels=None, seconds=DOCTOR_SECONDS, stream=sys.s
     return records
 
 
-def _cell(values, fmt):
-    finite = [v for v in values if v is not None and math.isfinite(v)]
-    if not finite:
-        return "not reached"
-    text = fmt(float(np.median(finite)))
-    if len(finite) < len(values):
-        text += f" ({len(finite)}/{len(values)} reached)"
-    elif len(finite) > 1:
-        text += f" [{fmt(min(finite))}, {fmt(max(finite))}]"
-    return text
+def _seconds(row):
+    """Seconds to target as text: the median [min, max] over seeds, or how long it trained."""
+    value, status = measures.value_or_bound(row, "seconds_to_target")
+    if status == "diverged":
+        return "diverged"
+    if status == "not reached":
+        return f"not reached ({row['reached']}/{row['runs']} seeds; {value:.3g} s trained)"
+    spread = (f" [{row['seconds_to_target_min']:.3g}, {row['seconds_to_target_max']:.3g}]"
+              if row["runs"] > 1 else "")
+    return f"{value:.3g}{spread}"
+
+
+def _epochs(row):
+    value, status = measures.value_or_bound(row, "epochs_to_target")
+    return f"{value:.2g}" if status == "ok" else "-"
+
+
+def speedup(before, after):
+    """``(factor, words)``: how many times sooner ``after`` reached the target than ``before``."""
+    mine, status = measures.value_or_bound(before, "seconds_to_target")
+    theirs, fixed = measures.value_or_bound(after, "seconds_to_target")
+    if fixed != "ok":
+        return None, "neither reached it" if status != "ok" else "fix slower: not reached"
+    if status == "diverged":
+        return math.inf, "reached; as given diverged"
+    if status == "not reached":
+        return mine / theirs, f">= {mine / theirs:.2g}x (as given never reached it)"
+    return mine / theirs, f"{mine / theirs:.2g}x"
+
+
+def pairs(rows):
+    """``(setup, backend, {treatment: summary row})`` in the order of ``rows``."""
+    found = {}
+    for row in rows:
+        label, _, treatment = row["setting"].partition(" + ")
+        found.setdefault((label, row["backend"]), {})[treatment or "as given"] = row
+    return [(label, backend, cells) for (label, backend), cells in found.items()]
 
 
 def table(records, target):
-    """The before/after table: per setup and backend, seconds and epochs to ``target``.
+    """The before/after Markdown table: per setup and backend, seconds and epochs to ``target``.
 
-    Cells are medians over seeds with [min, max]; a treatment that trained
-    nothing new (no change, or the top fix again) is shown as "-".
+    Seconds are medians over seeds with [min, max]; the speed-up is the as-given
+    median over the treated one (a lower bound when the setup as given never
+    reached the target); "-" marks a treatment the doctor gave no change for,
+    "= top fix" PROBLEM fixes that are the top fix alone.
     """
-    rows = {}
+    rows = measures.summarize(records, target)
+    verdicts = {}
     for record in records:
-        label = record["setting"].split(" + ")[0]
-        measures_ = measures.run_measures(record, target)
-        cell = rows.setdefault((label, record["backend"]), {"verdict": [], "as given": [],
-                                                           "top fix": [], "PROBLEM fixes": []})
-        cell[record["group"]].append(measures_)
-        if record["group"] == "as given":
-            cell["verdict"].append(record["prescription"])
-    lines = [(f"| setup | backend | doctor | top fix | seconds to {target:.0%}: as given | top fix "
-             "| PROBLEM fixes | epochs: as given | top fix | PROBLEM fixes |"),
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    for (label, backend), cell in rows.items():
-        verdict = cell["verdict"][0] if cell["verdict"] else {"status": "?", "fixes": []}
-        top = next((f"{f['key']}: {json.dumps(f['change'])}" for f in verdict["fixes"]
-                    if f["change"]), "none")
-        seconds = [_cell([m["seconds_to_target"] for m in cell[g]], lambda v: f"{v:.3g}")
-                   if cell[g] else "-" for g in ("as given", *TREATMENTS)]
-        epochs = [_cell([m["epochs_to_target"] for m in cell[g]], lambda v: f"{v:.2g}")
-                  if cell[g] else "-" for g in ("as given", *TREATMENTS)]
-        statuses = sorted({v["status"] for v in cell["verdict"]})
-        lines.append(f"| {label} | {backend} | {'/'.join(statuses)} | {top.replace('|', '/')} | "
-                     + " | ".join(seconds + epochs) + " |")
+        verdicts.setdefault((record["setting"], record["backend"]), []).append(
+            record.get("prescription"))
+    lines = [(f"| setup | backend | doctor | top fix | seconds to {target:.0%}: as given "
+              "| top fix | speed-up | all PROBLEM fixes | speed-up | epochs: as given | top fix |"),
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for label, backend, cells in pairs(rows):
+        given = cells["as given"]
+        found = [v for v in verdicts.get((given["setting"], backend), []) if v]
+        statuses = "/".join(sorted({v["status"] for v in found})) or "?"
+        tops = sorted({next(f"{f['key']} {json.dumps(f['change'])}" for f in v["fixes"]
+                            if f["change"]) for v in found if v["top"]})
+        row = [label, backend, statuses, "; ".join(tops).replace("|", "/") or "none",
+               _seconds(given)]
+        same = bool(found) and all(v["problems"] == v["top"] for v in found)
+        for treatment in TREATMENTS:
+            treated = cells.get(treatment)
+            if treated:
+                row += [_seconds(treated), speedup(given, treated)[1]]
+            else:
+                row += ["= top fix" if same and treatment != "top fix" and "top fix" in cells
+                        else "-", "-"]
+        row += [_epochs(given), _epochs(cells["top fix"]) if "top fix" in cells else "-"]
+        lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
+
+
+def notes(rows, records, fmt):
+    """For the study's report: per setup and backend, seconds to target before and after."""
+    lines = []
+    for label, backend, cells in pairs(rows):
+        given = cells["as given"]
+        text = f"- {label}, {backend}: as given {_seconds(given)} s"
+        for treatment in TREATMENTS:
+            if treatment in cells:
+                text += (f"; with the {treatment} {_seconds(cells[treatment])} s "
+                         f"({speedup(given, cells[treatment])[1]})")
+        lines.append(text + ("." if len(cells) > 1 else "; the doctor recommended no change."))
+    return lines
 
 
 def main(argv=None):
