@@ -19,6 +19,10 @@ meaningless):
   ``p - y`` survives but a few huge loss terms dominate the batch (WARN above
   1%); on the clipped-probability path their gradient is exactly zero
   (PROBLEM above 1%).
+
+The check names causes and recommends no fix of its own: each cause's fix is
+probed on held-out accuracy by the check that owns it (learning rate, input
+scale, initialization).
 """
 
 import math

@@ -38,8 +38,8 @@ whose input needs none): ``6 in units`` (``4`` for the first). The machine's
 matrix-multiply rate ``R`` is measured on the first layer's shapes, so the
 ideal per-sample time is ``FLOPs / R``; ``c / (FLOPs / R)`` is how far the
 measured per-sample cost is from that. More than 10x (under 10% efficiency)
-is a WARN: the time goes to element-wise work and copies, not to the model's
-size, so a smaller model will not help much.
+is a WARN with a note, and no fix: the time goes to element-wise work and
+copies, not to the model's size, so a smaller model will not help much.
 """
 
 import os
@@ -215,9 +215,10 @@ def _architecture_result(setup, a, c, seconds):
     if efficiency > 1:
         details.append("Training ran faster per sample than the matrix-multiply benchmark: the "
                        "benchmark was slowed (a busy machine?), so the rate is an underestimate.")
-    status, fix = OK, None
+    status = OK
     if efficiency < EFFICIENCY_WARN:
         status = WARN
-        fix = ("the model's size is not what costs time: per-sample work outside the matrix "
-               "multiplies dominates; larger batches and float32 help more than a smaller model.")
-    return CheckResult("architecture", "Architecture cost", status, summary, evidence, details, fix)
+        details.append("The model's size is not what costs time: per-sample work outside the "
+                       "matrix multiplies dominates, so a smaller model will not help much. (A "
+                       "note, not a fix: the doctor does not probe a change of architecture.)")
+    return CheckResult("architecture", "Architecture cost", status, summary, evidence, details)
