@@ -121,6 +121,7 @@ def prescription(out, setting, backend, seed, budget, seconds):
 
 
 def _train(out, setting, backend, seed, budget, stream):
+    """One run of ``setting`` (`experiments.runner.run_one`), loaded when saved before."""
     versions = backends.versions(backend)
     key = store.run_key(NAME, setting, backend, seed, budget.epochs(setting), budget.train_size,
                         budget.test_size, versions)
@@ -157,14 +158,14 @@ def run(selected, budget, out, labels=None, seconds=DOCTOR_SECONDS, stream=sys.s
         for backend in selected:
             for seed in range(budget.seeds):
                 verdict = prescription(out, given, backend, seed, budget, seconds)
-                treated = [("as given", given)]
+                trained = [given]
                 if verdict["top"]:
-                    treated.append(("top fix", apply(given, verdict["top"]).replace(
-                        label=f"{label} + top fix", group="top fix")))
+                    trained.append(apply(given, verdict["top"]).replace(
+                        label=f"{label} + top fix", group="top fix"))
                 if verdict["problems"] and verdict["problems"] != verdict["top"]:
-                    treated.append(("PROBLEM fixes", apply(given, verdict["problems"]).replace(
-                        label=f"{label} + PROBLEM fixes", group="PROBLEM fixes")))
-                for _, setting in treated:
+                    trained.append(apply(given, verdict["problems"]).replace(
+                        label=f"{label} + PROBLEM fixes", group="PROBLEM fixes"))
+                for setting in trained:
                     record = _train(out, setting, backend, seed, budget, stream)
                     record["prescription"] = verdict
                     records.append(record)
