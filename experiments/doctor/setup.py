@@ -80,6 +80,12 @@ class Setup:
         seed: seed of the probes' batch order.
         keras_model: the user's Keras model when one was passed.
 
+    Attributes:
+        x, y, x_val, y_val: the training and validation arrays as ``fit``
+            converts them (``x_val`` is ``None`` without validation data).
+        test: ``(x_test, y_test)`` converted the same way, or ``None``.
+        raw: the inputs exactly as given, by split (``"train"``, ...).
+
     Raises:
         ValueError: the model is not compiled or built, or the arrays do not
             fit it (the message says which and how).
