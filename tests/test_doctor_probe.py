@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 import scratch_nn as keras
-from experiments.doctor import initialization, input_scale, learning_rate, probe, speed
+from experiments.doctor import (
+    generalization,
+    initialization,
+    input_scale,
+    learning_rate,
+    probe,
+    speed,
+)
 from experiments.doctor.report import OK
 from experiments.doctor.setup import Setup
 
@@ -116,3 +123,24 @@ def test_reinitialize_draws_random_kernels_and_zero_biases():
     assert np.std(kernel) > 0.1
     assert not np.any(model.layers[0].params["bias"])
     assert not np.any(setup.model.layers[0].params["kernel"])
+
+
+@pytest.mark.parametrize("epochs, recommended", [(4, False), (20, True)])
+def test_early_stopping_is_recommended_only_when_it_saves_epochs(monkeypatch, epochs, recommended):
+    """A held-out curve lowest at epoch 2: over 4 epochs patience 3 saves none, over 20 most."""
+    val_loss = [0.5, 0.4] + [0.4 + 0.05 * k for k in range(1, epochs - 1)]
+    history = {"loss": [0.3] * epochs, "val_loss": val_loss, "val_accuracy": [0.9] * epochs}
+    real_clone = Setup.clone
+
+    def clone(self, *args, **kwargs):
+        model = real_clone(self, *args, **kwargs)
+        model.fit = lambda *a, **k: type("History", (), {"history": history})()
+        return model
+
+    monkeypatch.setattr(Setup, "clone", clone)
+    setup = _setup()
+    setup.epochs = epochs
+    result = generalization.check(setup, 1.0)
+    assert (result.change is not None) == recommended, result.details
+    assert (result.status == OK) == (not recommended)
+    assert result.gain is None
