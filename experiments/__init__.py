@@ -25,6 +25,7 @@ EXPERIMENTS = (
     "initialization",
     "implementation",
     "lr_range_test",
+    "doctor_advice",
 )
 
 #: What ``make run`` (``python -m experiments run-default``) runs.

@@ -141,7 +141,7 @@ def test_cli_writes_markdown_and_json(mnist, tmp_path):
     from experiments.doctor.__main__ import main
 
     markdown, out = tmp_path / "r" / "report.md", tmp_path / "j" / "report.json"
-    main(["--example", "1", "--train-size", "2000", "--budget", "2", "--checks", "input_scale",
+    main(["--example", "1", "--train-size", "2000", "--budget", "10", "--checks", "input_scale",
           "--out", str(markdown), "--json-out", str(out)])
     data = json.loads(out.read_text())
     assert data["checks"][0]["status"] == PROBLEM

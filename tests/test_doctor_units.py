@@ -16,7 +16,7 @@ from experiments.doctor.learning_rate import (
     smooth,
     suggest_learning_rate,
 )
-from experiments.doctor.setup import Setup, fresh_optimizer, loss_ratio
+from experiments.doctor.setup import Setup, fresh_optimizer
 from experiments.doctor.speed import fit_overhead, flops_per_sample
 
 
@@ -62,12 +62,6 @@ def test_smooth_is_centred():
     values = np.array([0.0, 0, 0, 9, 0, 0, 0])
     out = smooth(values, 3)
     np.testing.assert_allclose(out, [0, 0, 3, 3, 3, 0, 0])
-
-
-def test_loss_ratio():
-    assert loss_ratio(2.0, 0.5) == 4.0
-    assert loss_ratio(0.5, 2.0) == 1.0
-    assert loss_ratio(math.inf, 1.0) == 100.0
 
 
 def test_symmetric_kernels():

@@ -12,11 +12,18 @@ training samples). From the curves:
   a healthy MLP on MNIST is past 0.85 after one epoch of a few thousand
   samples: WARN.
 - **stopped improving**: the best validation loss came at epoch ``e*`` before
-  the last and the last is over 5% worse: WARN. Epochs after ``e*`` only cost
-  time; ``EarlyStopping(patience=3, restore_best_weights=True)`` stops there.
-  The gain is ``epochs / (e* + patience)``.
+  the last and the last is over 5% worse. Epochs after ``e*`` only cost
+  time; ``EarlyStopping(patience=3, restore_best_weights=True)`` stops there
+  (WARN when it saves enough, see below).
 - **overfitting gap**: final validation loss over 1.5x the training loss (and
-  0.1 above it): WARN; regularize (Dropout, L2) or get more data.
+  0.1 above it): a note, not a warning: it does not slow training to a
+  target, and the doctor does not measure what regularizing would change.
+
+Only EarlyStopping is recommended as a fix, when the held-out curve says it
+saves more than ``MIN_GAIN`` of the epochs: ``epochs / (e* + 1 + patience)``.
+It shortens training, not the time to a target, so it carries no ``gain``
+and ranks after the fixes that reach a held-out level sooner. For the other
+findings, the checks that own their causes measure the fixes.
 
 A subset overfits sooner than the full data set, so on a subset both WARNs
 say "at most": on all the data the same happens later, if at all.
@@ -32,6 +39,8 @@ from experiments.doctor.setup import time_steps
 from scratch_nn import data
 from scratch_nn.callbacks import Callback
 
+#: The least share of epochs EarlyStopping must save to be recommended.
+MIN_GAIN = 1.2
 MIN_SAMPLES = 1000
 HOLDOUT = 0.2
 WORSE = 0.05
@@ -83,7 +92,7 @@ def check(setup, seconds):
                 "val_accuracy": val_acc}
     classes = model.output_shape[-1]
     findings, details, fixes = [], [], []
-    gain = None
+    epochs_saved = None
     subset = n < setup.n
     where = f"on {n} of {setup.n} samples" if subset else f"on all {n} samples"
     finite = all(math.isfinite(v) for v in loss + val_loss)
@@ -91,42 +100,47 @@ def check(setup, seconds):
     if not finite:
         findings.append(PROBLEM)
         details.append("The loss became NaN or infinite during the run.")
-        fixes.append("lower the learning rate")
     elif val_acc and max(val_acc) < 2 / classes:
         findings.append(PROBLEM)
         details.append(f"Not learning: best validation accuracy {max(val_acc):.3g} after {ran} "
                        f"epochs, about chance ({1 / classes:.2g}).")
-        fixes.append("fix the problems above (input scale, learning rate, initialization)")
     else:
         if val_acc and max(val_acc) < SLOW_ACCURACY:
             findings.append(WARN)
             details.append(f"Learning slowly: best validation accuracy {max(val_acc):.3g} after "
                            f"{ran} epochs ({where}).")
-            fixes.append("fix the problems above (input scale, learning rate)")
+        stop = min(best + 1 + PATIENCE, setup.epochs)
         if best < ran - 1 and val_loss[-1] > (1 + WORSE) * val_loss[best]:
-            findings.append(WARN)
-            stop = min(best + 1 + PATIENCE, setup.epochs)
-            gain = setup.epochs / stop
             details.append(f"Validation loss was lowest at epoch {best + 1} ({val_loss[best]:.3g}) "
                            f"and is {val_loss[-1]:.3g} at epoch {ran} ({where}): later epochs "
                            "only cost time.")
-            fixes.append("`EarlyStopping(monitor='val_loss', patience=3, "
-                         "restore_best_weights=True)` with a validation split")
+            if setup.epochs / stop > MIN_GAIN:
+                findings.append(WARN)
+                epochs_saved = setup.epochs / stop
+                fixes.append("`EarlyStopping(monitor='val_loss', patience=3, "
+                             "restore_best_weights=True)` with a validation split")
+            else:
+                details.append(f"EarlyStopping (patience {PATIENCE}) would stop at epoch {stop} "
+                               f"of {setup.epochs}: too few epochs saved to recommend it.")
         if val_loss[-1] > GAP_RATIO * loss[-1] and val_loss[-1] - loss[-1] > GAP_ABS:
-            findings.append(WARN)
             details.append(f"Validation loss {val_loss[-1]:.3g} vs training loss {loss[-1]:.3g} "
                            f"after {ran} epochs ({where}): overfitting.")
-            fixes.append("regularize: `Dropout(0.2)` after the hidden layers or an L2 penalty")
+            details.append("Regularizing (Dropout, an L2 penalty) or more data may help; the "
+                           "doctor does not measure it, so it recommends no change.")
     status = worst(findings)
     if status == OK:
         summary = (f"Validation loss {val_loss[-1]:.3g} (best {val_loss[best]:.3g} at epoch "
-                   f"{best + 1} of {ran}, {where}); no sign yet of wasted epochs or overfitting.")
+                   f"{best + 1} of {ran}, {where}); no sign yet of wasted epochs"
+                   + ("; see the note on overfitting." if details else "."))
     else:
         summary = details[0]
     if ran < epochs:
         details.append(f"The time budget allowed {ran} of {epochs} epochs.")
     fix = "; ".join(fixes) + "." if fixes else None
     return CheckResult("generalization", "Epochs and generalization", status, summary, evidence,
-                       details, fix, gain,
-                       f"up to {gain:.2g}x fewer epochs ({where})" if gain else "")
+                       details, fix, None,
+                       f"up to {epochs_saved:.2g}x fewer epochs in all ({where}); the time to "
+                       "the target is unchanged" if fix else "",
+                       {"early_stopping": {"monitor": "val_loss", "patience": PATIENCE,
+                                           "restore_best_weights": True}} if fix else None)
 

@@ -19,6 +19,10 @@ meaningless):
   ``p - y`` survives but a few huge loss terms dominate the batch (WARN above
   1%); on the clipped-probability path their gradient is exactly zero
   (PROBLEM above 1%).
+
+The check names causes and recommends no fix of its own: each cause's fix is
+probed on held-out accuracy by the check that owns it (learning rate, input
+scale, initialization).
 """
 
 import math
@@ -151,5 +155,8 @@ def check(setup, seconds):
                + (f"; saturated softmax {saturated:.1%}" if saturated is not None else "") + ".")
     if status != OK:
         summary = details[0] if len(details) == 1 else summary
-    fix = "; ".join(dict.fromkeys(fixes)) + "." if fixes else None
-    return CheckResult("health", "Optimization health", status, summary, evidence, details, fix)
+    if fixes:
+        details.append("What to change (" + "; ".join(dict.fromkeys(fixes)) + ") is measured "
+                       "and recommended by the learning-rate, input-scale and initialization "
+                       "checks.")
+    return CheckResult("health", "Optimization health", status, summary, evidence, details)

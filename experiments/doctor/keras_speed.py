@@ -9,15 +9,22 @@ this module.
 
 import time
 
+#: Timed epochs after the first (which traces and compiles the step function).
+REPEATS = 4
 
-def seconds_per_step(setup, batch_size, seconds=None, steps=20, **compile_options):
+
+def seconds_per_step(setup, batch_size, seconds=None, steps=20, spread=False, **compile_options):
     """Seconds per training step of a copy of the Keras model at ``batch_size``.
 
     The copy is compiled with the user's ``steps_per_execution`` and
     ``jit_compile`` unless ``compile_options`` override them; ``fit`` runs
-    two epochs of ``steps`` steps and only the second is timed (the first
-    traces and compiles the step function). ``seconds`` is unused: a Keras
-    epoch cannot be cut short, ``steps`` bounds it.
+    ``1 + REPEATS`` epochs of ``steps`` steps, the first untimed (it traces
+    and compiles the step function). The fastest timed epoch counts: other
+    processes only ever add time, so the minimum is the step itself (as
+    ``timeit`` advises). With ``spread``, returns ``(fastest, slowest)``: on a
+    busy machine TensorFlow's threads make the two differ by 2x or more, and
+    a verdict that rests on step times has to hold for both. ``seconds`` is
+    unused: a Keras epoch cannot be cut short, ``steps`` bounds it.
     """
     import keras
 
@@ -39,5 +46,7 @@ def seconds_per_step(setup, batch_size, seconds=None, steps=20, **compile_option
         def on_epoch_end(self, epoch, logs=None):
             marks.append(time.perf_counter())
 
-    copy.fit(x, y, batch_size=batch_size, epochs=2, verbose=0, shuffle=False, callbacks=[_Clock()])
-    return (marks[3] - marks[2]) / steps
+    copy.fit(x, y, batch_size=batch_size, epochs=1 + REPEATS, verbose=0, shuffle=False,
+             callbacks=[_Clock()])
+    times = [(marks[2 * e + 1] - marks[2 * e]) / steps for e in range(1, 1 + REPEATS)]
+    return (min(times), max(times)) if spread else min(times)

@@ -36,7 +36,11 @@ class CheckResult:
         fix: what to change, as code or plain words (``None`` when OK).
         gain: measured expected gain of the fix as a factor (e.g. 3.0 for
             epochs 3x faster), or ``None`` when it cannot be put as one number.
-        gain_text: the gain in words, with what it was measured on.
+        gain_text: the gain in words, with what it was measured on and its
+            spread over probe seeds.
+        change: the fix as data, for a program to apply: `Setting` field ->
+            value (``{"batch_size": 128}``, ``{"learning_rate": 0.05}``,
+            ``{"preprocessing": "scale"}``), or ``None``.
         seconds: wall time the check took (set by ``diagnose``).
     """
 
@@ -49,6 +53,7 @@ class CheckResult:
     fix: str | None = None
     gain: float | None = None
     gain_text: str = ""
+    change: dict | None = None
     seconds: float = 0.0
 
     def __post_init__(self):

@@ -80,6 +80,12 @@ class Setup:
         seed: seed of the probes' batch order.
         keras_model: the user's Keras model when one was passed.
 
+    Attributes:
+        x, y, x_val, y_val: the training and validation arrays as ``fit``
+            converts them (``x_val`` is ``None`` without validation data).
+        test: ``(x_test, y_test)`` converted the same way, or ``None``.
+        raw: the inputs exactly as given, by split (``"train"``, ...).
+
     Raises:
         ValueError: the model is not compiled or built, or the arrays do not
             fit it (the message says which and how).
@@ -100,6 +106,7 @@ class Setup:
         self.epochs = int(epochs)
         self.seed = seed
         self.raw = {"train": x}
+        self.test = None
         x_all, y_all = self.prepare(x, y, "x", "y")
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
@@ -118,7 +125,7 @@ class Setup:
             if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
                 raise ValueError("diagnose: test_data must be a tuple (x_test, y_test)")
             self.raw["test"] = test_data[0]
-            self.prepare(*test_data, "test_data[0]", "test_data[1]")
+            self.test = self.prepare(*test_data, "test_data[0]", "test_data[1]")
 
     def prepare(self, x, y, x_name, y_name):
         """``x`` and ``y`` checked and converted as ``fit`` would (model dtype, label form)."""
@@ -162,36 +169,6 @@ class Setup:
         idx = rng.permutation(self.n)[:size]
         return self.x[idx], self.y[idx]
 
-    def compare_losses(self, variants, steps, seconds, seed_offset=2):
-        """Train one copy per variant in lockstep on the same batches; final losses per variant.
-
-        Args:
-            variants: ``(learning_rate, input_scale)`` pairs; ``None`` rate is
-                the user's, the scale multiplies every input batch.
-            steps: steps per copy, fewer if ``seconds`` run out first (the
-                copies always get the same number).
-
-        Returns:
-            ``(losses, steps_run)``: per variant the mean batch loss over the
-            last tenth of the steps (``inf`` once a copy diverged).
-        """
-        models = [self.clone(learning_rate=rate) for rate, _ in variants]
-        history = [[] for _ in variants]
-        batches = self.batches(seed_offset=seed_offset)
-        deadline = time.perf_counter() + seconds
-        run = 0
-        with np.errstate(all="ignore"):
-            while run < steps and (run < 5 or time.perf_counter() < deadline):
-                xb, yb = next(batches)
-                for model, (_, scale), losses in zip(models, variants, history):
-                    if losses and not math.isfinite(losses[-1]):
-                        continue
-                    losses.append(float(model.train_step(xb * scale if scale != 1 else xb, yb)[0]))
-                run += 1
-        tail = max(1, run // 10)
-        return [float(np.mean(h[-tail:])) if math.isfinite(h[-1]) else math.inf
-                for h in history], run
-
     def describe(self):
         """The setup in a few words per item, for the report's header."""
         model = self.model
@@ -217,13 +194,6 @@ def _layer_words(layer):
     if hasattr(layer, "rate"):
         return f"{kind}({layer.rate:g})"
     return kind
-
-
-def loss_ratio(mine, theirs):
-    """How many times lower ``theirs`` is than ``mine`` (>= 1; a diverged ``mine`` counts as 100)."""
-    if not math.isfinite(mine):
-        return 100.0
-    return float(np.clip(mine / max(theirs, 1e-12), 1.0, 100.0))
 
 
 def time_steps(model, batches, seconds, max_steps, warmup=2, fastest=False):

@@ -1,0 +1,312 @@
+"""The shared probe: does a fix reach a held-out accuracy level sooner than the setting as given?
+
+Every fix the doctor recommends is tried before it is recommended. Two
+:class:`Variant` s of the setup, the current setting and the fix, each train a
+copy of the model from the user's current weights (`Setup.clone`) for up to
+``K`` steps on the same batch order, and every ``M`` steps the copy's accuracy
+on held-out data is measured: the user's validation data or split, else the
+last ``HOLDOUT`` of the training samples, which the probe then does not train
+on. Over probe seeds ``s`` (each its own batch order, the same for both
+variants):
+
+    cost_v,s = steps_v,s(L) * t_v      steps to the first check with accuracy >= L,
+                                       times seconds per step (1 when the fix
+                                       leaves the step time alone: cost in steps)
+    L        = max(LEVEL_SHARE * min_v,s best_v,s, 2 / classes)
+
+``L`` is just below the accuracy that both variants reach on every seed by
+the end of their probes (at least twice chance, so a setting that learns
+nothing sets no level a random guess meets): the question is which of the two
+gets there first, not which one ends higher. A run that never reaches ``L``
+costs ``inf``. The gain on seed ``s`` is ``g_s = cost_current,s / cost_fix,s``
+and the probe's noise is the seed spread of the current setting,
+``max_s cost / min_s cost``. The fix is recommended only when
+
+    max_s cost_fix,s < min_s cost_current,s   and   median_s g_s > MIN_GAIN
+
+that is, the fix's slowest seed beats the current setting's fastest one: the
+two ranges over seeds do not overlap, so the gain is beyond the seed noise. A
+budget that allows a single seed measures no noise, so the bar is then a gain
+above ``SINGLE_SEED_GAIN``. When the current setting never reaches ``L``
+(``L`` is then the floor), its cost is only known to exceed its probe, and
+the gain is a lower bound.
+"""
+
+import inspect
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from scratch_nn import initializers
+
+HOLDOUT = 0.2
+#: Held-out samples scored at each check (the first ones of the held-out set).
+HELD_OUT_SAMPLES = 2000
+#: Checks of held-out accuracy per probe run.
+CHECKS = 24
+#: The least median gain a fix must show (ties and 10% wobbles are no gain).
+MIN_GAIN = 1.2
+#: The bar for a single probe seed, which measures no noise.
+SINGLE_SEED_GAIN = 3.0
+#: ``L`` as a share of the accuracy both variants reach.
+LEVEL_SHARE = 0.99
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to train the setup in a probe: the setting as given, or with one fix.
+
+    Args:
+        name: what the variant is, for the report (``"learning_rate=0.01"``).
+        learning_rate: the copy's rate (``None``: the user's).
+        batch_size: the copy's batch size (``None``: the user's).
+        scale, shift: inputs become ``(x - shift) * scale``, train and held out alike.
+        initializer: re-draw every kernel with this initializer (biases to 0).
+        step_seconds: seconds one step costs; ``None`` counts cost in steps.
+    """
+
+    name: str
+    learning_rate: float | None = None
+    batch_size: int | None = None
+    scale: float = 1.0
+    shift: float = 0.0
+    initializer: str | None = None
+    step_seconds: float | None = None
+
+
+@dataclass
+class Curve:
+    """Held-out accuracy of one probe run at each check (``steps[i]`` steps trained).
+
+    ``model`` is the trained copy, as the run left it.
+    """
+
+    steps: list
+    accuracy: list
+    model: object = None
+
+    def steps_to(self, level):
+        """Steps to the first check with accuracy >= ``level`` (``inf`` if none)."""
+        return next((s for s, a in zip(self.steps, self.accuracy) if a >= level), math.inf)
+
+    @property
+    def best(self):
+        """Best held-out accuracy of the run (0 when it diverged at once)."""
+        return max(self.accuracy, default=0.0)
+
+
+def held_out(setup):
+    """``(x_train, y_train, x_held, y_held)``: the probes' training pool and held-out data."""
+    if setup.x_val is not None:
+        return setup.x, setup.y, setup.x_val[:HELD_OUT_SAMPLES], setup.y_val[:HELD_OUT_SAMPLES]
+    split = max(1, int(setup.n * (1 - HOLDOUT)))
+    return (setup.x[:split], setup.y[:split], setup.x[split:][:HELD_OUT_SAMPLES],
+            setup.y[split:][:HELD_OUT_SAMPLES])
+
+
+def accuracy(model, x, y):
+    """Share of ``x`` whose arg-max output is the label (sparse or one-hot ``y``)."""
+    with np.errstate(all="ignore"):
+        predicted = np.argmax(model.forward(x, training=False), axis=-1)
+    labels = y if y.ndim == 1 else np.argmax(y, axis=-1)
+    return float(np.mean(predicted == labels))
+
+
+def reinitialize(model, name, seed):
+    """Re-draw every kernel of ``model`` with initializer ``name`` (a seeded copy), biases to 0."""
+    cls = type(initializers.get(name))
+    seeded = "seed" in inspect.signature(cls).parameters
+    for index, layer in enumerate(model.layers):
+        params = getattr(layer, "params", {})
+        if "kernel" in params:
+            draw = cls(seed=1000 * seed + index) if seeded else cls()
+            params["kernel"][...] = draw(params["kernel"].shape, params["kernel"].dtype)
+            if "bias" in params:
+                params["bias"][...] = 0
+
+
+def train(setup, variant, steps, every, seed, arrays=None):
+    """Train a copy of ``setup`` as ``variant`` for ``steps`` steps; its :class:`Curve`.
+
+    Held-out accuracy is measured every ``every`` steps; batches are drawn
+    from a permutation per epoch seeded by the setup's seed and the probe
+    seed ``seed`` (the same for every variant). A loss that stops being finite ends the run.
+    """
+    x, y, x_held, y_held = arrays or held_out(setup)
+    model = setup.clone(learning_rate=variant.learning_rate)
+    if variant.initializer is not None:
+        reinitialize(model, variant.initializer, seed)
+    x_held = (x_held - variant.shift) * variant.scale if variant.scale != 1 or variant.shift \
+        else x_held
+    batch = min(variant.batch_size or setup.batch_size, x.shape[0])
+    rng = np.random.default_rng([setup.seed, 10_000 + seed])
+    curve, step = Curve([], [], model), 0
+    with np.errstate(all="ignore"):
+        while step < steps:
+            order = rng.permutation(x.shape[0])
+            for start in range(0, x.shape[0] - batch + 1, batch):
+                idx = order[start:start + batch]
+                xb = x[idx] if variant.scale == 1 and not variant.shift \
+                    else (x[idx] - variant.shift) * variant.scale
+                loss = float(model.train_step(xb, y[idx])[0])
+                step += 1
+                if not math.isfinite(loss):
+                    return curve
+                if step % every == 0 or step == steps:
+                    curve.steps.append(step)
+                    curve.accuracy.append(accuracy(model, x_held, y_held))
+                if step >= steps:
+                    break
+    return curve
+
+
+@dataclass
+class Comparison:
+    """The current setting against a fix, over probe seeds (see the module doc).
+
+    Attributes:
+        current, fix: the two variants.
+        level: the held-out accuracy ``L`` both are timed to.
+        current_cost, fix_cost: cost to ``L`` per seed (``inf``: not reached).
+        current_best, fix_best: best held-out accuracy per seed.
+        steps: probe length of each variant.
+        unit: ``"steps"`` or ``"s"``.
+        held_out: number of held-out samples scored.
+    """
+
+    current: Variant
+    fix: Variant
+    level: float
+    current_cost: list
+    fix_cost: list
+    current_best: list
+    fix_best: list
+    steps: tuple
+    unit: str
+    held_out: int
+
+    @property
+    def gains(self):
+        """Per seed ``cost_current / cost_fix``: an unreached current counts as its probe
+        length, an unreached fix gains 0, neither reached 1."""
+        out = []
+        for mine, theirs in zip(self.current_cost, self.fix_cost):
+            if math.isinf(mine) and math.isinf(theirs):
+                out.append(1.0)
+                continue
+            mine = self._probe_cost(0) if math.isinf(mine) else mine
+            out.append(0.0 if math.isinf(theirs) else mine / theirs)
+        return out
+
+    def _probe_cost(self, which):
+        variant = (self.current, self.fix)[which]
+        return self.steps[which] * (variant.step_seconds or 1.0)
+
+    @property
+    def noise(self):
+        """Seed spread of the current setting's cost, ``max / min`` (1 with one seed)."""
+        finite = [c for c in self.current_cost if math.isfinite(c)]
+        if len(finite) < 2 or len(finite) < len(self.current_cost):
+            return 1.0
+        return max(finite) / min(finite)
+
+    @property
+    def current_reached(self):
+        """Whether the current setting reached ``L`` on every seed."""
+        return all(math.isfinite(c) for c in self.current_cost)
+
+    @property
+    def recommended(self):
+        """Whether the fix beats the current setting on every seed beyond the noise."""
+        if len(self.gains) < 2:
+            return bool(self.gains) and self.gains[0] > SINGLE_SEED_GAIN
+        return max(self.fix_cost) < min(self.current_cost) and self.gain > MIN_GAIN
+
+    @property
+    def gain(self):
+        """Median gain over seeds."""
+        return float(np.median(self.gains))
+
+    def gain_text(self):
+        """The gain with its spread and what it was measured on, in words."""
+        gains = self.gains
+        bound = "" if self.current_reached else "at least "
+        spread = (f", {min(gains):.2g}x to {max(gains):.2g}x over {len(gains)} probe seeds"
+                  if len(gains) > 1 else ", one probe seed")
+        return (f"{bound}{self.gain:.2g}x sooner to {self.level:.1%} held-out accuracy{spread} "
+                f"(seed noise of the current setting {self.noise:.2g}x; {self.held_out} held-out "
+                "samples)")
+
+    def describe(self):
+        """One sentence: both variants' cost to ``L`` and best accuracy."""
+        def costs(values):
+            return ", ".join("not reached" if math.isinf(v) else f"{v:.3g}" for v in values)
+        return (f"To {self.level:.1%} held-out accuracy ({self.unit}, per probe seed): "
+                f"{self.current.name} {costs(self.current_cost)} (best "
+                f"{max(self.current_best):.1%} in {self.steps[0]} steps); {self.fix.name} "
+                f"{costs(self.fix_cost)} (best {max(self.fix_best):.1%} in {self.steps[1]} steps).")
+
+    def evidence(self):
+        """The comparison as JSON-ready numbers."""
+        return {"probe_level": self.level, "probe_unit": self.unit, "probe_steps": list(self.steps),
+                "probe_current_cost": self.current_cost, "probe_fix_cost": self.fix_cost,
+                "probe_current_best": self.current_best, "probe_fix_best": self.fix_best,
+                "probe_gains": self.gains, "probe_noise": self.noise,
+                "probe_recommended": self.recommended}
+
+
+def plan_steps(seconds, runs, step_seconds, lo=200, hi=600):
+    """Probe length in steps so that ``runs`` runs (plus checks) fit in ``seconds``.
+
+    Never fewer than ``lo``: on a busy machine a shorter probe cannot tell an
+    erratic setting from a good one (raw pixels under SGD pass 20% held-out
+    accuracy by chance within a few dozen steps), so the budget is overrun
+    instead.
+    """
+    return int(np.clip(seconds / (2 * runs * max(step_seconds, 1e-6)), lo, hi))
+
+
+def seeds_for(seconds, step_seconds, steps, max_seeds=3):
+    """How many probe seeds fit: two runs per seed of ``steps`` steps; at least 2.
+
+    Two seeds are the fewest that measure noise; a probe of ``steps`` >= 60
+    steps costs under a second on MNIST-sized models, so a small budget is
+    overrun rather than left with one seed.
+    """
+    per_seed = 4 * steps * max(step_seconds, 1e-6)
+    return int(np.clip(seconds // per_seed, 2, max_seeds))
+
+
+def compare(setup, current, fix, steps, seeds=2, deadline=math.inf):
+    """Probe ``current`` and ``fix`` over ``seeds`` probe seeds; a :class:`Comparison`.
+
+    Args:
+        steps: probe length of ``current``; ``fix`` trains for the same
+            cost (``steps * t_current / t_fix`` steps when both carry
+            ``step_seconds``), so both get the same time.
+        deadline: a ``time.perf_counter`` value after which no further seed
+            starts (two always run).
+    """
+    arrays = held_out(setup)
+    fix_steps = steps
+    if current.step_seconds and fix.step_seconds:
+        fix_steps = max(1, round(steps * current.step_seconds / fix.step_seconds))
+    curves = []
+    for seed in range(seeds):
+        if seed >= 2 and time.perf_counter() > deadline:
+            break
+        curves.append((train(setup, current, steps, max(1, steps // CHECKS), seed, arrays),
+                       train(setup, fix, fix_steps, max(1, fix_steps // CHECKS), seed, arrays)))
+    classes = setup.model.output_shape[-1]
+    level = max(LEVEL_SHARE * min(c.best for pair in curves for c in pair), 2 / classes)
+    unit = "s" if current.step_seconds and fix.step_seconds else "steps"
+
+    def cost(curve, variant):
+        return curve.steps_to(level) * (variant.step_seconds if unit == "s" else 1.0)
+
+    return Comparison(current, fix, level,
+                      [cost(c, current) for c, _ in curves], [cost(f, fix) for _, f in curves],
+                      [c.best for c, _ in curves], [f.best for _, f in curves],
+                      (steps, fix_steps), unit, arrays[3].shape[0])

@@ -1,0 +1,146 @@
+"""Every check recommends a fix only when the held-out probe measures it better (no MNIST).
+
+The probe itself runs on Gaussian blobs; for the checks, the probe's
+measurement is replaced by a synthetic one (the fix no better, or clearly
+better) so that each check's decision is tested on its own.
+"""
+
+import numpy as np
+import pytest
+
+import scratch_nn as keras
+from experiments.doctor import (
+    generalization,
+    initialization,
+    input_scale,
+    learning_rate,
+    probe,
+    speed,
+)
+from experiments.doctor.report import OK
+from experiments.doctor.setup import Setup
+
+
+def _blobs(n=800, features=8, classes=3, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, classes, n)
+    centres = rng.normal(0, 2, (classes, features))
+    return (centres[y] + rng.normal(0, 1, (n, features))).astype("float32"), y
+
+
+def _setup(optimizer="adam", initializer="glorot_uniform", scale=1.0, batch_size=32):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([
+        keras.Input((8,)),
+        keras.layers.Dense(16, activation="relu", kernel_initializer=initializer),
+        keras.layers.Dense(3, activation="softmax", kernel_initializer=initializer)])
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+    x, y = _blobs()
+    return Setup(model, x * scale, y, batch_size=batch_size, validation_split=0.25)
+
+
+def test_a_fix_identical_to_the_current_setting_is_not_recommended():
+    setup = _setup()
+    same = probe.compare(setup, probe.Variant("as given"), probe.Variant("the same"), 60, seeds=2)
+    assert same.gains == [1.0, 1.0]
+    assert not same.recommended
+
+
+def test_a_much_better_rate_is_recommended_on_held_out_accuracy():
+    setup = _setup(optimizer=keras.optimizers.SGD(learning_rate=1e-5))
+    better = probe.compare(setup, probe.Variant("1e-5"),
+                           probe.Variant("0.1", learning_rate=0.1), 100, seeds=2)
+    assert better.fix_best[0] > 0.9 > better.current_best[0]
+    assert better.recommended
+    assert "sooner" in better.gain_text() and "2 probe seeds" in better.gain_text()
+
+
+def test_seed_noise_raises_the_bar():
+    def comparison(current, fix):
+        return probe.Comparison(probe.Variant("a"), probe.Variant("b"), 0.9, current, fix,
+                                [0.95] * len(current), [0.95] * len(fix), (100, 100), "steps",
+                                100)
+    assert comparison([100, 100], [50, 50]).recommended
+    # The fix's slowest seed must beat the current setting's fastest one.
+    assert not comparison([60, 180], [30, 60]).recommended
+    assert comparison([60, 180], [30, 55]).recommended
+    assert not comparison([100, 100], [90, 90]).recommended  # below MIN_GAIN
+    # One seed measures no noise: the bar is SINGLE_SEED_GAIN.
+    assert not comparison([100], [50]).recommended
+    assert comparison([100], [20]).recommended
+
+
+def _fake_compare(gain):
+    """A stand-in for `probe.compare` whose fix costs ``1 / gain`` of the current setting."""
+    def compare(setup, current, fix, steps, seeds=2, deadline=None):
+        return probe.Comparison(current, fix, 0.9, [100.0, 100.0], [100.0 / gain] * 2,
+                                [0.95, 0.95], [0.95, 0.95], (steps, steps), "steps", 200)
+    return compare
+
+
+@pytest.mark.parametrize("gain", [1.0, 4.0])
+def test_learning_rate_fix_follows_the_probe(monkeypatch, gain):
+    monkeypatch.setattr(probe, "compare", _fake_compare(gain))
+    setup = _setup(optimizer=keras.optimizers.SGD(learning_rate=1e-6))
+    result = learning_rate.check(setup, 3.0)
+    assert (result.status == OK) == (gain == 1.0), result.summary
+    assert (result.change is None) == (gain == 1.0)
+    assert "probe_gains" in result.evidence
+
+
+@pytest.mark.parametrize("gain", [1.0, 4.0])
+def test_batch_size_fix_follows_the_probe(monkeypatch, gain):
+    monkeypatch.setattr(probe, "compare", _fake_compare(gain))
+    # Overhead dominates a batch of 1: the check always probes batch 128 here.
+    monkeypatch.setattr(speed, "fit_overhead", lambda sizes, times: (1e-3, 1e-6))
+    result = speed.check(_setup(batch_size=1), 1.0)[0]
+    assert (result.status == OK) == (gain == 1.0), result.summary
+    assert (result.change is None) == (gain == 1.0)
+    assert result.evidence["overhead_share_at_your_batch"] > 0.5
+
+
+@pytest.mark.parametrize("gain", [1.0, 4.0])
+def test_input_scale_fix_follows_the_probe(monkeypatch, gain):
+    monkeypatch.setattr(probe, "compare", _fake_compare(gain))
+    result = input_scale.check(_setup(scale=100.0), 1.0)
+    assert (result.status == OK) == (gain == 1.0), result.summary
+    assert (result.change is None) == (gain == 1.0)
+
+
+@pytest.mark.parametrize("gain", [1.0, 4.0])
+def test_initialization_fix_follows_the_probe(monkeypatch, gain):
+    monkeypatch.setattr(probe, "compare", _fake_compare(gain))
+    result = initialization.check(_setup(initializer="zeros"), 1.0)
+    assert (result.status == OK) == (gain == 1.0), result.summary
+    assert result.change == (None if gain == 1.0 else {"initializer": "glorot_uniform"})
+
+
+def test_reinitialize_draws_random_kernels_and_zero_biases():
+    setup = _setup(initializer="zeros")
+    model = setup.clone()
+    probe.reinitialize(model, "glorot_uniform", seed=0)
+    kernel = model.layers[0].params["kernel"]
+    assert np.std(kernel) > 0.1
+    assert not np.any(model.layers[0].params["bias"])
+    assert not np.any(setup.model.layers[0].params["kernel"])
+
+
+@pytest.mark.parametrize("epochs, recommended", [(4, False), (20, True)])
+def test_early_stopping_is_recommended_only_when_it_saves_epochs(monkeypatch, epochs, recommended):
+    """A held-out curve lowest at epoch 2: over 4 epochs patience 3 saves none, over 20 most."""
+    val_loss = [0.5, 0.4] + [0.4 + 0.05 * k for k in range(1, epochs - 1)]
+    history = {"loss": [0.3] * epochs, "val_loss": val_loss, "val_accuracy": [0.9] * epochs}
+    real_clone = Setup.clone
+
+    def clone(self, *args, **kwargs):
+        model = real_clone(self, *args, **kwargs)
+        model.fit = lambda *a, **k: type("History", (), {"history": history})()
+        return model
+
+    monkeypatch.setattr(Setup, "clone", clone)
+    setup = _setup()
+    setup.epochs = epochs
+    result = generalization.check(setup, 1.0)
+    assert (result.change is not None) == recommended, result.details
+    assert (result.status == OK) == (not recommended)
+    assert result.gain is None
