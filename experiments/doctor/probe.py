@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from experiments.doctor.setup import full_batches
 from scratch_nn import initializers
 
 HOLDOUT = 0.2
@@ -141,24 +142,19 @@ def train(setup, variant, steps, every, seed, arrays=None):
     x_held = (x_held - variant.shift) * variant.scale if variant.scale != 1 or variant.shift \
         else x_held
     batch = min(variant.batch_size or setup.batch_size, x.shape[0])
-    rng = np.random.default_rng([setup.seed, 10_000 + seed])
-    curve, step = Curve([], [], model), 0
+    batches = full_batches(x, y, batch, np.random.default_rng([setup.seed, 10_000 + seed]))
+    curve = Curve([], [], model)
     with np.errstate(all="ignore"):
-        while step < steps:
-            order = rng.permutation(x.shape[0])
-            for start in range(0, x.shape[0] - batch + 1, batch):
-                idx = order[start:start + batch]
-                xb = x[idx] if variant.scale == 1 and not variant.shift \
-                    else (x[idx] - variant.shift) * variant.scale
-                loss = float(model.train_step(xb, y[idx])[0])
-                step += 1
-                if not math.isfinite(loss):
-                    return curve
-                if step % every == 0 or step == steps:
-                    curve.steps.append(step)
-                    curve.accuracy.append(accuracy(model, x_held, y_held))
-                if step >= steps:
-                    break
+        for step in range(1, steps + 1):
+            xb, yb = next(batches)
+            if variant.scale != 1 or variant.shift:
+                xb = (xb - variant.shift) * variant.scale
+            loss = float(model.train_step(xb, yb)[0])
+            if not math.isfinite(loss):
+                return curve
+            if step % every == 0 or step == steps:
+                curve.steps.append(step)
+                curve.accuracy.append(accuracy(model, x_held, y_held))
     return curve
 
 

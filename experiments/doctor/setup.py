@@ -156,12 +156,7 @@ class Setup:
     def batches(self, batch_size=None, seed_offset=0):
         """Endless ``(x_batch, y_batch)`` pairs, each epoch a fresh permutation (as ``fit``)."""
         batch_size = min(batch_size or self.batch_size, self.n)
-        rng = np.random.default_rng(self.seed + seed_offset)
-        while True:
-            order = rng.permutation(self.n)
-            for start in range(0, self.n - batch_size + 1, batch_size):
-                idx = order[start:start + batch_size]
-                yield self.x[idx], self.y[idx]
+        return full_batches(self.x, self.y, batch_size, np.random.default_rng(self.seed + seed_offset))
 
     def sample(self, size, seed_offset=0):
         """A fixed random sample of ``size`` training pairs (all of them when fewer)."""
@@ -194,6 +189,20 @@ def _layer_words(layer):
     if hasattr(layer, "rate"):
         return f"{kind}({layer.rate:g})"
     return kind
+
+
+def full_batches(x, y, batch_size, rng):
+    """Endless ``(x_batch, y_batch)`` pairs of ``batch_size`` rows, each epoch a fresh permutation.
+
+    The batches come from `scratch_nn.data.batches` (the loop ``fit`` walks),
+    in the order ``rng.permutation(n)`` per epoch; each epoch's last, partial
+    batch is skipped, so that every probe step has the same size. A batch is
+    valid until the next one is drawn (it lives in a reused buffer).
+    """
+    while True:
+        for xb, yb in data.batches(x, y, batch_size, order=rng.permutation(len(x))):
+            if len(xb) == batch_size:
+                yield xb, yb
 
 
 def time_steps(model, batches, seconds, max_steps, warmup=2, fastest=False):
