@@ -86,3 +86,13 @@ def test_batch_norm_refuses_bad_hyperparameters(kwargs, argument):
     value = kwargs[argument]
     with pytest.raises(ValueError, match=rf"{argument}.*{value!r}"):
         scratch_nn.layers.BatchNormalization(**kwargs)
+
+
+def test_dropout_defaults_to_inference_and_keeps_its_seed():
+    """`forward(x)` without `training` is the identity (Keras's `training=None` at inference);
+    the layer keeps the seed it was given (Keras's `Dropout.seed`)."""
+    layer = scratch_nn.layers.Dropout(0.5, seed=3)
+    layer.build((10,))
+    x = np.ones((20, 10), F32)
+    np.testing.assert_array_equal(layer.forward(x), x)
+    assert layer.seed == 3

@@ -13,7 +13,8 @@ tolerances as in `tests.tolerances`.
   from the weights Keras starts from (bias, gamma, beta, moving statistics
   exactly; the Glorot-uniform kernel within its bound, with its spread).
 - Optimizers given one argument or none, over five steps of gradients at
-  1e-6 (where epsilon shows) and 1: same variables and slots after every step.
+  1e-6 (where epsilon shows) and 1: same variables and slots after every step;
+  SGD in float32 (plain, momentum, Nesterov, momentum 1) bit for bit.
 - Losses default-constructed (`from_logits=False`): same value and gradient.
 - What only a targeted example shows: `Dense.regularization_loss` with both
   a kernel and a bias regularizer equals the sum of Keras's `layer.losses`;
@@ -41,6 +42,7 @@ from tests.checks import (
     check_layer_forward,
     check_loss,
     check_optimizer,
+    scratch_trajectory,
 )
 from tests.specs import ACTIVATIONS, OptimizerSpec
 from tests.tolerances import assert_close, tolerance
@@ -174,3 +176,19 @@ def test_input_dtype_declares_the_data_not_the_layers_like_keras():
     ours, theirs = model.predict(x, verbose=0), twin.predict(x, verbose=0)
     assert ours.dtype == theirs.dtype == np.float32, f"predict dtype: {ours.dtype}, keras {theirs.dtype}"
     assert_close(ours, theirs, tolerance(F32), "predictions")
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"momentum": 0.9}, {"momentum": 0.9, "nesterov": True}, {"momentum": 1.0}],
+                         ids=["plain", "momentum", "nesterov", "momentum-1"])
+def test_sgd_float32_steps_match_keras_bit_for_bit(kwargs):
+    """SGD does Keras's float32 operations in Keras's order: equal to the last bit.
+
+    Keras casts the learning rate and momentum to the variable's dtype; one
+    kept in float64 rounds differently. ``momentum=1`` is accepted, as by Keras.
+    """
+    spec = OptimizerSpec("SGD", kwargs)
+    variables = [data((50, 40), seed=20)]
+    steps = [[data((50, 40), seed=21 + k)] for k in range(5)]
+    expected = oracle.optimizer_trajectory(lambda: twins.keras_optimizer(spec.spec()), variables, steps, F32)
+    for step, (ours, theirs) in enumerate(zip(scratch_trajectory(spec.build(), variables, steps), expected)):
+        np.testing.assert_array_equal(ours.variables[0], theirs.variables[0], err_msg=f"SGD{kwargs} step {step}")
