@@ -19,6 +19,7 @@ same ties):
 import contextlib
 import functools
 import io
+import re
 
 import numpy as np
 import pytest
@@ -87,8 +88,16 @@ def drive(callback, model, values, record):
 
 
 def plateau_state(callback, model):
+    """(learning rate, wait, cooldown_counter, best); the rate in float32, as Keras keeps it."""
     best = None if callback.best is None else float(callback.best)
-    return (float(np.asarray(model.optimizer.learning_rate)), callback.wait, callback.cooldown_counter, best)
+    learning_rate = float(np.float32(np.asarray(model.optimizer.learning_rate)))
+    return (learning_rate, callback.wait, callback.cooldown_counter, best)
+
+
+def printed_words(text):
+    """The words of `text`, decimals rounded to 6 digits (Keras prints float32 learning rates)."""
+    return [f"{float(w):.6g}" if re.fullmatch(r"-?\d+\.\d+(e-?\d+)?", w) else w
+            for w in re.sub(r"(\d)\.(\s|$)", r"\1\2", text).split()]
 
 
 def early_stopping_state(callback, model):
@@ -179,3 +188,52 @@ def test_terminate_on_nan_stops_where_keras_stops(losses):
         ours = terminate_on_nan_stop(scratch_nn.callbacks.TerminateOnNaN, losses)
         theirs = terminate_on_nan_stop(keras.callbacks.TerminateOnNaN, losses)
     assert ours == theirs, f"TerminateOnNaN on {losses}: scratch_nn stops at {ours}, keras at {theirs}"
+
+
+#: Monitored sequences for the default-constructed callbacks (patience 10, min_delta 1e-4):
+#: improvements of 1/16, and a long plateau of improvements of 2**-15 (below min_delta).
+DEFAULT_SEQUENCES = {
+    "improving": [1 - k / 16 for k in range(14)],
+    "plateau": [0.5 - k * 2.0**-15 for k in range(15)] + [0.25] + [0.25 - k * 2.0**-15 for k in range(14)],
+    "noisy": [0.5, 0.75, 0.25, 0.5, 0.375, 0.25, 0.25, 0.5, 0.25, 0.5, 0.25, 0.25, 0.5, 0.25, 0.25, 0.125]
+             + [0.25] * 12,
+}
+
+
+@pytest.mark.parametrize("verbose", [None, 1], ids=["default-verbose", "verbose-1"])
+@pytest.mark.parametrize("values", DEFAULT_SEQUENCES.values(), ids=DEFAULT_SEQUENCES)
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_default_callbacks_decide_and_print_like_keras(name, values, verbose):
+    """Constructed with no arguments (or verbose=1 alone): same decisions every epoch, same printed lines."""
+    kwargs = {} if verbose is None else {"verbose": verbose}
+    record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+    outcomes, printed = [], []
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            outcomes.append(drive(getattr(library.callbacks, name)(**kwargs), model, values, record))
+        printed.append(printed_words(out.getvalue()))
+    assert outcomes[0] == outcomes[1], f"{name}({kwargs}): scratch_nn {outcomes[0]} != keras {outcomes[1]}"
+    assert printed[0] == printed[1], f"{name}({kwargs}) printed {printed[0]}, keras {printed[1]}"
+
+
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_unknown_mode_warns_and_falls_back_to_auto_like_keras(name):
+    values = DEFAULT_SEQUENCES["noisy"]
+    kwargs = {"monitor": "val_loss", "mode": "largest", "patience": 2}
+    if name == "ReduceLROnPlateau":
+        kwargs["factor"] = 0.5  # exact in float32, however many reductions
+    outcomes = []
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        with pytest.warns(UserWarning, match="mode.*largest.*unknown, fallback to auto mode"):
+            callback = getattr(library.callbacks, name)(**kwargs)
+        record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+        outcomes.append(drive(callback, model, values, record))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_auto_mode_refuses_a_monitor_of_unknown_direction_like_keras(name):
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        callback = getattr(library.callbacks, name)(monitor="val_f1")
+        with pytest.raises(ValueError, match=r"monitor='?val_f1'?.*mode='max'"):
+            drive(callback, model, [0.5], plateau_state if name == "ReduceLROnPlateau" else early_stopping_state)
