@@ -21,7 +21,7 @@ STUDY_ENV := OPENBLAS_NUM_THREADS=$(BLAS_THREADS)
 # docs/BENCH.md (`make bench BENCH_OPTIONS=` for each framework's default threads).
 BENCH_OPTIONS ?= --threads 1
 
-.PHONY: test run study bench lint clean
+.PHONY: test run study bench lint mutate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +58,23 @@ study: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m experiments.bench $(BENCH_OPTIONS) --docs docs/BENCH.md
 
+# Mutation testing (not in CI: hours for every module). mutmut's forked workers
+# run the NumPy tests; tests/mutation/second_pass.py runs the TensorFlow tests on
+# their survivors, one fresh process each, and prints the score per module.
+# `make mutate MUTATE='scratch_nn.optimizers.sgd.*'` runs one module. See docs/TESTING.md.
+MUTATE ?= scratch_nn.*
+MUTATE_JOBS ?= 2
+MUTATE_STAMP := $(VENV)/.mutate-installed
+$(MUTATE_STAMP): setup.cfg pyproject.toml | $(STAMP)
+	$(PY) -m pip install --quiet -e '.[all,mutate]'
+	touch $(MUTATE_STAMP)
+
+mutate: $(MUTATE_STAMP)
+	OPENBLAS_NUM_THREADS=1 $(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS) "$(MUTATE)"
+	$(PY) -m tests.mutation.second_pass --jobs $(MUTATE_JOBS) "$(MUTATE)"
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) results build *.egg-info
+	rm -rf $(VENV) results build *.egg-info mutants

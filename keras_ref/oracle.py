@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 import tensorflow as tf
+from keras.src.backend.common import global_state
 
 #: Public names of the optimizer slots, as scratch_nn exposes them. Keras 3
 #: keeps them on the optimizer as `_momentums`, `_velocities`,
@@ -41,13 +42,21 @@ def keras_floatx(dtype):
     Keras makes an optimizer's learning-rate variable, and converts Python
     floats, in `floatx()`; comparing float64 maths needs both in float64, or
     the learning rate alone carries a float32 rounding error (~3e-8 relative).
+
+    Keras also caches a global dtype policy from `floatx()` the first time a
+    layer is made without a dtype; that cache is cleared on entry and put back
+    on exit, so a layer made inside gets `dtype` and one made after gets the
+    old float type again.
     """
     previous = keras.config.floatx()
+    previous_policy = global_state.get_global_attribute("dtype_policy", None)
     keras.config.set_floatx(np.dtype(dtype).name)
+    global_state.set_global_attribute("dtype_policy", None)
     try:
         yield
     finally:
         keras.config.set_floatx(previous)
+        global_state.set_global_attribute("dtype_policy", previous_policy)
 
 
 def to_numpy(value):

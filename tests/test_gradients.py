@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from scratch_nn import activations, losses
 from scratch_nn.gradcheck import numerical_gradient, relative_error
 from scratch_nn.layers import Activation, BatchNormalization, Dense, Dropout, Flatten
-from tests.strategies import build_scratch_model, magnitudes, model_data, model_specs
+from tests.specs import build_scratch_model, model_data
+from tests.strategies import magnitudes, model_specs
 
 TOL = 1e-6
 ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu"]

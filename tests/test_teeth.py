@@ -12,7 +12,7 @@ a rewrite that takes a flag: ``wrong=False`` is the correct maths,
 
 So each failure comes from the one deliberate change. The checks are the
 plain functions the Hypothesis properties call (``check_*`` in
-``tests/test_vs_tensorflow_*.py``), run here on fixed examples chosen to
+``tests/checks.py``), run here on fixed examples chosen to
 expose the mistake, in float64.
 """
 
@@ -23,25 +23,25 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
+from keras_ref.specs import Spec
 from scratch_nn import activations, data, losses
 from scratch_nn.callbacks import MonitorCallback
 from scratch_nn.layers import BatchNormalization, Dense, Dropout
 from scratch_nn.layers.core import _SoftmaxAware
 from scratch_nn.optimizers import SGD, Adam, Optimizer, RMSprop
 from scratch_nn.optimizers.schedules import LearningRateSchedule
-from tests.strategies import HiddenSpec, ModelSpec, OptimizerSpec
-from tests.test_vs_tensorflow_gradients import check_model_gradients
-from tests.test_vs_tensorflow_layers import (
+from tests.checks import (
     check_activation,
     check_batch_norm_steps,
     check_dropout_training,
-)
-from tests.test_vs_tensorflow_losses import check_loss, check_softmax_output_loss
-from tests.test_vs_tensorflow_optimizers import check_optimizer
-from tests.test_vs_tensorflow_training import (
     check_early_stopping,
+    check_loss,
+    check_model_gradients,
+    check_optimizer,
+    check_softmax_output_loss,
     check_validation_split,
 )
+from tests.specs import HiddenSpec, ModelSpec, OptimizerSpec
 
 
 # -- rewrites with a `wrong` flag ----------------------------------------------------
@@ -235,7 +235,8 @@ def batch_norm_example(momentum):
     def check():
         rng = np.random.default_rng(7)
         batches = [rng.standard_normal((5, 3)) * 2 + 1 for _ in range(3)]
-        check_batch_norm_steps(BatchNormalization(momentum=momentum, dtype="float64"), batches)
+        check_batch_norm_steps(Spec("layers.BatchNormalization", {"momentum": momentum, "dtype": "float64"}),
+                               batches)
     return check
 
 
@@ -245,13 +246,13 @@ def validation_split_example():
 
 def clipping_example():
     y_pred = np.array([[1e-9, 0.5, 0.5 - 1e-9], [0.0, 0.25, 1.0]])
-    check_loss(losses.SparseCategoricalCrossentropy(), np.array([0, 0]), y_pred)
-    check_loss(losses.CategoricalCrossentropy(), np.array([[1.0, 0, 0], [0.5, 0.5, 0]]), y_pred)
+    check_loss(Spec("losses.SparseCategoricalCrossentropy"), np.array([0, 0]), y_pred)
+    check_loss(Spec("losses.CategoricalCrossentropy"), np.array([[1.0, 0, 0], [0.5, 0.5, 0]]), y_pred)
 
 
 def softmax_path_example():
     z = np.array([[-40.0, 40.0, 0.0], [3.0, -2.0, 1.0]])
-    check_softmax_output_loss(losses.SparseCategoricalCrossentropy(), np.array([0, 1]), z)
+    check_softmax_output_loss(Spec("losses.SparseCategoricalCrossentropy"), np.array([0, 1]), z)
 
 
 def relu_example():

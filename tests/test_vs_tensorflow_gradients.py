@@ -2,7 +2,7 @@
 
 Property: for a random MLP (depth 1-4, widths 1-6, random hidden activations,
 with and without BatchNormalization and L2 on every kernel, 2-D inputs through
-a Flatten, any of the output/loss pairs in `tests.strategies.HEADS`) and the
+a Flatten, any of the output/loss pairs in `tests.specs.HEADS`) and the
 same weights in both libraries, scratch_nn's training loss (regularization
 included), its gradient with respect to every trainable weight and to the
 input, and the BatchNormalization moving statistics after the step equal
@@ -11,48 +11,21 @@ vector, the way a gradient check judges them: behind BatchNormalization at
 batch size 2 the input gradient cancels to a millionth of the others, and a
 kernel feeding a one-unit BatchNormalization has a zero gradient by symmetry;
 each other array on its own), or 1e-6 through a leaky ReLU, whose slope
-TensorFlow keeps in float32 (see `tests.strategies.LEAKY_RELU_FLOAT64_RTOL`).
+TensorFlow keeps in float32 (see `tests.tolerances.LEAKY_RELU_FLOAT64_RTOL`).
 The same holds in inference mode (`training=False`, BatchNormalization on its
 moving statistics).
 """
 
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 pytest.importorskip("tensorflow")
 
-from keras_ref import builders, oracle, transfer
-from tests.strategies import (
-    HEADS,
-    assert_all_close,
-    assert_close,
-    build_scratch_model,
-    examples,
-    model_data,
-    model_specs,
-    tolerance,
-)
-
-
-def check_model_gradients(spec, training=True):
-    """Loss, weight and input gradients of `spec` built in both libraries (float64) agree."""
-    dtype = np.float64
-    model = build_scratch_model(spec, dtype)
-    x, y = model_data(spec, dtype)
-    with oracle.keras_floatx(dtype):
-        twin = builders.keras_model(model)
-        transfer.scratch_to_keras(model, twin)
-        expected_loss, expected_grads, expected_dx = oracle.model_loss_and_gradients(
-            twin, builders.keras_loss(model.loss), x, y, training=training)
-    loss, grads, dx = model.compute_loss_and_gradients(x, y, training=training, need_input_grad=True)
-    rtol = tolerance(dtype, spec.activations)
-    assert_close(loss, expected_loss, rtol, "loss")
-    assert_all_close([*grads, dx], [*expected_grads, expected_dx], rtol,
-                     "gradients [dL/dw in Keras trainable_weights order..., dL/dx]", joint=True)
-    assert_all_close(model.get_weights(), [np.asarray(w) for w in twin.get_weights()], rtol,
-                     "weights after the step (BatchNormalization moving statistics)")
+from tests.checks import check_model_gradients
+from tests.hypothesis_profiles import examples
+from tests.specs import HEADS
+from tests.strategies import model_specs
 
 
 # Parametrized over the output heads: derandomized draws from a sampled_from

@@ -18,14 +18,10 @@ pytest.importorskip("tensorflow")
 import scratch_nn
 from keras_ref import builders, oracle, transfer
 from scratch_nn import layers
-from tests.strategies import (
-    assert_close,
-    build_scratch_model,
-    examples,
-    model_data,
-    model_specs,
-    tolerance,
-)
+from tests.hypothesis_profiles import examples
+from tests.specs import build_scratch_model, model_data
+from tests.strategies import model_specs
+from tests.tolerances import assert_close, tolerance
 
 
 @examples(10)

@@ -19,57 +19,17 @@ from hypothesis import strategies as st
 
 pytest.importorskip("tensorflow")
 
-from keras_ref import builders, oracle
+from tests.checks import check_optimizer
+from tests.hypothesis_profiles import examples
+from tests.specs import OPTIMIZER_VARIANTS, OptimizerSpec
 from tests.strategies import (
-    OPTIMIZER_VARIANTS,
-    OptimizerSpec,
     arrays,
-    assert_all_close,
-    assert_close,
-    examples,
     float_dtypes,
     gradient_sequences,
     optimizer_specs,
     seeds,
-    tolerance,
     variable_shapes,
 )
-
-
-def scratch_trajectory(optimizer, variables, gradient_steps):
-    """Apply a scratch_nn optimizer k times; its state after each step, as `oracle.OptimizerState`."""
-    variables = [v.copy() for v in variables]
-    states = []
-    for grads in gradient_steps:
-        learning_rate = optimizer.learning_rate
-        optimizer.apply_gradients(zip(grads, variables))
-        slots = {}
-        for name in oracle.SLOT_NAMES:
-            values = getattr(optimizer, name, None)
-            if values:
-                slots[name] = [s.copy() for s in values]
-        states.append(oracle.OptimizerState([v.copy() for v in variables], slots,
-                                            float(learning_rate), optimizer.iterations))
-    return states
-
-
-def check_optimizer(spec, variables, gradient_steps):
-    """The optimizer of `spec` in both libraries: same state after every one of the k steps."""
-    dtype = variables[0].dtype
-    optimizer = spec.build()
-    with oracle.keras_floatx(dtype):
-        expected = oracle.optimizer_trajectory(
-            lambda: builders.keras_optimizer(optimizer), variables, gradient_steps, dtype)
-    actual = scratch_trajectory(optimizer, variables, gradient_steps)
-    rtol = tolerance(dtype)
-    for step, (a, e) in enumerate(zip(actual, expected)):
-        where = f"{spec.name}{spec.kwargs} schedule={spec.schedule}, step {step}"
-        assert a.iterations == e.iterations, f"{where}: iterations {a.iterations} != {e.iterations}"
-        assert_close(a.learning_rate, e.learning_rate, rtol, f"{where}: learning rate")
-        assert sorted(a.slots) == sorted(e.slots), f"{where}: slots {sorted(a.slots)} != {sorted(e.slots)}"
-        for name in e.slots:
-            assert_all_close(a.slots[name], e.slots[name], rtol, f"{where}: {name}")
-        assert_all_close(a.variables, e.variables, rtol, f"{where}: variables")
 
 
 @st.composite

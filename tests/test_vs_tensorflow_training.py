@@ -30,30 +30,15 @@ from hypothesis import strategies as st
 pytest.importorskip("tensorflow")
 
 import keras
-from keras.src.trainers.data_adapters.array_slicing import train_validation_split
 
 import scratch_nn
-from scratch_nn import callbacks, layers, optimizers
-from tests.strategies import assert_close, early_stopping_cases, examples, seeds
+from tests.checks import check_early_stopping, check_validation_split
+from tests.hypothesis_profiles import examples
+from tests.strategies import early_stopping_cases, seeds
+from tests.tolerances import assert_close
 
 
 # -- validation_split ----------------------------------------------------------------
-def check_validation_split(x, validation_split):
-    """`fit` with `validation_split` trains and validates on the parts Keras's split gives."""
-    (train_idx,), (val_idx,) = train_validation_split((np.arange(x.shape[0]),), validation_split)
-    x_train, x_val = x[np.asarray(train_idx)], x[np.asarray(val_idx)]
-    model = scratch_nn.Sequential([layers.Input((1,), dtype="float64"),
-                                   layers.Dense(1, use_bias=False, kernel_initializer="ones",
-                                                dtype="float64")])
-    model.compile(optimizer=optimizers.SGD(learning_rate=0.0), loss="mse")
-    history = model.fit(x, np.zeros_like(x), batch_size=x.shape[0], epochs=1, verbose=0,
-                        shuffle=False, validation_split=validation_split)
-    assert_close(history.history["loss"][0], np.mean(x_train**2), 1e-12,
-                 f"training loss with validation_split={validation_split}, n={x.shape[0]}")
-    assert_close(history.history["val_loss"][0], np.mean(x_val**2), 1e-12,
-                 f"val_loss with validation_split={validation_split}, n={x.shape[0]}")
-
-
 @st.composite
 def split_cases(draw):
     """n samples with distinct squares, and a split leaving both parts non-empty."""
@@ -72,48 +57,6 @@ def test_validation_split_holds_out_what_keras_holds_out(case):
 
 
 # -- EarlyStopping -------------------------------------------------------------------
-class FakeModel:
-    """Just what EarlyStopping touches: weights (the epoch they come from) and stop_training."""
-
-    def __init__(self):
-        self.weights = [np.array([-1.0])]
-        self.stop_training = False
-
-    def get_weights(self):
-        return [w.copy() for w in self.weights]
-
-    def set_weights(self, weights):
-        self.weights = [np.array(w) for w in weights]
-
-
-def run_early_stopping(callback, values):
-    """Drive `callback` through epochs with `values` as the monitored metric; returns the outcome."""
-    model = FakeModel()
-    callback.set_model(model)
-    callback.on_train_begin()
-    last_epoch = None
-    for epoch, value in enumerate(values):
-        model.weights = [np.array([float(epoch)])]
-        callback.on_epoch_end(epoch, {callback.monitor: value, "unwatched": 0.0})
-        last_epoch = epoch
-        if model.stop_training:
-            break
-    callback.on_train_end()
-    best = None if callback.best is None else float(callback.best)
-    return {
-        "last_epoch": last_epoch, "stopped_epoch": callback.stopped_epoch,
-        "best_epoch": callback.best_epoch, "wait": callback.wait, "best": best,
-        "final_weights": float(model.weights[0][0]),
-    }
-
-
-def check_early_stopping(kwargs, values):
-    """scratch_nn's and Keras's EarlyStopping on the same scripted sequence: same decisions."""
-    ours = run_early_stopping(callbacks.EarlyStopping(**kwargs), values)
-    theirs = run_early_stopping(keras.callbacks.EarlyStopping(**kwargs), values)
-    assert ours == theirs, f"EarlyStopping({kwargs}) on {values}: scratch_nn {ours} != keras {theirs}"
-
-
 @examples(60)
 @given(case=early_stopping_cases())
 def test_early_stopping_decides_like_keras(case):

@@ -29,9 +29,10 @@ pytest.importorskip("tensorflow")
 import keras
 
 import scratch_nn
-from keras_ref import builders, oracle, transfer
-from scratch_nn import layers, regularizers
-from tests.strategies import OptimizerSpec, assert_all_close, assert_close
+from keras_ref import oracle, twins
+from keras_ref.specs import Spec, build, sequential
+from tests.specs import OptimizerSpec
+from tests.tolerances import assert_all_close, assert_close
 
 WEIGHTS_RTOL = 1e-4
 LOSS_RTOL = 1e-5
@@ -56,17 +57,22 @@ def mnist_like(seed, n):
     return x, rng.integers(0, 10, n)
 
 
-def trajectory_model(optimizer, seed):
-    """The trajectory model, compiled with `optimizer` (loss and accuracy), seeded initial weights."""
+#: The model, in each library's default dtype (float32).
+TRAJECTORY_MODEL = sequential((28, 28), [
+    Spec("layers.Flatten"),
+    Spec("layers.Dense", {"units": 32, "activation": "relu", "use_bias": False,
+                          "kernel_regularizer": Spec("regularizers.L2", {"l2": 2.0**-10})}),
+    Spec("layers.BatchNormalization"),
+    Spec("layers.Dense", {"units": 10, "activation": "softmax"}),
+])
+TRAJECTORY_LOSS = Spec("losses.SparseCategoricalCrossentropy")
+
+
+def trajectory_model(spec, seed):
+    """The trajectory model, compiled with the optimizer of `spec` (loss and accuracy), seeded initial weights."""
     scratch_nn.utils.set_random_seed(seed)
-    model = scratch_nn.Sequential([
-        layers.Input((28, 28)), layers.Flatten(),
-        layers.Dense(32, activation="relu", use_bias=False,
-                     kernel_regularizer=regularizers.L2(2.0**-10)),
-        layers.BatchNormalization(),
-        layers.Dense(10, activation="softmax"),
-    ])
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = build(TRAJECTORY_MODEL, scratch_nn)
+    model.compile(optimizer=spec.build(), loss=build(TRAJECTORY_LOSS, scratch_nn), metrics=["accuracy"])
     return model
 
 
@@ -76,12 +82,11 @@ def check_trajectory(spec, seed=0, samples=STEPS * BATCH, validation_split=0.0):
     Every key Keras logs (loss, accuracy, and val_* with a validation split)
     must be logged alike.
     """
-    model = trajectory_model(spec.build(), seed)
+    model = trajectory_model(spec, seed)
     x, y = mnist_like(seed, samples)
-    twin = builders.keras_model(model)
-    transfer.scratch_to_keras(model, twin)
-    twin.compile(optimizer=builders.keras_optimizer(model.optimizer),
-                 loss=builders.keras_loss(model.loss), metrics=["accuracy"], jit_compile=False)
+    twin = twins.keras_twin(TRAJECTORY_MODEL, model)
+    twin.compile(optimizer=twins.keras_optimizer(spec.spec()), loss=twins.keras_loss(TRAJECTORY_LOSS),
+                 metrics=["accuracy"], jit_compile=False)
     fit_kwargs = {"batch_size": BATCH, "epochs": EPOCHS, "shuffle": False,
                   "validation_split": validation_split}
     expected_history, expected_weights = oracle.fit_history(twin, x, y, **fit_kwargs)
@@ -109,7 +114,7 @@ def test_fit_with_partial_batch_and_validation_split_matches_keras():
 
 def test_trajectory_helpers_see_keras_defaults():
     """The Keras twin really is float32 and unbiased before BatchNormalization (guards the setup)."""
-    model = trajectory_model(OptimizerSpec("Adam", {}).build(), 0)
-    twin = builders.keras_model(model)
+    model = trajectory_model(OptimizerSpec("Adam", {}), 0)
+    twin = twins.keras_twin(TRAJECTORY_MODEL, model)
     assert keras.backend.standardize_dtype(twin.layers[1].kernel.dtype) == "float32"
     assert not twin.layers[1].use_bias

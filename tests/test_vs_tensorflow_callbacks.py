@@ -1,0 +1,239 @@
+"""Callbacks against Keras's own, driven by scripted metric sequences.
+
+Properties (each compared exactly: the scripted values are multiples of 1/16
+and the learning rates powers of 2, exact in binary, so both libraries see the
+same ties):
+
+- ReduceLROnPlateau: for every monitor, mode (``auto`` included, on loss and
+  accuracy monitors), patience, cooldown, min_delta, factor and min_lr drawn,
+  the learning rate, ``wait``, ``cooldown_counter`` and ``best`` after every
+  epoch equal Keras's;
+- EarlyStopping with ``mode='auto'`` on loss and accuracy monitors and
+  ``restore_best_weights=True``: the same decisions and the same weights at
+  the end as Keras's (the direction of an accuracy comes, in Keras, from the
+  compiled metric, so the Keras side runs on a real compiled model);
+- TerminateOnNaN stops at the same batch as Keras's on a scripted loss
+  sequence with NaN, inf, -inf and missing losses.
+"""
+
+import contextlib
+import functools
+import io
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+pytest.importorskip("tensorflow")
+
+import keras
+
+import scratch_nn
+from tests.hypothesis_profiles import examples
+
+MONITORS = ("loss", "val_loss", "accuracy", "val_accuracy")
+
+
+@functools.cache
+def keras_model():
+    """A compiled Keras model whose `accuracy` metric is built (so `mode='auto'` can resolve it).
+
+    Its kernel (1, 2) records the epoch the weights come from.
+    """
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=1.0),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.evaluate(np.zeros((2, 1)), np.zeros(2), verbose=0)
+    return model
+
+
+class ScratchModel:
+    """What the scratch_nn callbacks touch: weights (the epoch they come from), optimizer, stop_training."""
+
+    def __init__(self, learning_rate=1.0):
+        self.weights = [np.full((1, 2), -1.0), np.zeros(2)]
+        self.optimizer = scratch_nn.optimizers.SGD(learning_rate=learning_rate)
+        self.stop_training = False
+
+    def get_weights(self):
+        return [w.copy() for w in self.weights]
+
+    def set_weights(self, weights):
+        self.weights = [np.array(w) for w in weights]
+
+
+def fresh_keras_model(learning_rate=1.0):
+    model = keras_model()
+    model.stop_training = False
+    model.optimizer.learning_rate = learning_rate
+    model.set_weights([np.full((1, 2), -1.0), np.zeros(2)])
+    return model
+
+
+def drive(callback, model, values, record):
+    """Epochs with `values` as the monitored metric, `record(callback, model)` after each."""
+    callback.set_model(model)
+    callback.on_train_begin()
+    trace = []
+    for epoch, value in enumerate(values):
+        model.set_weights([np.full((1, 2), float(epoch)), np.zeros(2)])
+        callback.on_epoch_end(epoch, {callback.monitor: value, "unwatched": 0.0})
+        trace.append(record(callback, model))
+        if model.stop_training:
+            break
+    callback.on_train_end()
+    return trace, float(np.asarray(model.get_weights()[0])[0, 0])
+
+
+def plateau_state(callback, model):
+    """(learning rate, wait, cooldown_counter, best); the rate in float32, as Keras keeps it."""
+    best = None if callback.best is None else float(callback.best)
+    learning_rate = float(np.float32(np.asarray(model.optimizer.learning_rate)))
+    return (learning_rate, callback.wait, callback.cooldown_counter, best)
+
+
+def printed_words(text):
+    """The words of `text`, decimals rounded to 6 digits (Keras prints float32 learning rates)."""
+    return [f"{float(w):.6g}" if re.fullmatch(r"-?\d+\.\d+(e-?\d+)?", w) else w
+            for w in re.sub(r"(\d)\.(\s|$)", r"\1\2", text).split()]
+
+
+def early_stopping_state(callback, model):
+    best = None if callback.best is None else float(callback.best)
+    return (callback.wait, callback.stopped_epoch, callback.best_epoch, best, bool(model.stop_training))
+
+
+@st.composite
+def scripted_values(draw):
+    return [v / 16 for v in draw(st.lists(st.integers(0, 16), min_size=1, max_size=12))]
+
+
+@st.composite
+def plateau_cases(draw):
+    """ReduceLROnPlateau kwargs (monitor and mode drawn, `auto` on every monitor) and a sequence."""
+    mode = draw(st.sampled_from(["auto", "min", "max"]))
+    kwargs = {
+        "monitor": draw(st.sampled_from(MONITORS)), "mode": mode,
+        "factor": draw(st.sampled_from([0.5, 0.25])),
+        "patience": draw(st.integers(0, 3)), "cooldown": draw(st.integers(0, 3)),
+        "min_delta": draw(st.sampled_from([0, 1, 2])) / 16,
+        "min_lr": draw(st.sampled_from([0.0, 0.125])),
+    }
+    return kwargs, draw(scripted_values())
+
+
+def check_reduce_lr_on_plateau(kwargs, values):
+    ours = drive(scratch_nn.callbacks.ReduceLROnPlateau(**kwargs), ScratchModel(), values, plateau_state)
+    theirs = drive(keras.callbacks.ReduceLROnPlateau(**kwargs), fresh_keras_model(), values, plateau_state)
+    assert ours == theirs, (
+        f"ReduceLROnPlateau({kwargs}) on {values}: (lr, wait, cooldown_counter, best) per epoch, "
+        f"scratch_nn {ours} != keras {theirs}")
+
+
+def check_early_stopping_auto(kwargs, values):
+    ours = drive(scratch_nn.callbacks.EarlyStopping(**kwargs), ScratchModel(), values, early_stopping_state)
+    theirs = drive(keras.callbacks.EarlyStopping(**kwargs), fresh_keras_model(), values,
+                   early_stopping_state)
+    assert ours == theirs, (
+        f"EarlyStopping({kwargs}) on {values}: (wait, stopped_epoch, best_epoch, best, stop) per "
+        f"epoch and final weights, scratch_nn {ours} != keras {theirs}")
+
+
+@examples(40)
+@given(case=plateau_cases())
+def test_reduce_lr_on_plateau_decides_like_keras(case):
+    check_reduce_lr_on_plateau(*case)
+
+
+@pytest.mark.parametrize("monitor", MONITORS)
+@examples(10)
+@given(values=scripted_values(), patience=st.integers(0, 3), min_delta=st.sampled_from([0, 1 / 16]),
+       start_from_epoch=st.integers(0, 2))
+def test_early_stopping_auto_mode_restores_best_weights_like_keras(
+        monitor, values, patience, min_delta, start_from_epoch):
+    check_early_stopping_auto({"monitor": monitor, "mode": "auto", "patience": patience,
+                               "min_delta": min_delta, "restore_best_weights": True,
+                               "start_from_epoch": start_from_epoch}, values)
+
+
+def test_reduce_lr_on_plateau_cooldown_example():
+    """A fixed sequence through a reduction, the cooldown and a second reduction (auto on accuracy)."""
+    check_reduce_lr_on_plateau(
+        {"monitor": "val_accuracy", "mode": "auto", "factor": 0.5, "patience": 1, "cooldown": 2,
+         "min_delta": 0.0, "min_lr": 0.0},
+        [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.75, 0.5, 0.5])
+
+
+class StopFlag:
+    stop_training = False
+
+
+def terminate_on_nan_stop(callback_class, losses):
+    """The batch at which `callback_class` stops training on `losses` (None: it never does)."""
+    callback, model = callback_class(), StopFlag()
+    callback.set_model(model)
+    for batch, loss in enumerate(losses):
+        callback.on_train_batch_end(batch, {} if loss is None else {"loss": loss})
+        if model.stop_training:
+            return batch
+    return None
+
+
+@examples(30)
+@given(losses=st.lists(st.sampled_from([0.5, 2.0, 1e30, None, np.nan, np.inf, -np.inf]), max_size=8))
+def test_terminate_on_nan_stops_where_keras_stops(losses):
+    with contextlib.redirect_stdout(io.StringIO()):  # both print why they stop
+        ours = terminate_on_nan_stop(scratch_nn.callbacks.TerminateOnNaN, losses)
+        theirs = terminate_on_nan_stop(keras.callbacks.TerminateOnNaN, losses)
+    assert ours == theirs, f"TerminateOnNaN on {losses}: scratch_nn stops at {ours}, keras at {theirs}"
+
+
+#: Monitored sequences for the default-constructed callbacks (patience 10, min_delta 1e-4):
+#: improvements of 1/16, and a long plateau of improvements of 2**-15 (below min_delta).
+DEFAULT_SEQUENCES = {
+    "improving": [1 - k / 16 for k in range(14)],
+    "plateau": [0.5 - k * 2.0**-15 for k in range(15)] + [0.25] + [0.25 - k * 2.0**-15 for k in range(14)],
+    "noisy": [0.5, 0.75, 0.25, 0.5, 0.375, 0.25, 0.25, 0.5, 0.25, 0.5, 0.25, 0.25, 0.5, 0.25, 0.25, 0.125]
+             + [0.25] * 12,
+}
+
+
+@pytest.mark.parametrize("verbose", [None, 1], ids=["default-verbose", "verbose-1"])
+@pytest.mark.parametrize("values", DEFAULT_SEQUENCES.values(), ids=DEFAULT_SEQUENCES)
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_default_callbacks_decide_and_print_like_keras(name, values, verbose):
+    """Constructed with no arguments (or verbose=1 alone): same decisions every epoch, same printed lines."""
+    kwargs = {} if verbose is None else {"verbose": verbose}
+    record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+    outcomes, printed = [], []
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            outcomes.append(drive(getattr(library.callbacks, name)(**kwargs), model, values, record))
+        printed.append(printed_words(out.getvalue()))
+    assert outcomes[0] == outcomes[1], f"{name}({kwargs}): scratch_nn {outcomes[0]} != keras {outcomes[1]}"
+    assert printed[0] == printed[1], f"{name}({kwargs}) printed {printed[0]}, keras {printed[1]}"
+
+
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_unknown_mode_warns_and_falls_back_to_auto_like_keras(name):
+    values = DEFAULT_SEQUENCES["noisy"]
+    kwargs = {"monitor": "val_loss", "mode": "largest", "patience": 2}
+    if name == "ReduceLROnPlateau":
+        kwargs["factor"] = 0.5  # exact in float32, however many reductions
+    outcomes = []
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        with pytest.warns(UserWarning, match="mode.*largest.*unknown, fallback to auto mode"):
+            callback = getattr(library.callbacks, name)(**kwargs)
+        record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+        outcomes.append(drive(callback, model, values, record))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_auto_mode_refuses_a_monitor_of_unknown_direction_like_keras(name):
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        callback = getattr(library.callbacks, name)(monitor="val_f1")
+        with pytest.raises(ValueError, match=r"monitor='?val_f1'?.*mode='max'"):
+            drive(callback, model, [0.5], plateau_state if name == "ReduceLROnPlateau" else early_stopping_state)
