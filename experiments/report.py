@@ -158,9 +158,14 @@ def gain_text(result, rows, target):
 def finding(module, rows, target):
     """Sentences written from the numbers: baseline against best, failures, agreement."""
     lines = []
+    baseline = getattr(module, "BASELINE", None)
     for pool, group in pools(rows, getattr(module, "POOLED", False)).items():
-        result = measures.gain(group, module.BASELINE)
-        text = f"- **{pool}**: baseline {module.BASELINE}; {gain_text(result, group, target)}."
+        if baseline is None:  # no cause measured (doctor_advice): what reached the target
+            reached = [r["setting"] for r in group if math.isfinite(r["seconds_to_target"])]
+            text = f"- **{pool}**: reached {fmt(target, 'acc')}: {', '.join(reached) or 'none'}."
+        else:
+            result = measures.gain(group, baseline)
+            text = f"- **{pool}**: baseline {baseline}; {gain_text(result, group, target)}."
         never = [r["setting"] for r in group if not math.isfinite(r["seconds_to_target"])
                  and math.isfinite(r["seconds_to_target_lb"])]
         diverged = [r["setting"] for r in group if not math.isfinite(r["seconds_to_target_lb"])]
@@ -179,7 +184,10 @@ def ranking(summaries, targets):
         summaries: ``{target: {name: (module, rows)}}``.
         targets: the targets, first ranks the table.
     """
-    results = {target: {name: gains(module, rows) for name, (module, rows) in summaries[target].items()}
+    # An experiment without a BASELINE measures no cause (doctor_advice checks the doctor's
+    # advice): it has its own section but no place in the ranking.
+    results = {target: {name: gains(module, rows) for name, (module, rows) in summaries[target].items()
+                        if hasattr(module, "BASELINE")}
                for target in targets}
     ranks = {target: measures.rank_numbers(results[target]) for target in targets}
     header = "| cause | backend | baseline | " + " | ".join(
@@ -346,7 +354,8 @@ def section(index, name, module, records, rows, target, out):
     store.write_csv(out / name / "summary.csv", list(rows[0]), rows)
     lines = [f"## {name}", "", f"**Question.** {question(module)}", "",
              f"**Budget.** {budget(module, records)}", "",
-             f"**Baseline.** {module.BASELINE}. Settings that reached {fmt(target, 'acc')} on every "
+             (f"**Baseline.** {module.BASELINE}. " if hasattr(module, "BASELINE") else "")
+             + f"Settings that reached {fmt(target, 'acc')} on every "
              f"backend: {reach_count(module, rows)}, not counting those shown to fail"
              + (": " + "; ".join(f"{label} ({why})" for label, why in failures.items()) if failures else "")
              + ".", "",

@@ -3,8 +3,10 @@
 from experiments import hosts, report, store
 from tests.experiments_helpers import record
 
+#: The ranking's row of one host group: baseline SGD(0.01) against the best, Adam(0.001), whose
+#: seconds are that host's own (the 5x gain holds within each host, not across them).
 RANKING_ROW = ("| [the optimizer (plain SGD vs momentum, RMSprop, Adam)](#optimizer) | scratch @ {host} "
-               "| Adam(0.001) ({adam}) | SGD(0.01) ({sgd}) | 5x | 2.5x x 2x |")
+               "| SGD(0.01) | 1 | best Adam(0.001), {adam} (1.00 epochs): 5x = 2.5x epochs x 2x s/epoch |")
 
 
 def runs_on(host, cpu, slower):
@@ -34,12 +36,12 @@ def test_mixed_hosts_are_named_and_seconds_ranked_within_one_host(tmp_path):
     text = report.write(tmp_path, 0.97).read_text()
     assert "**Mixed hosts.**" in text
     assert "a (CPU A): 4 runs, GEMM 40 GFLOP/s; b (CPU B): 4 runs, GEMM 13 GFLOP/s" in text
-    assert RANKING_ROW.format(host="a (CPU A)", adam="2 s", sgd="10 s") in text
-    assert RANKING_ROW.format(host="b (CPU B)", adam="6 s", sgd="30 s") in text
+    assert RANKING_ROW.format(host="a (CPU A)", adam="2 s") in text
+    assert RANKING_ROW.format(host="b (CPU B)", adam="6 s") in text
 
 
 def test_one_host_keeps_plain_backends(tmp_path):
     store.write_runs_csv(tmp_path / "optimizer" / "runs.csv", runs_on("a", "CPU A", 1))
     text = report.write(tmp_path, 0.97).read_text()
     assert "Mixed hosts" not in text and " @ " not in text
-    assert "| scratch | Adam(0.001) (2 s) | SGD(0.01) (10 s) | 5x |" in text
+    assert "| scratch | SGD(0.01) | 1 | best Adam(0.001), 2 s (1.00 epochs): 5x " in text

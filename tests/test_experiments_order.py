@@ -41,7 +41,8 @@ def batches_seen(monkeypatch, backend, seed=0):
         train_step = model.train_step
 
         def spy(*data):
-            xb, yb = data if len(data) == 2 else data[0]
+            # scratch_nn: train_step(xb, yb, sample_weight); Keras: train_step((xb, yb))
+            xb, yb = data[:2] if len(data) > 1 else data[0][:2]
             seen.append((np.array(yb).ravel().astype(int), np.array(xb).reshape(len(xb), -1).sum(axis=1)))
             return train_step(*data)
 
@@ -108,7 +109,8 @@ def test_one_epoch_fits_walk_one_epoch_permutations():
     model = scratch_nn.Sequential([scratch_nn.Input((1,)), scratch_nn.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     train_step = model.train_step
-    model.train_step = lambda xb, yb: (seen.append(xb[:, 0].astype(int).tolist()), train_step(xb, yb))[1]
+    model.train_step = lambda xb, yb, *weights: (seen.append(xb[:, 0].astype(int).tolist()),
+                                                train_step(xb, yb, *weights))[1]
     x = np.arange(6, dtype="float32").reshape(6, 1)
     order.seed_scratch_fit(scratch_nn, 5)
     for _ in range(3):
