@@ -10,6 +10,8 @@ setting ``self.model.stop_training = True``.
 import math
 import warnings
 
+from scratch_nn.unsupported import module_getattr
+
 
 class Callback:
     """Base class with Keras's hook names; every hook does nothing by default.
@@ -387,7 +389,7 @@ def pythonify_logs(logs):
 # ModelCheckpoint lives in its own module, scratch_nn/checkpoint.py.
 from scratch_nn.checkpoint import ModelCheckpoint  # noqa: F401
 
-#: Keras callbacks that scratch_nn does not provide, and why.
+#: Keras callbacks that scratch_nn does not provide, and why (`scratch_nn.unsupported`).
 _UNSUPPORTED = {
     "TensorBoard": "TensorBoard logging needs TensorFlow's summary writer",
     "BackupAndRestore": "fault-tolerant training checkpoints are not built",
@@ -397,9 +399,4 @@ _UNSUPPORTED = {
 }
 
 
-def __getattr__(name):
-    if name in _UNSUPPORTED:
-        raise NotImplementedError(
-            f"keras.callbacks.{name} is not supported by scratch_nn: {_UNSUPPORTED[name]}"
-        )
-    raise AttributeError(f"module 'scratch_nn.callbacks' has no attribute {name!r}")
+__getattr__ = module_getattr("keras.callbacks", _UNSUPPORTED)

@@ -10,6 +10,7 @@ import numpy as np
 from scratch_nn import random as _random
 from scratch_nn.backend import clear_session
 from scratch_nn.config import floatx, set_floatx
+from scratch_nn.unsupported import module_getattr
 
 __all__ = ["clear_session", "floatx", "normalize", "set_floatx", "set_random_seed",
            "to_categorical"]
@@ -70,16 +71,11 @@ def to_categorical(x, num_classes=None):
     return out
 
 
-#: Keras utilities that scratch_nn does not provide, and why.
+#: Keras utilities that scratch_nn does not provide, and why (`scratch_nn.unsupported`).
 _UNSUPPORTED = {
     "PyDataset": "fit, evaluate and predict take NumPy arrays (x, y) only, not batch generators",
     "plot_model": "drawing a model needs pydot and graphviz; model.summary() prints it",
 }
 
 
-def __getattr__(name):
-    if name in _UNSUPPORTED:
-        raise NotImplementedError(
-            f"keras.utils.{name} is not supported by scratch_nn: {_UNSUPPORTED[name]}"
-        )
-    raise AttributeError(f"module 'scratch_nn.utils' has no attribute {name!r}")
+__getattr__ = module_getattr("keras.utils", _UNSUPPORTED)

@@ -23,7 +23,7 @@ import keras
 
 import scratch_nn
 from keras_ref import oracle, transfer
-from tests.strategies import assert_all_close, assert_close
+from tests.tolerances import assert_all_close, assert_close
 
 PREDICT_RTOL, WEIGHTS_RTOL, LOSS_RTOL = 1e-5, 1e-4, 1e-5
 
