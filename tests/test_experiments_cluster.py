@@ -223,4 +223,8 @@ def test_a_dask_command_line_cluster_runs_a_quick_study(mnist, tmp_path):
         for process in reversed(started):
             process.terminate()
         for process in reversed(started):
-            process.wait(timeout=60)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a worker still trying to reach the stopped scheduler
+                process.kill()
+                process.wait(timeout=30)
