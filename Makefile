@@ -61,7 +61,7 @@ bench: $(STAMP)
 # Mutation testing (not in CI: hours for every module). mutmut's forked workers
 # run the NumPy tests; tests/mutation/second_pass.py runs the TensorFlow tests on
 # their survivors, one fresh process each, and prints the score per module.
-# `make mutate MUTATE='scratch_nn.optimizers.sgd.*'` runs one module. See docs/TESTING.md.
+# `make mutate MUTATE='scratch_nn.optimizers.sgd.*'` runs one module. See docs/TESTS.md.
 MUTATE ?= scratch_nn.*
 MUTATE_JOBS ?= 2
 MUTATE_STAMP := $(VENV)/.mutate-installed

@@ -1,4 +1,4 @@
-"""Mutation testing of scratch_nn's maths (`make mutate`; not part of CI): see docs/TESTING.md.
+"""Mutation testing of scratch_nn's maths (`make mutate`; not part of CI): see docs/TESTS.md.
 
 mutmut 3 runs the NumPy-only tests in forked workers (TensorFlow deadlocks
 there); `tests.mutation.second_pass` then runs the TensorFlow comparisons on
