@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 tf = pytest.importorskip("tensorflow")
 import keras
 
+from keras_ref import oracle
 from scratch_nn import activations, losses
 from tests.hypothesis_profiles import examples
 
@@ -31,10 +32,8 @@ RTOL = 1e-10
 @pytest.fixture(autouse=True)
 def keras_float64():
     """Keras's loss classes compute in floatx: float64 for the duration of each test."""
-    before = keras.config.floatx()
-    keras.config.set_floatx("float64")
-    yield
-    keras.config.set_floatx(before)
+    with oracle.keras_floatx("float64"):
+        yield
 
 
 def close(ours, theirs, rtol=RTOL):

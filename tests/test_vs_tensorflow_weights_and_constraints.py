@@ -34,6 +34,7 @@ pytest.importorskip("tensorflow")
 import keras
 
 import scratch_nn
+from keras_ref import oracle
 from tests.hypothesis_profiles import examples
 
 RTOL = 1e-10
@@ -61,10 +62,8 @@ def assert_close(actual, desired, what, rtol=RTOL):
 @pytest.fixture(autouse=True)
 def _keras_in_float64():
     """Keras casts arrays given to fit/evaluate (weights included) to ``floatx()``: make it float64."""
-    before = keras.config.floatx()
-    keras.config.set_floatx("float64")
-    yield
-    keras.config.set_floatx(before)
+    with oracle.keras_floatx("float64"):
+        yield
 
 
 def make_constraint(module, spec):

@@ -70,12 +70,4 @@ def load_data():
 
 def available():
     """Whether ``load_data()`` can run without downloading (looks for the files only)."""
-    data_dir = os.environ.get("FASHION_MNIST_DATA_DIR")
-    if data_dir:
-        try:
-            idx.find_idx_files(data_dir, FILES, "FASHION_MNIST_DATA_DIR")
-        except FileNotFoundError:
-            return False
-        return True
-    cache = os.path.join(idx.datasets_dir(), CACHE_SUBDIR)
-    return all(os.path.isfile(os.path.join(cache, f)) for f, _ in FILES.values())
+    return idx.files_available(FILES, "FASHION_MNIST_DATA_DIR", CACHE_SUBDIR)

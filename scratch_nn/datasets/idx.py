@@ -87,6 +87,23 @@ def read_idx(path, magic):
     return np.frombuffer(raw, np.uint8, offset=header_len).reshape(shape)
 
 
+def files_available(files, env_var, cache_subdir):
+    """Whether a dataset's IDX ``files`` can be read without downloading (looks for them only).
+
+    From the folder in environment variable ``env_var`` when it is set (all
+    files there, gzipped or not), else from ``<datasets_dir>/<cache_subdir>``.
+    """
+    data_dir = os.environ.get(env_var)
+    if data_dir:
+        try:
+            find_idx_files(data_dir, files, env_var)
+        except FileNotFoundError:
+            return False
+        return True
+    cache = os.path.join(datasets_dir(), cache_subdir)
+    return all(os.path.isfile(os.path.join(cache, file_name)) for file_name, _ in files.values())
+
+
 def find_idx_files(folder, files, env_var):
     """Map each array name to its IDX file in ``folder``, gzipped or not.
 

@@ -120,18 +120,10 @@ def available(path="mnist.npz"):
     -------
     bool
     """
-    data_dir = os.environ.get("MNIST_DATA_DIR")
-    if data_dir:
-        try:
-            idx.find_idx_files(data_dir, FILES, "MNIST_DATA_DIR")
-        except FileNotFoundError:
-            return False
-        return True
-    download_dir = os.path.join(idx.datasets_dir(), DOWNLOAD_SUBDIR)
-    return os.path.isfile(_npz_path(path)) or all(
-        os.path.isfile(os.path.join(download_dir, file_name))
-        for file_name, _ in FILES.values()
-    )
+    if os.environ.get("MNIST_DATA_DIR"):
+        return idx.files_available(FILES, "MNIST_DATA_DIR", DOWNLOAD_SUBDIR)
+    return os.path.isfile(_npz_path(path)) or idx.files_available(FILES, "MNIST_DATA_DIR",
+                                                                  DOWNLOAD_SUBDIR)
 
 
 def _load_npz(path):
