@@ -37,7 +37,7 @@ from experiments.backends import BACKENDS, limit_threads
 def _budget(args, default):
     """The budget: ``--quick`` or the command's default, then any explicit options."""
     base = settings.QUICK if args.quick else default
-    changes = {name: getattr(args, name) for name in ("seeds", "train_size", "test_size", "target")
+    changes = {name: getattr(args, name) for name in ("seeds", "first_seed", "train_size", "test_size", "target")
                if getattr(args, name) is not None}
     if args.epochs is not None:
         changes["max_epochs"] = args.epochs
@@ -71,6 +71,8 @@ def _parser():
     for sub in (run, default):
         sub.add_argument("--backend", choices=("both",) + BACKENDS, default="both")
         sub.add_argument("--seeds", type=int, help="seeds per setting")
+        sub.add_argument("--first-seed", type=int, metavar="K",
+                         help="run only seeds K .. SEEDS-1 (split a study's seeds between processes)")
         sub.add_argument("--epochs", type=int, help="cap on every run's epochs")
         sub.add_argument("--train-size", type=int, help="use the first N training images")
         sub.add_argument("--test-size", type=int, help="use the first N test images")

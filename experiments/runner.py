@@ -179,7 +179,7 @@ class Progress:
 def plan_jobs(module, selected, budget):
     """Every (setting, backend, seed) an experiment runs under ``budget``."""
     return [(setting, backend, seed) for setting, backend in plan(module, selected, budget)
-            for seed in range(budget.seeds)]
+            for seed in range(budget.first_seed, budget.seeds)]
 
 
 def epochs_planned(module, selected, budget):

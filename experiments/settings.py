@@ -73,6 +73,8 @@ class Budget:
 
     Args:
         seeds: repeats of every setting (seeds 0 .. seeds-1).
+        first_seed: skip the seeds below this one (``--first-seed``: two
+            processes share a study's seeds without training one run twice).
         max_epochs: cap on every setting's epochs (None: as the setting says).
         train_size, test_size: first samples of MNIST's training and test sets
             to use (None: all 60,000 / 10,000).
@@ -84,12 +86,17 @@ class Budget:
     """
 
     seeds: int = 3
+    first_seed: int = 0
     max_epochs: int | None = None
     train_size: int | None = None
     test_size: int | None = None
     target: float = 0.97
     grid_ends: bool = False
     settle_s: float = 0.5
+
+    def __post_init__(self):
+        if not 0 <= self.first_seed < self.seeds:
+            raise ValueError(f"first_seed: expected 0 <= first_seed < seeds ({self.seeds}), got {self.first_seed}")
 
     def settings(self, settings):
         """The ``settings`` of an experiment that this budget runs, in their order."""

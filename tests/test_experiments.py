@@ -81,6 +81,16 @@ def test_a_second_run_trains_nothing(mnist, tmp_path, monkeypatch):
               "--out", str(tmp_path)])
 
 
+def test_first_seed_splits_a_study_between_processes():
+    """``--first-seed K`` plans only seeds K .. seeds-1; an empty range is refused."""
+    module = get("initialization")
+    seeds = {seed for *_, seed in runner.plan_jobs(module, ("scratch",), settings.Budget(seeds=3, first_seed=2))}
+    assert seeds == {2}
+    assert {seed for *_, seed in runner.plan_jobs(module, ("scratch",), settings.Budget(seeds=3))} == {0, 1, 2}
+    with pytest.raises(ValueError, match="first_seed.*got 3"):
+        settings.Budget(seeds=3, first_seed=3)
+
+
 def test_list_names_every_experiment(capsys):
     main(["list"])
     shown = capsys.readouterr().out
