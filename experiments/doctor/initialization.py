@@ -125,8 +125,7 @@ def check(setup, seconds):
             gain, gain_text, change = comparison.gain, comparison.gain_text(), {"initializer": FIX}
         else:
             status = OK
-            details.append(f"{FIX} kernels did not reach the held-out level sooner beyond the "
-                           "probe's seed noise, so re-initializing is not recommended.")
+            details.append(comparison.verdict())
     elif status != OK:
         details.append("Every kernel is already glorot_uniform: the input-scale check measures "
                        "the fix (" + "; ".join(dict.fromkeys(fixes)) + ").")

@@ -140,9 +140,10 @@ def check(setup, seconds):
             gain, gain_text = comparison.gain, comparison.gain_text()
         else:
             findings, fix, change = [], None, None
-            summary_ok = "; rescaling measured no faster."
-            details.append(f"{variant.name} did not reach the held-out level sooner beyond the "
-                           "probe's seed noise, so rescaling is not recommended.")
+            summary_ok = (f"; rescaling could be {comparison.gain:.2g}x sooner, under the "
+                          f"{probe.MATERIAL_GAIN:g}x bar for advice." if comparison.helps else
+                          "; rescaling measured no faster.")
+            details.append(comparison.verdict())
     status = worst(findings)
     if status == OK:
         summary = f"Inputs: RMS {r:.3g}, range [{train['min']:.3g}, {train['max']:.3g}]{summary_ok}"

@@ -187,11 +187,12 @@ def _batch_result(setup, sizes, times, a, c, seconds, slow):
     details.append(f"An epoch at batch {better} takes {1 / epoch_gain:.2g}x the time of one at "
                    f"batch {b}, but may need more epochs. " + comparison.describe())
     if not comparison.recommended:
-        details.append(f"Batch {better} did not reach the held-out level sooner beyond the "
-                       "probe's seed noise, so it is not recommended.")
+        details.append(comparison.verdict())
+        measured = (f"could be {comparison.gain:.2g}x sooner to the held-out accuracy level, "
+                    f"under the {probe.MATERIAL_GAIN:g}x a change must gain to be advised."
+                    if comparison.helps else "was no faster to the held-out accuracy level.")
         return CheckResult("batch_size", "Batch size and per-step overhead", OK,
-                           summary + f" Batch {better} was no faster to the held-out accuracy "
-                           "level.", evidence, details)
+                           summary + f" Batch {better} {measured}", evidence, details)
     busy, load = machine_busy()
     evidence.update({"machine_busy": busy, "load_average": load})
     if busy:
