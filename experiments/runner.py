@@ -29,7 +29,7 @@ import numpy as np
 from experiments import backends, builders, data, hosts, naive_loop, order, store
 
 
-def make_recorder(base, monitor=None, on_epoch=None):
+def make_recorder(base, monitor=None, on_epoch=None, stop_at=None):
     """A callback (subclass of ``base``) recording each epoch's logs and wall time.
 
     Args:
@@ -38,6 +38,10 @@ def make_recorder(base, monitor=None, on_epoch=None):
             run has no validation split (the seed's Example 1); its evaluation
             is not counted in the epoch's seconds.
         on_epoch: called with each epoch's row, for progress display.
+        stop_at: stop training after the first epoch whose ``val_accuracy``
+            reaches this (None: train every epoch). For experiments that
+            measure only the time to a target: the epochs after it change
+            nothing they report.
     """
 
     class Recorder(base):
@@ -58,7 +62,8 @@ def make_recorder(base, monitor=None, on_epoch=None):
                 row["val_loss"], row["val_accuracy"] = (
                     float(value) for value in self.model.evaluate(*monitor, verbose=0))
             self.history.append(row)
-            if not np.isfinite(row["loss"]):
+            reached = stop_at is not None and (row["val_accuracy"] or 0.0) >= stop_at
+            if not np.isfinite(row["loss"]) or reached:
                 self.model.stop_training = True
             if on_epoch is not None:
                 on_epoch(row)
@@ -70,8 +75,10 @@ def _summary_stats(array):
     return float(array.mean()), float(array.max())
 
 
-def run_one(experiment, setting, backend, seed, budget, on_epoch=None):
+def run_one(experiment, setting, backend, seed, budget, on_epoch=None, stop_at=None):
     """Train ``setting`` once on ``backend`` with ``seed``; the run's record (a dict).
+
+    ``stop_at``: a validation accuracy after which training stops (`make_recorder`).
 
     The record holds every field of `experiments.store.RUN_FIELDS` and the
     per-epoch ``history``; ``key`` and ``versions`` are filled in by the caller.
@@ -88,11 +95,11 @@ def run_one(experiment, setting, backend, seed, budget, on_epoch=None):
         setting = builders.resolve(setting, x_train, y_train, seed)
         if backend == "naive":
             model, callbacks = naive_loop.from_setting(setting, seed), []
-            recorder = make_recorder(naive_loop.Callback, monitor, on_epoch)
+            recorder = make_recorder(naive_loop.Callback, monitor, on_epoch, stop_at)
         else:
             module.utils.set_random_seed(seed)
             model, callbacks = builders.build(module, setting, backend), builders.callbacks(module, setting)
-            recorder = make_recorder(module.callbacks.Callback, monitor, on_epoch)
+            recorder = make_recorder(module.callbacks.Callback, monitor, on_epoch, stop_at)
         build_s = time.perf_counter() - start
         # The same new sample order every epoch in both backends (`experiments.order`).
         model.fit(**order.fit_arguments(module, backend, seed, x_train, y_train, setting, epochs,
