@@ -16,8 +16,9 @@ Each check returns OK / WARN / PROBLEM with its measured evidence and a fix:
 Every fix is tried before it is recommended: a probe
 (`experiments.doctor.probe`) trains copies with and without it from the same
 weights and times both to a held-out accuracy level over probe seeds; a fix
-that does not get there sooner beyond the seed noise is not recommended (the
-check reports what it measured). The returned
+that does not get there sooner beyond the seed noise, and at least 1.5x
+sooner (`probe.MATERIAL_GAIN`), is not recommended: the check is OK and
+reports what it measured, a smaller real gain as a note. The returned
 :class:`~experiments.doctor.report.Report` writes Markdown (``to_markdown``)
 and JSON (``to_json``) and ranks the fixes by their measured gain.
 A Keras model is diagnosed through its scratch_nn twin

@@ -20,7 +20,8 @@ Before any update, on a probe batch, the copy's forward and backward pass give:
 When a finding is made and some kernel was not drawn with ``glorot_uniform``
 (the Keras default), the fix, re-drawing every kernel with it, is probed
 (`experiments.doctor.probe`) and recommended only if it reaches a held-out
-accuracy level sooner on every probe seed, beyond their noise. When every
+accuracy level sooner on every probe seed, beyond their noise, by at least
+``probe.MATERIAL_GAIN`` (a smaller gain is a note). When every
 kernel already is glorot_uniform, the cause lies elsewhere (the input scale,
 usually): the findings are reported with no fix of their own.
 """

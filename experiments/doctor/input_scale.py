@@ -22,7 +22,8 @@ A scale that is off: copies train from the same weights on the inputs as
 given and on the inputs as the fix prepares them (``x / 255`` for pixel-like
 inputs in [0, 255], else standardized with the training mean and std), and
 the fix is recommended only if it reaches a held-out accuracy level sooner
-on every probe seed, beyond their noise. A mismatch: a copy trains on the
+on every probe seed, beyond their noise, by at least ``probe.MATERIAL_GAIN``
+(a smaller gain is a note). A mismatch: a copy trains on the
 inputs as given, and its accuracy on the held-out training data is compared
 with its accuracy on the test data as given; the mismatch is a PROBLEM when
 the test accuracy is more than ``MISMATCH_DROP`` lower (four standard errors

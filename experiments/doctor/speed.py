@@ -21,7 +21,8 @@ weights for the same time and weighs both sides,
     seconds to L = steps to L (measured) * t(b) (fitted),
 
 and recommends the larger batch only if it reaches the held-out accuracy
-level sooner on every probe seed, beyond their noise. Keras step times are
+level sooner on every probe seed, beyond their noise, by at least
+``probe.MATERIAL_GAIN`` (a smaller gain is a note). Keras step times are
 noisy too (TensorFlow's threads on a busy machine vary 2x from epoch to
 epoch), so for Keras the user's batch is charged its fastest step time and
 the larger batch the one fitted to its slowest timed epochs: the larger
