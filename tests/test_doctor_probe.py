@@ -167,3 +167,24 @@ def test_early_stopping_is_recommended_only_when_it_saves_epochs(monkeypatch, ep
     assert (result.change is not None) == recommended, result.details
     assert (result.status == OK) == (not recommended)
     assert result.gain is None
+
+
+@pytest.mark.parametrize("below, status", [(4.9, OK), (12.0, "WARN"), (40.0, "PROBLEM")])
+def test_a_rate_a_few_times_below_the_suggestion_is_ok_without_a_probe(monkeypatch, below,
+                                                                       status):
+    """Healthy Adam(1e-3) got suggestions 3.4x and 4.9x its rate, worth 1.2x at 97%: OK."""
+    setup = _setup()
+    rate = float(setup.model.optimizer.learning_rate)
+    real = learning_rate.range_test
+
+    def range_test(*args, **kwargs):
+        test = real(*args, **kwargs)
+        test.conclusive, test.rises_at, test.best = True, None, 3 * below * rate
+        test.suggestion = below * rate
+        return test
+
+    monkeypatch.setattr(learning_rate, "range_test", range_test)
+    monkeypatch.setattr(probe, "compare", _fake_compare(4.0))
+    result = learning_rate.check(setup, 1.0)
+    assert result.status == status, result.summary
+    assert ("probe_gains" in result.evidence) == (status != OK)

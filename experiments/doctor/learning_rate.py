@@ -24,8 +24,20 @@ loss climbs back above its starting value, or where the test stopped):
     u >  lr_best                WARN     too high: past the minimum, unstable
     u <  suggestion / 30        PROBLEM  too low (progress per step ~ lr
                                          while lr is small: 30x more steps)
-    u <  suggestion / 3         WARN     too low
+    u <  suggestion / 10        WARN     too low
     otherwise                   OK
+
+A rate up to 10x below the suggestion is OK because the suggestion is known
+only to within a factor of a few. On the healthy setup (pixels / 255,
+Adam(1e-3), batch 128, all of MNIST, seed 0) the range test suggested 0.0034
+on scratch_nn and 0.0049 on Keras; a probe from the initial weights measured
+them 2x (1.8x to 2.1x) and 2.5x (2.3x to 2.7x) sooner to about 93% held-out
+accuracy, yet trained to 97% Adam(0.0034) was only 1.2x sooner (1.12 s
+against 1.29 s), and the study's three-seed ``lr_range_test`` experiment
+found the range test's Adam suggestion no faster than 1e-3 in the median. A
+larger rate wins early in training, where a short probe looks, more than
+at the target. (With the bar at 3x, the doctor warned on that healthy
+setup.)
 
 A verdict other than OK is then put to the test on what the user cares
 about: a probe (`experiments.doctor.probe`) trains copies from the same
@@ -54,7 +66,7 @@ LR_LO, LR_HI = 1e-6, 10.0
 SUGGESTION_DIVISOR = 3.0
 STOP_FACTOR = 4.0
 MIN_STEPS, MAX_STEPS = 60, 300
-TOO_LOW_PROBLEM, TOO_LOW_WARN = 30.0, 3.0
+TOO_LOW_PROBLEM, TOO_LOW_WARN = 30.0, 10.0
 #: The loss must fall to this fraction of its start, and of the chance loss
 #: ``ln(classes)`` (a uniform guess), somewhere in the sweep, or the test
 #: cannot say anything about the rate. (From raw pixels the loss starts near
