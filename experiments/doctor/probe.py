@@ -33,10 +33,10 @@ It is **recommended** (the check says WARN or PROBLEM) only when it helps and
 A gain between ``MIN_GAIN`` and ``MATERIAL_GAIN`` is real on the probe but
 small, and a short probe from the initial weights overstates what it is
 worth over a whole run: on the healthy setup (pixels / 255, Adam(1e-3),
-batch 128, all of MNIST) the range test's Adam(0.0034) passed the
-beyond-noise test and trained to 97% only 1.2x sooner, well inside what seed
-and machine noise move a run. The check then stays OK and says what it
-measured (`Comparison.verdict`). A budget that allows a single seed measures
+batch 128, all of MNIST) the range test's Adam(0.0034) was 2x sooner on the
+probe and trained to 97% only 1.2x sooner, well inside what seed and machine
+noise move a run. The check then stays OK and says what it measured
+(`Comparison.verdict`). A budget that allows a single seed measures
 no noise, so the bar is then a gain above ``SINGLE_SEED_GAIN``. When the
 current setting never reaches ``L`` (``L`` is then the floor), its cost is
 only known to exceed its probe, and the gain is a lower bound.
