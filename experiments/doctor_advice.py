@@ -308,14 +308,16 @@ def table(records, target):
         row = [label, backend, statuses, "; ".join(tops).replace("|", "/") or "none", gains,
                _seconds(given)]
         same = bool(found) and all(v["problems"] == v["top"] for v in found)
+        absent = {t: "= top fix" if same and t != "top fix" and "top fix" in cells else "-"
+                  for t in TREATMENTS}
         for treatment in TREATMENTS:
             treated = cells.get(treatment)
             if treated:
                 row += [_seconds(treated), speedup(given, treated)[1]]
             else:
-                row += ["= top fix" if same and treatment != "top fix" and "top fix" in cells
-                        else "-", "-"]
-        row += [_epochs(given)] + [_epochs(cells[t]) if t in cells else "-" for t in TREATMENTS]
+                row += [absent[treatment], "-"]
+        row += [_epochs(given)] + [_epochs(cells[t]) if t in cells else absent[t]
+                                   for t in TREATMENTS]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
