@@ -333,17 +333,17 @@ def fix_list(records):
     for record in records:
         if record["group"] == "as given" and record.get("prescription"):
             verdicts.setdefault((record["setting"], record["backend"]), []).append(
-                record["prescription"])
+                (record["seed"], record["prescription"]))
     lines = []
     for (label, backend), found in verdicts.items():
         by_key = {}
-        for verdict in found:
+        for seed, verdict in found:
             for fix in verdict["fixes"]:
-                by_key.setdefault(fix["key"], []).append(fix)
+                by_key.setdefault(fix["key"], []).append((seed, fix))
         for key, fixes in by_key.items():
-            statuses = "/".join(sorted({f["status"] for f in fixes}))
-            texts = "; ".join(f"seed {i}: {f['gain_text'] or 'no gain measured'}"
-                              for i, f in enumerate(fixes))
+            statuses = "/".join(sorted({f["status"] for _, f in fixes}))
+            texts = "; ".join(f"seed {seed}: {f['gain_text'] or 'no gain measured'}"
+                              for seed, f in fixes)
             lines.append(f"- {label}, {backend}: {key} ({statuses}, {len(fixes)} of "
                          f"{len(found)} diagnoses): {texts}")
     return lines

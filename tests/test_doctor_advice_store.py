@@ -33,7 +33,7 @@ def _stand_ins(monkeypatch, calls):
         return {"status": "PROBLEM", "checks": {}, "seconds": 0.0, "top": change,
                 "problems": change, "fixes": [
                     {"key": "input_scale", "status": "PROBLEM", "fix": "x / 255", "gain": 3.0,
-                     "gain_text": "3x sooner", "probe_gains": [2.5, 3.5], "change": change}]}
+                     "gain_text": f"3x sooner (seed {seed})", "probe_gains": [2.5, 3.5], "change": change}]}
 
     def run_one(experiment, setting, backend, seed, budget, stop_at=None):
         calls.append(("train", seed, setting.label, setting.epochs, stop_at))
@@ -74,8 +74,8 @@ def test_two_processes_share_the_seeds_and_a_last_pass_rebuilds_without_training
         ("raw pixels + top fix", 1)]
     assert "3x [2.5, 3.5], 4 probe runs" in doctor_advice.table(records, 0.97)
     assert doctor_advice.fix_list(records) == [
-        ("- raw pixels, scratch: input_scale (PROBLEM, 2 of 2 diagnoses): seed 0: 3x sooner; "
-         "seed 1: 3x sooner")]
+        ("- raw pixels, scratch: input_scale (PROBLEM, 2 of 2 diagnoses): seed 0: 3x sooner "
+         "(seed 0); seed 1: 3x sooner (seed 1)")]
 
 
 def test_the_last_pass_skips_what_was_never_saved(tmp_path, monkeypatch):
