@@ -17,14 +17,15 @@ The as-given run gets the same epochs as the treated ones, so "never reached"
 means never within the budget its fix had. The doctor itself diagnoses the
 setup as the user wrote it (its own epochs).
 
-``SETTINGS`` holds the setups as given, so ``python -m experiments run
-doctor_advice`` trains them like any experiment; the whole experiment (the
+``SETTINGS`` holds the setups as written (their own epochs), so ``python -m
+experiments run doctor_advice`` trains them like any experiment; the whole experiment (the
 diagnoses and the treated runs too) is ``python -m experiments.doctor_advice``.
 Two processes may share one ``--out`` (``--first-seed`` splits the seeds,
 ``--backend`` the backends): every diagnosis and run is its own file,
 written atomically; ``--no-train`` then rebuilds ``runs.csv`` and the table
-from all saved files and trains nothing. Diagnoses are saved under ``<out>/doctor_advice/prescriptions/`` and runs
-under ``<out>/doctor_advice/runs/`` (`experiments.store`), so an interrupted
+from all saved files and trains nothing. Diagnoses are saved under
+``<out>/doctor_advice/prescriptions/`` and runs under
+``<out>/doctor_advice/runs/`` (`experiments.store`), so an interrupted
 run resumes; a treated run's key hashes the fixed setting, so a changed
 prescription trains again.
 """
