@@ -188,3 +188,12 @@ def test_a_rate_a_few_times_below_the_suggestion_is_ok_without_a_probe(monkeypat
     result = learning_rate.check(setup, 1.0)
     assert result.status == status, result.summary
     assert ("probe_gains" in result.evidence) == (status != OK)
+
+
+def test_a_low_matrix_multiply_efficiency_is_a_note_not_a_warning():
+    """No fix is probed for it, so it is no WARN (it warned on a healthy Keras setup)."""
+    setup = _setup()
+    result = speed._architecture_result(setup, 1e-4, 1.0, 1.0)  # 1 s per sample
+    assert result.evidence["matmul_efficiency"] < speed.EFFICIENCY_NOTE
+    assert result.status == OK and result.fix is None
+    assert any("not a fix" in line for line in result.details)

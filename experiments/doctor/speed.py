@@ -43,8 +43,11 @@ whose input needs none): ``6 in units`` (``4`` for the first). The machine's
 matrix-multiply rate ``R`` is measured on the first layer's shapes, so the
 ideal per-sample time is ``FLOPs / R``; ``c / (FLOPs / R)`` is how far the
 measured per-sample cost is from that. More than 10x (under 10% efficiency)
-is a WARN with a note, and no fix: the time goes to element-wise work and
-copies, not to the model's size, so a smaller model will not help much.
+is a note, and the check stays OK: the time goes to element-wise work and
+copies, not to the model's size, so a smaller model will not help much, and
+no fix is probed. A finding without a measured fix earns no warning (on the
+healthy setup's Keras model, a busy machine's noisy step times put the
+efficiency under 10% on one seed of three).
 """
 
 import os
@@ -60,7 +63,7 @@ from experiments.doctor.setup import time_steps
 PROBE_SIZES = (16, 512)
 SHARE_PROBLEM, SHARE_WARN = 0.5, 0.25
 GOOD_BATCH = 128
-EFFICIENCY_WARN = 0.1
+EFFICIENCY_NOTE = 0.1
 
 
 def machine_busy():
@@ -231,10 +234,8 @@ def _architecture_result(setup, a, c, seconds):
     if efficiency > 1:
         details.append("Training ran faster per sample than the matrix-multiply benchmark: the "
                        "benchmark was slowed (a busy machine?), so the rate is an underestimate.")
-    status = OK
-    if efficiency < EFFICIENCY_WARN:
-        status = WARN
+    if efficiency < EFFICIENCY_NOTE:
         details.append("The model's size is not what costs time: per-sample work outside the "
                        "matrix multiplies dominates, so a smaller model will not help much. (A "
                        "note, not a fix: the doctor does not probe a change of architecture.)")
-    return CheckResult("architecture", "Architecture cost", status, summary, evidence, details)
+    return CheckResult("architecture", "Architecture cost", OK, summary, evidence, details)
