@@ -206,9 +206,32 @@ def _scratch_regularizer(regularizer):
     return scratch_nn.regularizers.L1L2(l1=config.get("l1", 0.0), l2=config.get("l2", 0.0))
 
 
+def _scratch_initializer(initializer):
+    """The scratch_nn initializer of a Keras initializer object: same class, same config.
+
+    The weights are copied after, so this is what the layer says it was drawn
+    with (the doctor reads it: a ``Zeros`` kernel is not a glorot_uniform one).
+
+    Raises:
+        ValueError: the Keras initializer class has no scratch_nn counterpart.
+    """
+    base = scratch_nn.initializers.Initializer
+    supported = {name: cls for name, cls in vars(scratch_nn.initializers).items()
+                 if isinstance(cls, type) and issubclass(cls, base) and cls is not base}
+    kind = type(initializer).__name__
+    if kind not in supported:
+        raise ValueError(f"Keras initializer {kind} has no scratch_nn counterpart; "
+                         f"supported: {sorted(supported)}")
+    cls = supported[kind]
+    accepted = inspect.signature(cls.__init__).parameters
+    return cls(**{k: v for k, v in initializer.get_config().items() if k in accepted})
+
+
 def _scratch_dense(layer, dtype):
     return scratch_nn.layers.Dense(
         layer.units, activation=layer.activation.__name__, use_bias=layer.use_bias,
+        kernel_initializer=_scratch_initializer(layer.kernel_initializer),
+        bias_initializer=_scratch_initializer(layer.bias_initializer),
         kernel_regularizer=_scratch_regularizer(layer.kernel_regularizer),
         bias_regularizer=_scratch_regularizer(layer.bias_regularizer), dtype=dtype)
 

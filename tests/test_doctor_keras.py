@@ -45,3 +45,30 @@ def test_keras_example_1_is_diagnosed_and_untouched(mnist):
     for old, new in zip(before, model.get_weights()):
         np.testing.assert_array_equal(old, new)
     assert int(model.optimizer.iterations.numpy()) == 0
+
+
+@pytest.mark.parametrize("initializer, expected", [
+    ("zeros", ("Zeros", {})),
+    (keras.initializers.RandomNormal(stddev=0.01, seed=3), ("RandomNormal", {"stddev": 0.01})),
+    ("he_normal", ("HeNormal", {})),
+])
+def test_twin_keeps_the_kernel_initializer(initializer, expected):
+    """The twin says what the Keras kernels were drawn with (the doctor's initialization check reads it)."""
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, kernel_initializer=initializer),
+                              keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    twin = scratch_model(model)
+    kind, config = expected
+    first, second = (layer for layer in twin.layers if hasattr(layer, "kernel_initializer"))
+    assert type(first.kernel_initializer).__name__ == kind
+    for name, value in config.items():
+        assert getattr(first.kernel_initializer, name) == pytest.approx(value)
+    assert type(second.kernel_initializer).__name__ == "GlorotUniform"
+    assert type(first.bias_initializer).__name__ == "Zeros"
+
+
+def test_twin_refuses_an_initializer_it_cannot_name():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, kernel_initializer="orthogonal")])
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match="Orthogonal has no scratch_nn counterpart"):
+        scratch_model(model)
