@@ -59,6 +59,7 @@ def test_train_only_normalize_is_flagged_as_mismatch(mnist):
     assert "mismatch" in result.summary.lower()
     assert result.evidence["train_column_normalized"] is True
     assert result.evidence["test_rms"] / result.evidence["train_rms"] > 100
+    assert result.change == {"preprocessing": "standardize"}  # the study's fastest preprocessing
 
 
 def test_normalize_on_both_splits_is_no_mismatch(mnist):

@@ -27,7 +27,12 @@ on every probe seed, beyond their noise, by at least ``probe.MATERIAL_GAIN``
 inputs as given, and its accuracy on the held-out training data is compared
 with its accuracy on the test data as given; the mismatch is a PROBLEM when
 the test accuracy is more than ``MISMATCH_DROP`` lower (four standard errors
-of an accuracy near 0.9 on the 2,000 samples scored).
+of an accuracy near 0.9 on the 2,000 samples scored). Its fix is one
+preprocessing for both splits, and the one advised is standardization with the
+raw training pixels' mean and std: the check cannot probe it (it sees only the
+arrays as given, x_train already transformed), and the study's three-seed
+``preprocessing`` experiment measured it the fastest to 97% on both backends
+(3.4 epochs, against 5.4 for ``x / 255`` and 10.8 for ``normalize``).
 """
 
 import time
@@ -120,8 +125,9 @@ def check(setup, seconds):
             findings.append(PROBLEM)
             fix = ("apply the same preprocessing to train and test; "
                    + ("`normalize` was applied to x_train only. " if normalized else "")
-                   + "Prefer `x / 255.0` on both.")
-            change = {"preprocessing": "scale"}
+                   + "Standardize both from the raw pixels with the training set's statistics: "
+                   "`m, s = x_train.mean(), x_train.std()`, then `(x - m) / s` on each.")
+            change = {"preprocessing": "standardize"}
             gain_text = (f"test accuracy of a short probe {held - drop:.1%} -> {held:.1%} (its "
                          "held-out accuracy on inputs preprocessed like the training inputs)")
         else:
