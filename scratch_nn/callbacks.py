@@ -10,6 +10,8 @@ setting ``self.model.stop_training = True``.
 import math
 import warnings
 
+import numpy as np
+
 from scratch_nn.unsupported import module_getattr
 
 
@@ -121,9 +123,11 @@ class History(Callback):
 class MonitorCallback(Callback):
     """Shared logic of EarlyStopping and ReduceLROnPlateau: is a value an improvement?
 
-    ``mode='auto'`` minimizes a monitor named ``loss`` / ``val_loss`` (or any
-    name ending in ``loss`` or ``error``) and maximizes accuracies, as Keras
-    resolves it from the metric's direction. ``min_delta`` is the least
+    ``mode='auto'`` minimizes a monitor named ``loss`` / ``val_loss``, ``mse``,
+    ``mae`` or any name ending in ``loss``, ``error`` or ``crossentropy``, and
+    maximizes ``acc`` and accuracies: the direction Keras reads from the
+    compiled metric of that name (``monitor_callback.py``), for every metric
+    scratch_nn compiles. ``min_delta`` is the least
     change that counts: improvement is ``current + min_delta < best`` when
     minimizing, ``current - min_delta > best`` when maximizing (Keras flips
     the sign of ``min_delta`` for minimized monitors).
@@ -144,7 +148,7 @@ class MonitorCallback(Callback):
         if self.mode != "auto":
             return self.mode == "min"
         name = self.monitor.removeprefix("val_")
-        if name == "loss" or name.endswith(("loss", "error", "crossentropy")):
+        if name in ("loss", "mse", "mae") or name.endswith(("loss", "error", "crossentropy")):
             return True
         if name in ("accuracy", "acc") or name.endswith("accuracy"):
             return False
@@ -256,7 +260,9 @@ class TerminateOnNaN(Callback):
 class LearningRateScheduler(Callback):
     """Set the learning rate at each epoch's start to ``schedule(epoch, lr)``.
 
-    ``schedule`` may also take the epoch alone (Keras's older form).
+    ``schedule`` may also take the epoch alone (Keras's older form). It must
+    return a float (Python, NumPy float32 or float64): anything else is
+    refused, as ``keras/src/callbacks/learning_rate_scheduler.py`` refuses it.
     The rate is logged as ``learning_rate`` at each epoch's end.
     """
 
@@ -270,8 +276,8 @@ class LearningRateScheduler(Callback):
             lr = self.schedule(epoch, lr)
         except TypeError:
             lr = self.schedule(epoch)
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) and not hasattr(lr, "dtype"):
-            raise ValueError(f"The output of the `schedule` function should be a float. Got: {lr!r}")
+        if not isinstance(lr, (float, np.float32, np.float64)):  # as Keras checks it
+            raise ValueError(f"The output of the `schedule` function should be a float. Got: {lr!r}")  # noqa: TRY004 (Keras raises ValueError)
         self.model.optimizer.learning_rate = float(lr)
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")

@@ -237,3 +237,113 @@ def test_auto_mode_refuses_a_monitor_of_unknown_direction_like_keras(name):
         callback = getattr(library.callbacks, name)(monitor="val_f1")
         with pytest.raises(ValueError, match=r"monitor='?val_f1'?.*mode='max'"):
             drive(callback, model, [0.5], plateau_state if name == "ReduceLROnPlateau" else early_stopping_state)
+
+
+#: Metrics whose direction `mode='auto'` takes from the compiled metric in Keras, and from the
+#: name in scratch_nn: accuracies are maximized; errors, cross-entropies and losses minimized.
+AUTO_METRICS = ("acc", "accuracy", "categorical_accuracy", "mean_absolute_error", "mae", "mse",
+                "mean_squared_error", "categorical_crossentropy", "binary_crossentropy")
+#: Rises, falls, and rises again: maximizing and minimizing decide differently at every epoch.
+UP_DOWN = [0.5, 0.75, 0.25, 0.125, 0.875, 0.9375, 0.0625]
+
+
+@functools.cache
+def keras_model_with_metric(metric):
+    """A compiled Keras model whose metric `metric` is built, so `mode='auto'` can read its direction."""
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=1.0), loss="categorical_crossentropy",
+                  metrics=[metric])
+    model.evaluate(np.zeros((2, 1)), np.eye(2), verbose=0)
+    return model
+
+
+@pytest.mark.parametrize("prefix", ["", "val_"])
+@pytest.mark.parametrize("metric", AUTO_METRICS)
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_auto_mode_direction_of_each_metric_like_keras(name, metric, prefix):
+    """`mode='auto'` on a monitor named after a compiled metric: the decisions of every epoch equal Keras's."""
+    kwargs = {"monitor": prefix + metric, "mode": "auto", "patience": 1}
+    if name == "ReduceLROnPlateau":
+        kwargs.update(factor=0.5, min_delta=0.0)
+    record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+    keras_model = keras_model_with_metric(metric)
+    keras_model.optimizer.learning_rate = 1.0
+    keras_model.stop_training = False
+    outcomes = [drive(getattr(library.callbacks, name)(**kwargs), model, UP_DOWN, record)
+                for library, model in ((scratch_nn, ScratchModel()), (keras, keras_model))]
+    assert outcomes[0] == outcomes[1], f"{name}({kwargs}): scratch_nn {outcomes[0]} != keras {outcomes[1]}"
+
+
+def constructed_state(callback):
+    """What a callback holds before `on_train_begin`: its counters, best, and the arguments it kept."""
+    names = ("wait", "cooldown_counter", "stopped_epoch", "best", "patience", "cooldown", "factor",
+             "min_lr", "min_delta", "monitor", "mode", "baseline", "verbose", "restore_best_weights",
+             "start_from_epoch", "best_weights")
+    return {n: getattr(callback, n) for n in names if hasattr(callback, n)}
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"monitor": "accuracy", "patience": 2, "min_delta": -0.5}],
+                         ids=["defaults", "given"])
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_constructed_callback_state_like_keras(name, kwargs):
+    """Right after construction (before `on_train_begin`) the counters and kept arguments equal Keras's."""
+    ours = constructed_state(getattr(scratch_nn.callbacks, name)(**kwargs))
+    theirs = constructed_state(getattr(keras.callbacks, name)(**kwargs))
+    assert {k: ours.get(k) for k in theirs} == theirs
+
+
+def drive_without_train_begin(callback, model, values):
+    """A custom loop that calls only `on_epoch_end`: the callback must count from its constructed state."""
+    callback.set_model(model)
+    return [plateau_state(callback, model) for epoch, value in enumerate(values)
+            if callback.on_epoch_end(epoch, {callback.monitor: value}) or True]
+
+
+def test_reduce_lr_on_plateau_counts_from_construction_like_keras():
+    """Without `on_train_begin`, `wait` and `cooldown_counter` start where Keras's start: the same rates."""
+    kwargs = {"monitor": "loss", "factor": 0.5, "patience": 2, "cooldown": 1, "min_delta": 0.0}
+    values = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25, 0.5, 0.5, 0.5]
+    ours = drive_without_train_begin(scratch_nn.callbacks.ReduceLROnPlateau(**kwargs), ScratchModel(), values)
+    theirs = drive_without_train_begin(keras.callbacks.ReduceLROnPlateau(**kwargs), fresh_keras_model(), values)
+    assert ours == theirs
+
+
+SCHEDULES = {
+    "epoch-and-rate": lambda epoch, learning_rate: learning_rate / 2 if epoch % 2 else learning_rate,
+    "epoch-only": lambda epoch: 2.0 ** -epoch,
+    "numpy-float32": lambda epoch, learning_rate: np.float32(learning_rate * 4),
+}
+
+
+def drive_scheduler(callback, model, epochs=4):
+    """(rate set at each epoch's start, logged `learning_rate` at its end) per epoch, and what was printed."""
+    callback.set_model(model)
+    trace = []
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        for epoch in range(epochs):
+            callback.on_epoch_begin(epoch, {})
+            logs = {"loss": 0.5}  # Keras replaces an empty logs dict (`logs or {}`) and adds nothing to it
+            callback.on_epoch_end(epoch, logs)
+            trace.append((float(np.asarray(model.optimizer.learning_rate)), logs["learning_rate"]))
+    return trace, printed_words(out.getvalue())
+
+
+@pytest.mark.parametrize("verbose", [0, 1])
+@pytest.mark.parametrize("schedule", SCHEDULES.values(), ids=SCHEDULES)
+def test_learning_rate_scheduler_sets_logs_and_prints_like_keras(schedule, verbose):
+    ours = drive_scheduler(scratch_nn.callbacks.LearningRateScheduler(schedule, verbose=verbose),
+                           ScratchModel(learning_rate=0.5))
+    theirs = drive_scheduler(keras.callbacks.LearningRateScheduler(schedule, verbose=verbose),
+                             fresh_keras_model(learning_rate=0.5))
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("returned", [1, True, "0.5", None, np.int64(1), np.float16(0.5)],
+                         ids=["int", "bool", "str", "None", "numpy-int", "numpy-float16"])
+def test_learning_rate_scheduler_refuses_a_non_float_like_keras(returned):
+    """A schedule must return a float (Python, NumPy float32 or float64), as Keras checks."""
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        callback = library.callbacks.LearningRateScheduler(lambda epoch, learning_rate: returned)
+        callback.set_model(model)
+        with pytest.raises(ValueError, match="should be a float"):
+            callback.on_epoch_begin(0, {})
