@@ -209,7 +209,7 @@ class EarlyStopping(MonitorCallback):
         current = (logs or {}).get(self.monitor)
         if current is None:
             warnings.warn(
-                f"Early stopping conditioned on metric {self.monitor!r} which is not available. "
+                f"Early stopping conditioned on metric `{self.monitor}` which is not available. "
                 f"Available metrics are: {','.join(logs or {})}",
                 stacklevel=2,
             )
@@ -309,13 +309,13 @@ class ReduceLROnPlateau(MonitorCallback):
         self.cooldown_counter = self.wait = 0
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs if logs is not None else {}
+        logs = logs or {}  # as Keras: an empty dict is replaced, so the caller's stays empty
         optimizer = self.model.optimizer
         logs["learning_rate"] = float(optimizer.learning_rate)
         current = logs.get(self.monitor)
         if current is None:
             warnings.warn(
-                f"Learning rate reduction is conditioned on metric {self.monitor!r} which is not "
+                f"Learning rate reduction is conditioned on metric `{self.monitor}` which is not "
                 f"available. Available metrics are: {','.join(logs)}.",
                 stacklevel=2,
             )

@@ -10,6 +10,7 @@ import pytest
 
 import scratch_nn as keras
 from scratch_nn.callbacks import (
+    CallbackList,
     EarlyStopping,
     History,
     LearningRateScheduler,
@@ -150,3 +151,41 @@ def test_history_records_every_epoch():
     assert history.epoch == [0, 1, 2]
     assert history.history == {"loss": [0.0, 1.0, 2.0], "accuracy": [0.5] * 3}
     assert model.history is history
+
+
+class Recorder(keras.callbacks.Callback):
+    """Keeps what each hook received."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def on_train_begin(self, logs=None):
+        self.seen.append(("params", dict(self.params)))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seen.append(("epoch_end", epoch, logs))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen.append(("batch_end", batch, logs))
+
+
+def test_fit_gives_callbacks_keras_params():
+    """`callback.params` holds `epochs`, `verbose` and `steps`, as Keras's trainer passes them."""
+    model = keras.Sequential([keras.Input((2,)), Dense(2, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    recorder = Recorder()
+    model.fit(np.ones((5, 2)), np.array([0, 1, 0, 1, 0]), batch_size=2, epochs=3, verbose=0,
+              callbacks=[recorder])
+    assert recorder.seen[0] == ("params", {"epochs": 3, "verbose": 0, "steps": 3})
+
+
+def test_callback_list_passes_index_and_python_float_logs():
+    """Every hook gets its epoch or batch index and a logs dict of Python floats (Keras's `pythonify_logs`)."""
+    recorder = Recorder()
+    callbacks = CallbackList([recorder], FakeModel(), {})
+    callbacks.on_epoch_end(2, {"loss": np.float32(0.5), "name": "kept"})
+    callbacks.on_train_batch_end(7, {"loss": np.float64(0.25)})
+    assert recorder.seen == [("epoch_end", 2, {"loss": 0.5, "name": "kept"}),
+                             ("batch_end", 7, {"loss": 0.25})]
+    assert type(recorder.seen[0][2]["loss"]) is float and type(recorder.seen[1][2]["loss"]) is float

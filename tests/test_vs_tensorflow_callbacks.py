@@ -20,6 +20,7 @@ import contextlib
 import functools
 import io
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -286,26 +287,57 @@ def constructed_state(callback):
                          ids=["defaults", "given"])
 @pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
 def test_constructed_callback_state_like_keras(name, kwargs):
-    """Right after construction (before `on_train_begin`) the counters and kept arguments equal Keras's."""
-    ours = constructed_state(getattr(scratch_nn.callbacks, name)(**kwargs))
+    """Right after construction (before `on_train_begin`) the counters and kept arguments equal Keras's.
+
+    Neither library warns: the default `mode` is a known one.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = constructed_state(getattr(scratch_nn.callbacks, name)(**kwargs))
     theirs = constructed_state(getattr(keras.callbacks, name)(**kwargs))
     assert {k: ours.get(k) for k in theirs} == theirs
 
 
-def drive_without_train_begin(callback, model, values):
-    """A custom loop that calls only `on_epoch_end`: the callback must count from its constructed state."""
+def drive_without_train_begin(callback, model, values, record, runs=2):
+    """A custom loop that calls only `on_epoch_end`, `runs` times from epoch 0, with one callback.
+
+    The callback counts from its constructed state, then carries its state into the next run.
+    """
     callback.set_model(model)
-    return [plateau_state(callback, model) for epoch, value in enumerate(values)
-            if callback.on_epoch_end(epoch, {callback.monitor: value}) or True]
+    trace = []
+    for _ in range(runs):
+        model.stop_training = False
+        for epoch, value in enumerate(values):
+            callback.on_epoch_end(epoch, {callback.monitor: value})
+            trace.append(record(callback, model))
+    return trace
 
 
-def test_reduce_lr_on_plateau_counts_from_construction_like_keras():
-    """Without `on_train_begin`, `wait` and `cooldown_counter` start where Keras's start: the same rates."""
-    kwargs = {"monitor": "loss", "factor": 0.5, "patience": 2, "cooldown": 1, "min_delta": 0.0}
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_callbacks_count_from_construction_and_across_runs_like_keras(name):
+    """Without `on_train_begin`, counters start where Keras's start and carry over: the same decisions."""
+    kwargs = {"monitor": "loss", "patience": 2, "min_delta": 0.0}
+    if name == "ReduceLROnPlateau":
+        kwargs.update(factor=0.5, cooldown=1)
+    record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
     values = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25, 0.5, 0.5, 0.5]
-    ours = drive_without_train_begin(scratch_nn.callbacks.ReduceLROnPlateau(**kwargs), ScratchModel(), values)
-    theirs = drive_without_train_begin(keras.callbacks.ReduceLROnPlateau(**kwargs), fresh_keras_model(), values)
-    assert ours == theirs
+    outcomes = [drive_without_train_begin(getattr(library.callbacks, name)(**kwargs), model, values, record)
+                for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model()))]
+    assert outcomes[0] == outcomes[1], f"{name}({kwargs}): scratch_nn {outcomes[0]} != keras {outcomes[1]}"
+
+
+@pytest.mark.parametrize("verbose", [0, 1])
+def test_early_stopping_restore_message_like_keras(verbose):
+    """With `restore_best_weights=True`: the weights, and the lines printed on stopping and restoring."""
+    kwargs = {"monitor": "loss", "patience": 1, "restore_best_weights": True, "verbose": verbose}
+    outcomes, printed = [], []
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            outcomes.append(drive(library.callbacks.EarlyStopping(**kwargs), model, [0.5, 0.25, 0.5, 0.75],
+                                  early_stopping_state))
+        printed.append(printed_words(out.getvalue()))
+    assert outcomes[0] == outcomes[1]
+    assert printed[0] == printed[1], f"EarlyStopping({kwargs}) printed {printed[0]}, keras {printed[1]}"
 
 
 SCHEDULES = {
@@ -328,12 +360,13 @@ def drive_scheduler(callback, model, epochs=4):
     return trace, printed_words(out.getvalue())
 
 
-@pytest.mark.parametrize("verbose", [0, 1])
+@pytest.mark.parametrize("verbose", [None, 0, 1], ids=["default-verbose", "verbose-0", "verbose-1"])
 @pytest.mark.parametrize("schedule", SCHEDULES.values(), ids=SCHEDULES)
 def test_learning_rate_scheduler_sets_logs_and_prints_like_keras(schedule, verbose):
-    ours = drive_scheduler(scratch_nn.callbacks.LearningRateScheduler(schedule, verbose=verbose),
+    kwargs = {} if verbose is None else {"verbose": verbose}
+    ours = drive_scheduler(scratch_nn.callbacks.LearningRateScheduler(schedule, **kwargs),
                            ScratchModel(learning_rate=0.5))
-    theirs = drive_scheduler(keras.callbacks.LearningRateScheduler(schedule, verbose=verbose),
+    theirs = drive_scheduler(keras.callbacks.LearningRateScheduler(schedule, **kwargs),
                              fresh_keras_model(learning_rate=0.5))
     assert ours == theirs
 
@@ -347,3 +380,39 @@ def test_learning_rate_scheduler_refuses_a_non_float_like_keras(returned):
         callback.set_model(model)
         with pytest.raises(ValueError, match="should be a float"):
             callback.on_epoch_begin(0, {})
+
+
+@pytest.mark.parametrize("factor", [1.0, 1.5])
+def test_reduce_lr_on_plateau_refuses_a_factor_of_one_or_more_like_keras(factor):
+    for library in (scratch_nn, keras):
+        with pytest.raises(ValueError, match=rf"factor >= 1.0. Received factor={factor}"):
+            library.callbacks.ReduceLROnPlateau(factor=factor)
+
+
+#: Epoch logs with the monitor `loss` missing (None: no logs dict at all) before, between and after values.
+GAPPY_LOGS = [None, {"accuracy": 0.5}, {"loss": 0.5}, {}, {"loss": 0.5, "accuracy": 0.25}, {"loss": 0.5},
+              {"accuracy": 0.75}, {"loss": 0.5}]
+
+
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_missing_monitor_warns_and_keeps_state_like_keras(name):
+    """Epochs without the monitor: the same warnings, state after each epoch, and logs written back."""
+    kwargs = {"monitor": "loss", "patience": 1, "min_delta": 0.0}
+    if name == "ReduceLROnPlateau":
+        kwargs.update(factor=0.5, cooldown=1)
+    record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+    outcomes = []
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        callback = getattr(library.callbacks, name)(**kwargs)
+        callback.set_model(model)
+        callback.on_train_begin()
+        trace = []
+        for epoch, logs in enumerate(GAPPY_LOGS):
+            logs = None if logs is None else dict(logs)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                callback.on_epoch_end(epoch, logs)
+            said = [str(w.message) for w in caught if w.category is UserWarning]  # not NumPy's deprecations
+            trace.append((record(callback, model), logs, said))
+        outcomes.append(trace)
+    assert outcomes[0] == outcomes[1], f"{name}({kwargs}): scratch_nn {outcomes[0]} != keras {outcomes[1]}"
