@@ -28,7 +28,7 @@ class Callback:
 
     def __init__(self):
         self.model = None
-        self.params = {}
+        self.params = None  # as Keras: set by ``fit`` (``set_params``)
 
     def set_model(self, model):
         self.model = model
@@ -108,7 +108,6 @@ class History(Callback):
     def __init__(self):
         super().__init__()
         self.history = {}
-        self.epoch = []
 
     def on_train_begin(self, logs=None):
         self.epoch = []
@@ -123,11 +122,12 @@ class History(Callback):
 class MonitorCallback(Callback):
     """Shared logic of EarlyStopping and ReduceLROnPlateau: is a value an improvement?
 
-    ``mode='auto'`` minimizes a monitor named ``loss`` / ``val_loss``, ``mse``,
-    ``mae`` or any name ending in ``loss``, ``error`` or ``crossentropy``, and
-    maximizes ``acc`` and accuracies: the direction Keras reads from the
-    compiled metric of that name (``monitor_callback.py``), for every metric
-    scratch_nn compiles. ``min_delta`` is the least
+    ``mode='auto'`` minimizes a monitor named ``loss``, ``mse``, ``mae`` or any
+    name ending in ``error`` or ``crossentropy``, and maximizes ``acc`` and any
+    name ending in ``accuracy`` (a ``val_`` prefix aside): the direction Keras
+    reads from the compiled metric of that name (``monitor_callback.py``),
+    for every metric scratch_nn compiles. Other names are refused, as Keras
+    refuses a name that is not a compiled metric. ``min_delta`` is the least
     change that counts: improvement is ``current + min_delta < best`` when
     minimizing, ``current - min_delta > best`` when maximizing (Keras flips
     the sign of ``min_delta`` for minimized monitors).
@@ -148,9 +148,9 @@ class MonitorCallback(Callback):
         if self.mode != "auto":
             return self.mode == "min"
         name = self.monitor.removeprefix("val_")
-        if name in ("loss", "mse", "mae") or name.endswith(("loss", "error", "crossentropy")):
+        if name in ("loss", "mse", "mae") or name.endswith(("error", "crossentropy")):
             return True
-        if name in ("accuracy", "acc") or name.endswith("accuracy"):
+        if name == "acc" or name.endswith("accuracy"):
             return False
         raise ValueError(
             f"{type(self).__name__} callback received monitor={self.monitor!r}, but cannot "

@@ -232,12 +232,27 @@ def test_unknown_mode_warns_and_falls_back_to_auto_like_keras(name):
     assert outcomes[0] == outcomes[1]
 
 
+@pytest.mark.parametrize("monitor", ["val_f1", "my_loss"])
 @pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
-def test_auto_mode_refuses_a_monitor_of_unknown_direction_like_keras(name):
-    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
-        callback = getattr(library.callbacks, name)(monitor="val_f1")
-        with pytest.raises(ValueError, match=r"monitor='?val_f1'?.*mode='max'"):
+def test_auto_mode_refuses_a_monitor_of_unknown_direction_like_keras(name, monitor):
+    """A name that is no compiled metric (Keras) and no known metric name (scratch_nn) is refused."""
+    ours = (f"{name} callback received monitor={monitor!r}, but cannot tell whether it should be maximized or "
+            "minimized; pass mode='max' or mode='min'")
+    theirs = rf"^{name} callback received monitor={monitor}, .*mode='max'"
+    for library, model, match in ((scratch_nn, ScratchModel(), f"^{re.escape(ours)}$"),
+                                  (keras, fresh_keras_model(), theirs)):
+        callback = getattr(library.callbacks, name)(monitor=monitor)
+        with pytest.raises(ValueError, match=match):
             drive(callback, model, [0.5], plateau_state if name == "ReduceLROnPlateau" else early_stopping_state)
+
+
+def test_fresh_base_callback_and_history_like_keras():
+    """Before `fit`: no model, no params, and a History with an empty record and no `epoch` yet."""
+    states = []
+    for library in (scratch_nn, keras):
+        callback, history = library.callbacks.Callback(), library.callbacks.History()
+        states.append((callback.model, callback.params, history.history, hasattr(history, "epoch")))
+    assert states[0] == states[1]
 
 
 #: Metrics whose direction `mode='auto'` takes from the compiled metric in Keras, and from the
@@ -391,12 +406,15 @@ def test_reduce_lr_on_plateau_refuses_a_factor_of_one_or_more_like_keras(factor)
 
 #: Epoch logs with the monitor `loss` missing (None: no logs dict at all) before, between and after values.
 GAPPY_LOGS = [None, {"accuracy": 0.5}, {"loss": 0.5}, {}, {"loss": 0.5, "accuracy": 0.25}, {"loss": 0.5},
-              {"accuracy": 0.75}, {"loss": 0.5}]
+              {"accuracy": 0.75, "val_accuracy": 0.5}, {"loss": 0.5}]
 
 
 @pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
 def test_missing_monitor_warns_and_keeps_state_like_keras(name):
-    """Epochs without the monitor: the same warnings, state after each epoch, and logs written back."""
+    """Epochs without the monitor: the same warnings, state after each epoch, and logs written back.
+
+    scratch_nn's warning points at the code that called `on_epoch_end` (here, this file).
+    """
     kwargs = {"monitor": "loss", "patience": 1, "min_delta": 0.0}
     if name == "ReduceLROnPlateau":
         kwargs.update(factor=0.5, cooldown=1)
@@ -413,6 +431,8 @@ def test_missing_monitor_warns_and_keeps_state_like_keras(name):
                 warnings.simplefilter("always")
                 callback.on_epoch_end(epoch, logs)
             said = [str(w.message) for w in caught if w.category is UserWarning]  # not NumPy's deprecations
+            if library is scratch_nn:
+                assert all(w.filename == __file__ for w in caught), [w.filename for w in caught]
             trace.append((record(callback, model), logs, said))
         outcomes.append(trace)
     assert outcomes[0] == outcomes[1], f"{name}({kwargs}): scratch_nn {outcomes[0]} != keras {outcomes[1]}"
