@@ -5,9 +5,12 @@ process that ran the tests once; TensorFlow's thread pools do not survive a
 fork, so that pass runs only the NumPy tests (setup.cfg, ``[mutmut]``). This
 module reads its verdicts (``mutants/<file>.meta``) and, for each mutant left
 alive (survived, or no NumPy test reaches it), runs the TensorFlow tests that
-cover its module in a fresh ``python -m pytest -x`` inside ``mutants/`` with
-``MUTANT_UNDER_TEST`` naming it: mutmut's trampolines then call the mutated
-function, and a failing test kills it. Verdicts are cached in
+call its function (recorded once, :func:`call_maps`) with ``pytest -x`` in a
+TensorFlow process kept alive from mutant to mutant (:mod:`tests.mutation.tf_worker`,
+checks in :func:`tests.mutation.workers.verdict`), with ``MUTANT_UNDER_TEST``
+naming it: mutmut's trampolines then call the mutated function, and a
+failing test kills it. ``--fresh`` runs all the module's TensorFlow files in
+a fresh ``python -m pytest -x`` per mutant instead. Verdicts are cached in
 ``mutants/second-pass.json`` under the mutated function's hash, so a rerun only
 tests what changed.
 
@@ -16,26 +19,30 @@ The score of a module is killed / (mutants - equivalent), where
 reason and the hash of the function it was reviewed on; an entry whose
 function changed since is reported as stale and not subtracted).
 
-Usage: ``python -m tests.mutation.second_pass [--jobs N] [--show-survivors] [GLOB...]``,
+Usage: ``python -m tests.mutation.second_pass [--jobs N] [--fresh] [--rerun] [--show-survivors] [GLOB...]``,
 GLOBs matching mutant names (``scratch_nn.optimizers.sgd.*``); all by default.
 """
 
 import argparse
 import fnmatch
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import tomllib
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-MUTANTS = Path("mutants")
+from tests.mutation.workers import MUTANTS, PYTHON, WORKER_ENV, Worker, log_run, verdict
+
 CACHE = MUTANTS / "second-pass.json"
+CALLS = MUTANTS / "tf-calls.json"
 EQUIVALENT = Path(__file__).with_name("equivalent.toml")
-PYTHON = sys.executable
 #: copied into mutants/ before the pass: what the TensorFlow tests import besides scratch_nn
 COPIED = ("tests", "keras_ref")
 
@@ -86,17 +93,19 @@ def tests_for(path):
     raise KeyError(f"no TensorFlow tests are mapped to {path}; add it to TENSORFLOW_TESTS")
 
 
-def run_tensorflow_tests(mutant, tests, timeout):
-    """Exit code of the TensorFlow tests with `mutant` active, in a fresh process inside mutants/."""
-    env = {**os.environ, "MUTANT_UNDER_TEST": mutant, "OPENBLAS_NUM_THREADS": "1",
-           "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1"}
+def run_fresh(mutant, tests, timeout):
+    """Exit code of the TensorFlow test files with `mutant` active, in a fresh process inside mutants/."""
+    env = {**os.environ, **WORKER_ENV, "MUTANT_UNDER_TEST": mutant}
+    start = time.monotonic()
     try:
-        return subprocess.run(
+        code = subprocess.run(
             [PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
             cwd=MUTANTS, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=False,
         ).returncode
     except subprocess.TimeoutExpired:
-        return 36
+        code = 36
+    log_run(mutant, "fresh", len(tests), time.monotonic() - start, code)
+    return code
 
 
 def load_equivalent():
@@ -105,14 +114,47 @@ def load_equivalent():
     return {name: (entry["function_hash"], entry["reason"]) for name, entry in data.items()}
 
 
-def second_pass(first, patterns, jobs, timeout, rerun=False):
+def source_digest():
+    """A digest of the code the TensorFlow tests run in mutants/ (a changed test records its calls again)."""
+    digest = hashlib.sha256()
+    for folder in ("scratch_nn", *COPIED):
+        for path in sorted((MUTANTS / folder).rglob("*.py")):
+            digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def call_maps(groups, worker):
+    """``{test files: which of their tests call each mutated function}``, recorded once per code digest."""
+    stored = json.loads(CALLS.read_text()) if CALLS.exists() else {}
+    digest, maps = source_digest(), {}
+    for group in groups:
+        key = f"{' '.join(group)}@{digest}"
+        if key not in stored:
+            print(f"recording which tests call each function: {' '.join(group)}", flush=True)
+            start = time.monotonic()
+            answer = worker.ask({"op": "record", "tests": list(group)}, timeout=3 * 3600)
+            if answer["exit"] != 0:
+                sys.exit(f"the TensorFlow tests fail with no mutant active (pytest exit {answer['exit']}): "
+                         f"{' '.join(group)}")
+            print(f"  {len(answer['calls'])} functions called, in {time.monotonic() - start:.0f} s", flush=True)
+            stored[key] = answer
+            CALLS.write_text(json.dumps(stored))
+        maps[group] = stored[key]
+    return maps
+
+
+def second_pass(first, patterns, jobs, timeout, rerun=False, fresh=False, cache_path=CACHE):
     """Run the TensorFlow tests on every alive mutant matching `patterns`; returns the verdict cache.
 
-    Cached verdicts are reused; with `rerun`, cached survivors run again (after tests were added).
+    Each mutant runs, in a warm worker, only the tests that call its function
+    (none: no TensorFlow test can kill it, code 33). With `fresh`, every
+    mutant runs all the files mapped to its module in a fresh process
+    instead (the slow reference). Cached verdicts are reused; with `rerun`,
+    cached survivors run again (after tests were added).
     """
     for folder in COPIED:  # the tests as they are now (mutmut copied them when it ran)
         shutil.copytree(folder, MUTANTS / folder, dirs_exist_ok=True)
-    cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
+    cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     todo = []
     for path, (codes, hashes) in first.items():
         for mutant, code in codes.items():
@@ -120,16 +162,45 @@ def second_pass(first, patterns, jobs, timeout, rerun=False):
                 continue
             key = f"{mutant}@{hashes[function_of(mutant)]}"
             if key not in cache or (rerun and cache[key] not in KILLED):
-                todo.append((key, mutant, tests_for(path)))
-    print(f"TensorFlow pass: {len(todo)} mutants to run ({jobs} at a time)", flush=True)
-    start = time.monotonic()
-    with ThreadPoolExecutor(jobs) as pool:
-        futures = {pool.submit(run_tensorflow_tests, mutant, tests, timeout): key for key, mutant, tests in todo}
-        for done, (future, key) in enumerate(futures.items(), 1):
-            cache[key] = future.result()
-            CACHE.write_text(json.dumps(cache, indent=0, sort_keys=True))
-            if done % 10 == 0 or done == len(todo):
-                print(f"  {done}/{len(todo)} in {time.monotonic() - start:.0f} s", flush=True)
+                todo.append((key, mutant, tuple(tests_for(path))))
+    print(f"TensorFlow pass: {len(todo)} mutants to run ({jobs} at a time, "
+          f"{'fresh process each' if fresh else 'warm workers'})", flush=True)
+    workers, local = [], threading.local()
+
+    def worker():
+        if not hasattr(local, "worker"):
+            local.worker = Worker(MUTANTS / f"tf-worker-{len(workers)}.log")
+            workers.append(local.worker)
+        return local.worker
+
+    maps = {} if fresh or not todo else call_maps(sorted({group for _, _, group in todo}), worker())
+
+    def decide(mutant, group):
+        if fresh:
+            return run_fresh(mutant, group, timeout), "fresh"
+        calls, function = maps[group], mutant.rsplit("__mutmut_", 1)[0]
+        if function in calls["outside"]:  # called at import: only a fresh process sees the mutant there
+            return run_fresh(mutant, group, timeout), "fresh"
+        tests = calls["calls"].get(function)
+        if not tests:
+            return 33, "no test calls it"
+        return verdict(worker(), mutant, tests, calls["seconds"], lambda: run_fresh(mutant, group, timeout))
+
+    start, how = time.monotonic(), Counter()
+    try:
+        with ThreadPoolExecutor(jobs) as pool:
+            futures = {pool.submit(decide, mutant, group): key for key, mutant, group in todo}
+            for done, (future, key) in enumerate(futures.items(), 1):
+                cache[key], method = future.result()
+                how[method] += 1
+                cache_path.write_text(json.dumps(cache, indent=0, sort_keys=True))
+                if done % 10 == 0 or done == len(todo):
+                    print(f"  {done}/{len(todo)} in {time.monotonic() - start:.0f} s", flush=True)
+    finally:
+        for each in workers:
+            each.stop()
+    if todo:
+        print("  decided by: " + ", ".join(f"{method} {n}" for method, n in how.most_common()), flush=True)
     return cache
 
 
@@ -171,7 +242,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patterns", nargs="*", default=["*"], help="mutant-name globs")
     parser.add_argument("--jobs", type=int, default=1, help="TensorFlow processes at a time")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per mutant")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per mutant in a fresh process")
+    parser.add_argument("--fresh", action="store_true",
+                        help="every mutant in a fresh process on all its module's TensorFlow files (slow)")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="the verdict cache (JSON)")
     parser.add_argument("--report-only", action="store_true", help="no TensorFlow pass, just the table")
     parser.add_argument("--rerun", action="store_true", help="run cached survivors again (new tests)")
     parser.add_argument("--show-survivors", action="store_true")
@@ -179,9 +253,10 @@ def main(argv=None):
     if not MUTANTS.is_dir():
         sys.exit("no mutants/ directory: run `mutmut run` first (make mutate does both passes)")
     first = load_first_pass()
-    cache = {} if args.report_only else second_pass(first, args.patterns, args.jobs, args.timeout, args.rerun)
-    if args.report_only and CACHE.exists():
-        cache = json.loads(CACHE.read_text())
+    if args.report_only:
+        cache = json.loads(args.cache.read_text()) if args.cache.exists() else {}
+    else:
+        cache = second_pass(first, args.patterns, args.jobs, args.timeout, args.rerun, args.fresh, args.cache)
     report(first, cache, args.patterns, args.show_survivors)
 
 

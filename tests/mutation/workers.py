@@ -1,0 +1,102 @@
+"""The parent's side of :mod:`tests.mutation.tf_worker`: start, ask, time out, restart.
+
+:class:`Worker` owns one TensorFlow process inside ``mutants/``;
+:func:`verdict` turns a mutant into mutmut's exit code with the checks that
+keep a reused process honest (see ``docs/TESTS.md``, mutation testing).
+"""
+
+import json
+import os
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+MUTANTS = Path("mutants")
+#: one JSON line per run, warm or fresh: what it ran and how long it took
+RUN_LOG = MUTANTS / "tf-runs.jsonl"
+PYTHON = sys.executable
+#: the environment of every TensorFlow run, warm or fresh
+WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1",
+              "MUTANT_UNDER_TEST": ""}
+#: mutants a worker runs before it is replaced by a fresh one (TensorFlow's memory grows)
+RECYCLE = 40
+#: a mutant's time limit: this many times its tests' clean time, and at least MIN_TIMEOUT seconds
+TIMEOUT_FACTOR, MIN_TIMEOUT = 20, 120.0
+
+
+class WorkerTimeout(Exception):
+    pass
+
+
+class Worker:
+    """One ``python -m tests.mutation.tf_worker`` process; :meth:`ask` sends a request, waits for its answer."""
+
+    def __init__(self, log):
+        self.log, self.process, self.runs = log, None, 0
+
+    def start(self):
+        self.stop()
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [PYTHON, "-m", "tests.mutation.tf_worker"], cwd=MUTANTS, env={**os.environ, **WORKER_ENV},
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
+        self.runs = 0
+
+    def stop(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def ask(self, request, timeout):
+        if self.process is None or self.process.poll() is not None or self.runs >= RECYCLE:
+            self.start()
+        self.runs += 1
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        line = self.process.stdout.readline() if ready else ""
+        if not line:
+            exited = self.process.poll()
+            self.stop()
+            if exited is None:
+                raise WorkerTimeout(request)
+            raise RuntimeError(f"tf_worker exited with {exited} on {request}; see {self.log}")
+        answer = json.loads(line)
+        log_run(request.get("mutant"), "warm", len(request["tests"]), answer["wall"], answer["exit"])
+        return answer
+
+
+def log_run(mutant, method, tests, seconds, code):
+    with open(RUN_LOG, "a") as log:
+        log.write(json.dumps({"mutant": mutant, "method": method, "tests": tests, "seconds": round(seconds, 2),
+                              "exit": code}) + "\n")
+
+
+def timeout_for(tests, seconds):
+    return max(MIN_TIMEOUT, TIMEOUT_FACTOR * sum(seconds.get(t, 1.0) for t in tests))
+
+
+def verdict(worker, mutant, tests, seconds, fresh):
+    """mutmut's exit code for `mutant` run on `tests` in `worker`, and how it was decided.
+
+    Killed (1) only when the failing test passes again with no mutant in the
+    same process; a failure that stays is retried once in a new worker.
+    Survived (0) only when the mutant was called; otherwise, and on any other
+    outcome, ``fresh()`` decides (the TensorFlow files in a fresh process).
+    """
+    for attempt in range(2):
+        try:
+            answer = worker.ask({"op": "run", "mutant": mutant, "tests": tests}, timeout_for(tests, seconds))
+        except WorkerTimeout:
+            return 36, "timeout"
+        if answer["exit"] == 1 and answer.get("clean_rerun") == 0:
+            return 1, "warm"
+        if answer["exit"] == 0 and answer["called"]:
+            return 0, "warm"
+        if answer["exit"] == 1 and attempt == 0:
+            worker.start()  # the failure stayed without the mutant: state left by an earlier run?
+            continue
+        break
+    return fresh(), "fresh"
