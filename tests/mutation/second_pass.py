@@ -38,7 +38,16 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.mutation.workers import MUTANTS, PYTHON, WORKER_ENV, Worker, log_run, verdict
+from tests.mutation.workers import (
+    MUTANTS,
+    PYTHON,
+    WALL_LIMIT,
+    WORKER_ENV,
+    Worker,
+    cpu_seconds,
+    log_run,
+    verdict,
+)
 
 CACHE = MUTANTS / "second-pass.json"
 CALLS = MUTANTS / "tf-calls.json"
@@ -97,14 +106,19 @@ def run_fresh(mutant, tests, timeout):
     """Exit code of the TensorFlow test files with `mutant` active, in a fresh process inside mutants/."""
     env = {**os.environ, **WORKER_ENV, "MUTANT_UNDER_TEST": mutant}
     start = time.monotonic()
-    try:
-        code = subprocess.run(
-            [PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
-            cwd=MUTANTS, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=False,
-        ).returncode
-    except subprocess.TimeoutExpired:
-        code = 36
-    log_run(mutant, "fresh", len(tests), time.monotonic() - start, code)
+    process = subprocess.Popen([PYTHON, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+                               cwd=MUTANTS, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    timed_out = False
+    while True:  # wait4: the child's own CPU time, whatever else the machine runs
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if not timed_out and (cpu_seconds(process.pid) > timeout or time.monotonic() - start > WALL_LIMIT):
+            process.kill()
+            timed_out = True
+        time.sleep(0.5)
+    process.returncode = code = 36 if timed_out else os.waitstatus_to_exitcode(status)
+    log_run(mutant, "fresh", len(tests), time.monotonic() - start, usage.ru_utime + usage.ru_stime, code)
     return code
 
 
@@ -242,7 +256,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("patterns", nargs="*", default=["*"], help="mutant-name globs")
     parser.add_argument("--jobs", type=int, default=1, help="TensorFlow processes at a time")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per mutant in a fresh process")
+    parser.add_argument("--timeout", type=float, default=600.0, help="CPU seconds per mutant in a fresh process")
     parser.add_argument("--fresh", action="store_true",
                         help="every mutant in a fresh process on all its module's TensorFlow files (slow)")
     parser.add_argument("--cache", type=Path, default=CACHE, help="the verdict cache (JSON)")

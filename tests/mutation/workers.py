@@ -10,6 +10,7 @@ import os
 import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 MUTANTS = Path("mutants")
@@ -21,8 +22,11 @@ WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHOND
               "MUTANT_UNDER_TEST": ""}
 #: mutants a worker runs before it is replaced by a fresh one (TensorFlow's memory grows)
 RECYCLE = 40
-#: a mutant's time limit: this many times its tests' clean time, and at least MIN_TIMEOUT seconds
+#: a mutant's time limit in CPU seconds of its worker: this many times its tests' clean time, and at
+#: least MIN_TIMEOUT (CPU time, so that a loaded machine, which stretches the wall clock, kills nothing)
 TIMEOUT_FACTOR, MIN_TIMEOUT = 20, 120.0
+#: and a wall-clock limit, for a worker that hangs without computing
+WALL_LIMIT = 3600.0
 
 
 class WorkerTimeout(Exception):
@@ -49,14 +53,24 @@ class Worker:
             self.process.wait()
             self.process = None
 
+    def wait_for_answer(self, timeout):
+        """The answer line, or "" once the worker has used `timeout` CPU seconds (or WALL_LIMIT) on it."""
+        start, wall = cpu_seconds(self.process.pid), time.monotonic()
+        while not select.select([self.process.stdout], [], [], 2.0)[0]:
+            if self.process.poll() is not None:
+                return ""
+            if cpu_seconds(self.process.pid) - start > timeout or time.monotonic() - wall > WALL_LIMIT:
+                return ""
+        return self.process.stdout.readline()
+
     def ask(self, request, timeout):
+        """Send `request`; its answer. Raises WorkerTimeout past `timeout` CPU seconds (the worker is killed)."""
         if self.process is None or self.process.poll() is not None or self.runs >= RECYCLE:
             self.start()
         self.runs += 1
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        line = self.process.stdout.readline() if ready else ""
+        line = self.wait_for_answer(timeout)
         if not line:
             exited = self.process.poll()
             self.stop()
@@ -64,14 +78,21 @@ class Worker:
                 raise WorkerTimeout(request)
             raise RuntimeError(f"tf_worker exited with {exited} on {request}; see {self.log}")
         answer = json.loads(line)
-        log_run(request.get("mutant"), "warm", len(request["tests"]), answer["wall"], answer["exit"])
+        log_run(request.get("mutant"), "warm", len(request["tests"]), answer["wall"], answer["cpu"], answer["exit"])
         return answer
 
 
-def log_run(mutant, method, tests, seconds, code):
+def cpu_seconds(pid):
+    """CPU time (user + system, all threads) of a running process, from Linux's /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def log_run(mutant, method, tests, seconds, cpu, code):
+    """One line of `RUN_LOG`: wall seconds, and CPU seconds (what a loaded machine does not inflate)."""
     with open(RUN_LOG, "a") as log:
         log.write(json.dumps({"mutant": mutant, "method": method, "tests": tests, "seconds": round(seconds, 2),
-                              "exit": code}) + "\n")
+                              "cpu": round(cpu, 2), "exit": code}) + "\n")
 
 
 def timeout_for(tests, seconds):
