@@ -64,7 +64,8 @@ ALIVE = {0, 5, 33}
 #: (first matching prefix). Fixed examples (test_teeth) first: they fail fastest.
 TENSORFLOW_TESTS = {
     "scratch_nn/optimizers/": ["tests/test_teeth.py", "tests/test_vs_tensorflow_defaults.py",
-                               "tests/test_vs_tensorflow_optimizers.py"],
+                               "tests/test_vs_tensorflow_optimizers.py", "tests/test_vs_tensorflow_nadam_schedules.py",
+                               "tests/test_optimizer_validation.py"],
     "scratch_nn/layers/": ["tests/test_teeth.py", "tests/test_vs_tensorflow_defaults.py",
                            "tests/test_vs_tensorflow_layers.py", "tests/test_vs_tensorflow_gradients.py"],
     "scratch_nn/losses.py": ["tests/test_teeth.py", "tests/test_vs_tensorflow_defaults.py",
