@@ -60,19 +60,24 @@ KILLED = {1, 3, 24, -24, 36, 152, 255}
 #: left alive by the NumPy pass: the TensorFlow pass tries these.
 ALIVE = {0, 5, 33}
 
+#: the layers' and the activations' files (one list: one recorded call map for both)
+LAYER_TESTS = ["tests/test_teeth.py", "tests/test_vs_tensorflow_defaults.py", "tests/test_vs_tensorflow_layers.py",
+               "tests/test_vs_tensorflow_gradients.py", "tests/test_vs_tensorflow_weights_and_constraints.py",
+               "tests/test_model_api.py"]
 #: The TensorFlow tests run against a mutant, by the module it mutates
-#: (first matching prefix). Fixed examples (test_teeth) first: they fail fastest.
+#: (first matching prefix). A mutant runs only those of their tests that call
+#: its function, so a file added here costs one recording run.
 TENSORFLOW_TESTS = {
     "scratch_nn/optimizers/": ["tests/test_teeth.py", "tests/test_vs_tensorflow_defaults.py",
                                "tests/test_vs_tensorflow_optimizers.py", "tests/test_vs_tensorflow_nadam_schedules.py",
                                "tests/test_optimizer_validation.py"],
-    "scratch_nn/layers/": ["tests/test_teeth.py", "tests/test_vs_tensorflow_defaults.py",
-                           "tests/test_vs_tensorflow_layers.py", "tests/test_vs_tensorflow_gradients.py"],
+    "scratch_nn/layers/": LAYER_TESTS,
     "scratch_nn/losses.py": ["tests/test_teeth.py", "tests/test_vs_tensorflow_defaults.py",
-                             "tests/test_vs_tensorflow_losses.py", "tests/test_vs_tensorflow_gradients.py"],
-    "scratch_nn/activations.py": ["tests/test_teeth.py", "tests/test_vs_tensorflow_defaults.py",
-                                  "tests/test_vs_tensorflow_layers.py",
-                                  "tests/test_vs_tensorflow_gradients.py"],
+                             "tests/test_vs_tensorflow_losses.py", "tests/test_vs_tensorflow_gradients.py",
+                             "tests/test_vs_tensorflow_binary_crossentropy.py",
+                             "tests/test_vs_tensorflow_metric_objects.py",
+                             "tests/test_vs_tensorflow_keras_api_training.py"],
+    "scratch_nn/activations.py": LAYER_TESTS,
     "scratch_nn/callbacks.py": ["tests/test_vs_tensorflow_callbacks.py", "tests/test_vs_tensorflow_training.py"],
     "scratch_nn/models.py": ["tests/test_teeth.py", "tests/test_vs_tensorflow_gradients.py",
                              "tests/test_vs_tensorflow_training.py", "tests/test_vs_tensorflow_trajectories.py",
