@@ -134,6 +134,20 @@ def load_equivalent():
     return {name: (entry["function_hash"], entry["reason"]) for name, entry in data.items()}
 
 
+def merge_into(path, entries):
+    """Add `entries` to the JSON dict in `path`, atomically (temp file, then rename).
+
+    Read again just before writing, so that two passes over different modules
+    at once keep each other's entries.
+    """
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    stored.update(entries)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(stored, indent=0, sort_keys=True))
+    temporary.replace(path)
+    return stored
+
+
 def source_digest():
     """A digest of the code the TensorFlow tests run in mutants/ (a changed test records its calls again)."""
     digest = hashlib.sha256()
@@ -157,8 +171,7 @@ def call_maps(groups, worker):
                 sys.exit(f"the TensorFlow tests fail with no mutant active (pytest exit {answer['exit']}): "
                          f"{' '.join(group)}")
             print(f"  {len(answer['calls'])} functions called, in {time.monotonic() - start:.0f} s", flush=True)
-            stored[key] = answer
-            CALLS.write_text(json.dumps(stored))
+            stored = merge_into(CALLS, {key: answer})
         maps[group] = stored[key]
     return maps
 
@@ -213,7 +226,7 @@ def second_pass(first, patterns, jobs, timeout, rerun=False, fresh=False, cache_
             for done, (future, key) in enumerate(futures.items(), 1):
                 cache[key], method = future.result()
                 how[method] += 1
-                cache_path.write_text(json.dumps(cache, indent=0, sort_keys=True))
+                merge_into(cache_path, {key: cache[key]})
                 if done % 10 == 0 or done == len(todo):
                     print(f"  {done}/{len(todo)} in {time.monotonic() - start:.0f} s", flush=True)
     finally:
