@@ -63,7 +63,7 @@ ALIVE = {0, 5, 33}
 #: the layers' and the activations' files (one list: one recorded call map for both)
 LAYER_TESTS = ["tests/test_teeth.py", "tests/test_vs_tensorflow_defaults.py", "tests/test_vs_tensorflow_layers.py",
                "tests/test_vs_tensorflow_gradients.py", "tests/test_vs_tensorflow_weights_and_constraints.py",
-               "tests/test_model_api.py"]
+               "tests/test_model_api.py", "tests/test_vs_tensorflow_backend_ops.py"]
 #: The TensorFlow tests run against a mutant, by the module it mutates
 #: (first matching prefix). A mutant runs only those of their tests that call
 #: its function, so a file added here costs one recording run.
