@@ -23,8 +23,10 @@ WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHOND
 #: mutants a worker runs before it is replaced by a fresh one (TensorFlow's memory grows)
 RECYCLE = 40
 #: a mutant's time limit in CPU seconds of its worker: this many times its tests' clean time, and at
-#: least MIN_TIMEOUT (CPU time, so that a loaded machine, which stretches the wall clock, kills nothing)
-TIMEOUT_FACTOR, MIN_TIMEOUT = 20, 120.0
+#: least MIN_TIMEOUT (CPU time, so that a loaded machine, which stretches the wall clock, kills nothing).
+#: Generous: pytest's recorded durations leave out per-test overhead and TensorFlow's other threads, and
+#: a mutant whose function every test calls (`Dense.__init__`) runs hundreds of tests.
+TIMEOUT_FACTOR, MIN_TIMEOUT = 50, 600.0
 #: and a wall-clock limit, for a worker that hangs without computing
 WALL_LIMIT = 3600.0
 
