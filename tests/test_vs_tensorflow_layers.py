@@ -181,3 +181,13 @@ def test_batch_norm_refusals_name_argument_and_value():
     with pytest.raises(ValueError, match=r"^BatchNormalization 'bn': expected inputs \(batch, features\), "
                                          r"received samples of shape \(2, 3\)$"):
         scratch_nn.layers.BatchNormalization(name="bn").build((2, 3))
+
+
+@pytest.mark.parametrize("name", ["tanh", "leaky_relu", "elu"])
+def test_activation_functions_with_their_defaults_like_keras(name):
+    """The function forms called with the input alone: Keras's default slope (0.2) and alpha (1.0)."""
+    import keras
+
+    x = np.array([[-2.0, -0.5, 0.0, 1.5]])
+    theirs = keras.ops.convert_to_numpy(getattr(keras.activations, name)(x))
+    np.testing.assert_allclose(getattr(scratch_nn.activations, name)(x), theirs, rtol=1e-6)
