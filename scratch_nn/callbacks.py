@@ -10,6 +10,8 @@ setting ``self.model.stop_training = True``.
 import math
 import warnings
 
+import numpy as np
+
 from scratch_nn.unsupported import module_getattr
 
 
@@ -26,7 +28,7 @@ class Callback:
 
     def __init__(self):
         self.model = None
-        self.params = {}
+        self.params = None  # as Keras: set by ``fit`` (``set_params``)
 
     def set_model(self, model):
         self.model = model
@@ -106,7 +108,6 @@ class History(Callback):
     def __init__(self):
         super().__init__()
         self.history = {}
-        self.epoch = []
 
     def on_train_begin(self, logs=None):
         self.epoch = []
@@ -121,9 +122,12 @@ class History(Callback):
 class MonitorCallback(Callback):
     """Shared logic of EarlyStopping and ReduceLROnPlateau: is a value an improvement?
 
-    ``mode='auto'`` minimizes a monitor named ``loss`` / ``val_loss`` (or any
-    name ending in ``loss`` or ``error``) and maximizes accuracies, as Keras
-    resolves it from the metric's direction. ``min_delta`` is the least
+    ``mode='auto'`` minimizes a monitor named ``loss``, ``mse``, ``mae`` or any
+    name ending in ``error`` or ``crossentropy``, and maximizes ``acc`` and any
+    name ending in ``accuracy`` (a ``val_`` prefix aside): the direction Keras
+    reads from the compiled metric of that name (``monitor_callback.py``),
+    for every metric scratch_nn compiles. Other names are refused, as Keras
+    refuses a name that is not a compiled metric. ``min_delta`` is the least
     change that counts: improvement is ``current + min_delta < best`` when
     minimizing, ``current - min_delta > best`` when maximizing (Keras flips
     the sign of ``min_delta`` for minimized monitors).
@@ -144,9 +148,9 @@ class MonitorCallback(Callback):
         if self.mode != "auto":
             return self.mode == "min"
         name = self.monitor.removeprefix("val_")
-        if name == "loss" or name.endswith(("loss", "error", "crossentropy")):
+        if name in ("loss", "mse", "mae") or name.endswith(("error", "crossentropy")):
             return True
-        if name in ("accuracy", "acc") or name.endswith("accuracy"):
+        if name == "acc" or name.endswith("accuracy"):
             return False
         raise ValueError(
             f"{type(self).__name__} callback received monitor={self.monitor!r}, but cannot "
@@ -205,7 +209,7 @@ class EarlyStopping(MonitorCallback):
         current = (logs or {}).get(self.monitor)
         if current is None:
             warnings.warn(
-                f"Early stopping conditioned on metric {self.monitor!r} which is not available. "
+                f"Early stopping conditioned on metric `{self.monitor}` which is not available. "
                 f"Available metrics are: {','.join(logs or {})}",
                 stacklevel=2,
             )
@@ -256,7 +260,9 @@ class TerminateOnNaN(Callback):
 class LearningRateScheduler(Callback):
     """Set the learning rate at each epoch's start to ``schedule(epoch, lr)``.
 
-    ``schedule`` may also take the epoch alone (Keras's older form).
+    ``schedule`` may also take the epoch alone (Keras's older form). It must
+    return a float (Python, NumPy float32 or float64): anything else is
+    refused, as ``keras/src/callbacks/learning_rate_scheduler.py`` refuses it.
     The rate is logged as ``learning_rate`` at each epoch's end.
     """
 
@@ -270,8 +276,8 @@ class LearningRateScheduler(Callback):
             lr = self.schedule(epoch, lr)
         except TypeError:
             lr = self.schedule(epoch)
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) and not hasattr(lr, "dtype"):
-            raise ValueError(f"The output of the `schedule` function should be a float. Got: {lr!r}")
+        if not isinstance(lr, (float, np.float32, np.float64)):  # as Keras checks it
+            raise ValueError(f"The output of the `schedule` function should be a float. Got: {lr!r}")  # noqa: TRY004 (Keras raises ValueError)
         self.model.optimizer.learning_rate = float(lr)
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
@@ -303,13 +309,13 @@ class ReduceLROnPlateau(MonitorCallback):
         self.cooldown_counter = self.wait = 0
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs if logs is not None else {}
+        logs = logs or {}  # as Keras: an empty dict is replaced, so the caller's stays empty
         optimizer = self.model.optimizer
         logs["learning_rate"] = float(optimizer.learning_rate)
         current = logs.get(self.monitor)
         if current is None:
             warnings.warn(
-                f"Learning rate reduction is conditioned on metric {self.monitor!r} which is not "
+                f"Learning rate reduction is conditioned on metric `{self.monitor}` which is not "
                 f"available. Available metrics are: {','.join(logs)}.",
                 stacklevel=2,
             )

@@ -10,11 +10,13 @@ import pytest
 
 import scratch_nn as keras
 from scratch_nn.callbacks import (
+    CallbackList,
     EarlyStopping,
     History,
     LearningRateScheduler,
     ReduceLROnPlateau,
     TerminateOnNaN,
+    overrides_batch_hooks,
 )
 from scratch_nn.layers import Dense
 
@@ -150,3 +152,76 @@ def test_history_records_every_epoch():
     assert history.epoch == [0, 1, 2]
     assert history.history == {"loss": [0.0, 1.0, 2.0], "accuracy": [0.5] * 3}
     assert model.history is history
+
+
+class Recorder(keras.callbacks.Callback):
+    """Keeps what each hook received."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def on_train_begin(self, logs=None):
+        self.seen.append(("params", dict(self.params)))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seen.append(("epoch_end", epoch, logs))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen.append(("batch_end", batch, logs))
+
+
+def test_fit_gives_callbacks_keras_params():
+    """`callback.params` holds `epochs`, `verbose` and `steps`, as Keras's trainer passes them."""
+    model = keras.Sequential([keras.Input((2,)), Dense(2, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    recorder = Recorder()
+    model.fit(np.ones((5, 2)), np.array([0, 1, 0, 1, 0]), batch_size=2, epochs=3, verbose=0,
+              callbacks=[recorder])
+    assert recorder.seen[0] == ("params", {"epochs": 3, "verbose": 0, "steps": 3})
+
+
+def test_callback_list_passes_index_and_python_float_logs():
+    """Every hook gets its epoch or batch index and a logs dict of Python floats (Keras's `pythonify_logs`)."""
+    recorder = Recorder()
+    callbacks = CallbackList([recorder], FakeModel(), {})
+    callbacks.on_epoch_end(2, {"loss": np.float32(0.5), "name": "kept"})
+    callbacks.on_train_batch_end(7, {"loss": np.float64(0.25)})
+    assert recorder.seen == [("epoch_end", 2, {"loss": 0.5, "name": "kept"}),
+                             ("batch_end", 7, {"loss": 0.25})]
+    assert type(recorder.seen[0][2]["loss"]) is float and type(recorder.seen[1][2]["loss"]) is float
+
+
+class LegacyBatchHooks(keras.callbacks.Callback):
+    """Overrides only the older names `on_batch_begin` / `on_batch_end`."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def on_batch_begin(self, batch, logs=None):
+        self.seen.append(("begin", batch, dict(logs)))
+
+    def on_batch_end(self, batch, logs=None):
+        self.seen.append(("end", batch, sorted(logs)))
+
+
+def test_older_batch_hook_names_run_after_every_training_batch():
+    """`on_batch_begin` / `on_batch_end` get the batch index and its logs, as Keras's defaults pass them."""
+    model = keras.Sequential([keras.Input((2,)), Dense(2, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    callback = LegacyBatchHooks()
+    model.fit(np.ones((3, 2)), np.array([0, 1, 0]), batch_size=2, epochs=1, verbose=0, callbacks=[callback])
+    assert callback.seen == [("begin", 0, {}), ("end", 0, ["loss"]), ("begin", 1, {}), ("end", 1, ["loss"])]
+
+
+def test_only_callbacks_with_batch_hooks_are_called_per_batch():
+    assert not overrides_batch_hooks(History(), "train")
+    assert overrides_batch_hooks(TerminateOnNaN(), "train")
+    assert overrides_batch_hooks(LegacyBatchHooks(), "train")
+    assert not overrides_batch_hooks(LegacyBatchHooks(), "test")
+
+
+def test_callback_list_has_only_hooks():
+    with pytest.raises(AttributeError, match="^set_model$"):
+        CallbackList([], FakeModel(), {}).set_model  # noqa: B018 (the attribute lookup is the test)

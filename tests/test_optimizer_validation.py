@@ -4,10 +4,16 @@
   ``[0, 1]`` (Keras 3 checks neither; scratch_nn applies SGD's momentum limit
   and refuses the ``rho = 1`` that never updates the mean square), naming
   the argument and the value; the edges inside are accepted.
+- Every refusal names the optimizer, the argument and the value received;
+  ``clipvalue`` and ``global_clipnorm`` must be > 0, and only one of them
+  may be set; Keras's base-optimizer arguments that scratch_nn does not
+  implement are refused, saying so.
 - ``weight_decay=0`` is accepted, as Keras accepts it, and changes nothing:
   the same variables as Keras's optimizer with ``weight_decay=0.0`` and as no
   decay; a negative decay is refused.
 """
+
+import warnings
 
 import numpy as np
 import pytest
@@ -31,7 +37,7 @@ def test_rmsprop_accepts_the_edges(kwargs):
 
 @pytest.mark.parametrize("cls", ["SGD", "Adam", "RMSprop", "Nadam"])
 def test_negative_weight_decay_is_refused(cls):
-    with pytest.raises(ValueError, match=r"weight_decay must be None or a float >= 0.*-0\.1"):
+    with pytest.raises(ValueError, match=rf"^{cls}: weight_decay must be None or a float >= 0.*-0\.1"):
         getattr(optimizers, cls)(weight_decay=-0.1)
 
 
@@ -70,3 +76,65 @@ def test_weight_decay_zero_matches_keras(cls):
         theirs_opt.apply_gradients(zip([keras.ops.convert_to_tensor(g) for g in grads], kvars))
     for a, b in zip(ours, kvars):
         np.testing.assert_allclose(a, b.numpy(), rtol=1e-10)
+
+
+#: (optimizer, arguments, the whole message of the ValueError or NotImplementedError)
+REFUSALS = [
+    ("Adam", {"beta_1": 1.0}, r"Adam: beta_1 must be in \[0, 1\), received 1.0"),
+    ("Adam", {"beta_2": -0.5}, r"Adam: beta_2 must be in \[0, 1\), received -0.5"),
+    ("SGD", {"clipvalue": 0}, r"SGD: clipvalue must be None or a float > 0, received 0"),
+    ("Adam", {"global_clipnorm": -1.0}, r"Adam: global_clipnorm must be None or a float > 0, received -1.0"),
+    ("Adam", {"clipvalue": 1.0, "global_clipnorm": 1.0},
+     (r"Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+      r"Received: clipvalue=1.0, global_clipnorm=1.0")),
+    ("RMSprop", {"momentum": 1.5}, r"RMSprop: momentum must be in \[0, 1\], received 1.5"),
+    ("Adam", {"use_ema": True}, (r"Adam: `use_ema` is a Keras optimizer argument scratch_nn does not implement; "
+                                 r"received use_ema=True \(leave it at False\)")),
+    ("SGD", {"clipnorm": 1.0}, (r"SGD: `clipnorm` is a Keras optimizer argument scratch_nn does not implement "
+                                r"\(per-variable norms: .* use global_clipnorm or clipvalue\); received "
+                                r"clipnorm=1.0 \(leave it at None\)")),
+]
+
+
+@pytest.mark.parametrize(("cls", "kwargs", "message"), REFUSALS, ids=[f"{c}-{'-'.join(k)}" for c, k, _ in REFUSALS])
+def test_refusals_name_the_optimizer_argument_and_value(cls, kwargs, message):
+    with pytest.raises((ValueError, NotImplementedError), match=f"^{message}$"):
+        getattr(optimizers, cls)(**kwargs)
+
+
+def test_apply_gradients_refuses_unknown_variables_and_wrong_shapes():
+    optimizer = optimizers.Adam()
+    variable = np.zeros(2)
+    optimizer.apply_gradients([(np.ones(2), variable)])
+    with pytest.raises(ValueError, match=r"^Adam: unknown variable of shape \(3,\); an optimizer updates the "
+                                         r"variables it was first built with$"):
+        optimizer.apply_gradients([(np.ones(3), np.zeros(3))])
+    with pytest.raises(ValueError, match=r"^Adam: gradient of shape \(3,\) for a variable of shape \(2,\)$"):
+        optimizer.apply_gradients([(np.ones(3), variable)])
+
+
+def test_global_clipnorm_of_zero_gradients_is_quiet():
+    """All-zero gradients have norm 0: nothing to scale, and no division by zero."""
+    variable = np.ones(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        optimizers.SGD(learning_rate=0.5, global_clipnorm=1.0).apply_gradients([(np.zeros(2), variable)])
+    np.testing.assert_array_equal(variable, np.ones(2))
+
+
+@pytest.mark.parametrize("cls", ["SGD", "Adam", "RMSprop", "Nadam"])
+def test_new_optimizer_is_not_built_like_keras(cls):
+    keras = pytest.importorskip("keras")
+    assert getattr(optimizers, cls)().built is getattr(keras.optimizers, cls)().built is False
+
+
+@pytest.mark.parametrize(("cls", "kwargs"), [("Adam", {}), ("Nadam", {}), ("SGD", {"name": None}),
+                                             ("Adam", {"name": None}), ("Nadam", {"name": None})])
+def test_optimizer_name_like_keras(cls, kwargs):
+    """The name Keras gives (before the unique suffix it adds, `adam_1`).
+
+    SGD's default `SGD` and RMSprop's `rmsprop` are Keras 2's spellings; Keras 3 says `sgd`, `rm_sprop`.
+    """
+    keras = pytest.importorskip("keras")
+    theirs = getattr(keras.optimizers, cls)(**kwargs).name
+    assert getattr(optimizers, cls)(**kwargs).name == theirs.rsplit("_", 1)[0]

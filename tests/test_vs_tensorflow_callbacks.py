@@ -20,6 +20,7 @@ import contextlib
 import functools
 import io
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -231,9 +232,202 @@ def test_unknown_mode_warns_and_falls_back_to_auto_like_keras(name):
     assert outcomes[0] == outcomes[1]
 
 
+@pytest.mark.parametrize("monitor", ["val_f1", "my_loss"])
 @pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
-def test_auto_mode_refuses_a_monitor_of_unknown_direction_like_keras(name):
-    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
-        callback = getattr(library.callbacks, name)(monitor="val_f1")
-        with pytest.raises(ValueError, match=r"monitor='?val_f1'?.*mode='max'"):
+def test_auto_mode_refuses_a_monitor_of_unknown_direction_like_keras(name, monitor):
+    """A name that is no compiled metric (Keras) and no known metric name (scratch_nn) is refused."""
+    ours = (f"{name} callback received monitor={monitor!r}, but cannot tell whether it should be maximized or "
+            "minimized; pass mode='max' or mode='min'")
+    theirs = rf"^{name} callback received monitor={monitor}, .*mode='max'"
+    for library, model, match in ((scratch_nn, ScratchModel(), f"^{re.escape(ours)}$"),
+                                  (keras, fresh_keras_model(), theirs)):
+        callback = getattr(library.callbacks, name)(monitor=monitor)
+        with pytest.raises(ValueError, match=match):
             drive(callback, model, [0.5], plateau_state if name == "ReduceLROnPlateau" else early_stopping_state)
+
+
+def test_fresh_base_callback_and_history_like_keras():
+    """Before `fit`: no model, no params, and a History with an empty record and no `epoch` yet."""
+    states = []
+    for library in (scratch_nn, keras):
+        callback, history = library.callbacks.Callback(), library.callbacks.History()
+        states.append((callback.model, callback.params, history.history, hasattr(history, "epoch")))
+    assert states[0] == states[1]
+
+
+#: Metrics whose direction `mode='auto'` takes from the compiled metric in Keras, and from the
+#: name in scratch_nn: accuracies are maximized; errors, cross-entropies and losses minimized.
+AUTO_METRICS = ("acc", "accuracy", "categorical_accuracy", "mean_absolute_error", "mae", "mse",
+                "mean_squared_error", "categorical_crossentropy", "binary_crossentropy")
+#: Rises, falls, and rises again: maximizing and minimizing decide differently at every epoch.
+UP_DOWN = [0.5, 0.75, 0.25, 0.125, 0.875, 0.9375, 0.0625]
+
+
+@functools.cache
+def keras_model_with_metric(metric):
+    """A compiled Keras model whose metric `metric` is built, so `mode='auto'` can read its direction."""
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=1.0), loss="categorical_crossentropy",
+                  metrics=[metric])
+    model.evaluate(np.zeros((2, 1)), np.eye(2), verbose=0)
+    return model
+
+
+@pytest.mark.parametrize("prefix", ["", "val_"])
+@pytest.mark.parametrize("metric", AUTO_METRICS)
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_auto_mode_direction_of_each_metric_like_keras(name, metric, prefix):
+    """`mode='auto'` on a monitor named after a compiled metric: the decisions of every epoch equal Keras's."""
+    kwargs = {"monitor": prefix + metric, "mode": "auto", "patience": 1}
+    if name == "ReduceLROnPlateau":
+        kwargs.update(factor=0.5, min_delta=0.0)
+    record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+    keras_model = keras_model_with_metric(metric)
+    keras_model.optimizer.learning_rate = 1.0
+    keras_model.stop_training = False
+    outcomes = [drive(getattr(library.callbacks, name)(**kwargs), model, UP_DOWN, record)
+                for library, model in ((scratch_nn, ScratchModel()), (keras, keras_model))]
+    assert outcomes[0] == outcomes[1], f"{name}({kwargs}): scratch_nn {outcomes[0]} != keras {outcomes[1]}"
+
+
+def constructed_state(callback):
+    """What a callback holds before `on_train_begin`: its counters, best, and the arguments it kept."""
+    names = ("wait", "cooldown_counter", "stopped_epoch", "best", "patience", "cooldown", "factor",
+             "min_lr", "min_delta", "monitor", "mode", "baseline", "verbose", "restore_best_weights",
+             "start_from_epoch", "best_weights")
+    return {n: getattr(callback, n) for n in names if hasattr(callback, n)}
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"monitor": "accuracy", "patience": 2, "min_delta": -0.5}],
+                         ids=["defaults", "given"])
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_constructed_callback_state_like_keras(name, kwargs):
+    """Right after construction (before `on_train_begin`) the counters and kept arguments equal Keras's.
+
+    Neither library warns: the default `mode` is a known one.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = constructed_state(getattr(scratch_nn.callbacks, name)(**kwargs))
+    theirs = constructed_state(getattr(keras.callbacks, name)(**kwargs))
+    assert {k: ours.get(k) for k in theirs} == theirs
+
+
+def drive_without_train_begin(callback, model, values, record, runs=2):
+    """A custom loop that calls only `on_epoch_end`, `runs` times from epoch 0, with one callback.
+
+    The callback counts from its constructed state, then carries its state into the next run.
+    """
+    callback.set_model(model)
+    trace = []
+    for _ in range(runs):
+        model.stop_training = False
+        for epoch, value in enumerate(values):
+            callback.on_epoch_end(epoch, {callback.monitor: value})
+            trace.append(record(callback, model))
+    return trace
+
+
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_callbacks_count_from_construction_and_across_runs_like_keras(name):
+    """Without `on_train_begin`, counters start where Keras's start and carry over: the same decisions."""
+    kwargs = {"monitor": "loss", "patience": 2, "min_delta": 0.0}
+    if name == "ReduceLROnPlateau":
+        kwargs.update(factor=0.5, cooldown=1)
+    record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+    values = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25, 0.5, 0.5, 0.5]
+    outcomes = [drive_without_train_begin(getattr(library.callbacks, name)(**kwargs), model, values, record)
+                for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model()))]
+    assert outcomes[0] == outcomes[1], f"{name}({kwargs}): scratch_nn {outcomes[0]} != keras {outcomes[1]}"
+
+
+@pytest.mark.parametrize("verbose", [0, 1])
+def test_early_stopping_restore_message_like_keras(verbose):
+    """With `restore_best_weights=True`: the weights, and the lines printed on stopping and restoring."""
+    kwargs = {"monitor": "loss", "patience": 1, "restore_best_weights": True, "verbose": verbose}
+    outcomes, printed = [], []
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            outcomes.append(drive(library.callbacks.EarlyStopping(**kwargs), model, [0.5, 0.25, 0.5, 0.75],
+                                  early_stopping_state))
+        printed.append(printed_words(out.getvalue()))
+    assert outcomes[0] == outcomes[1]
+    assert printed[0] == printed[1], f"EarlyStopping({kwargs}) printed {printed[0]}, keras {printed[1]}"
+
+
+SCHEDULES = {
+    "epoch-and-rate": lambda epoch, learning_rate: learning_rate / 2 if epoch % 2 else learning_rate,
+    "epoch-only": lambda epoch: 2.0 ** -epoch,
+    "numpy-float32": lambda epoch, learning_rate: np.float32(learning_rate * 4),
+}
+
+
+def drive_scheduler(callback, model, epochs=4):
+    """(rate set at each epoch's start, logged `learning_rate` at its end) per epoch, and what was printed."""
+    callback.set_model(model)
+    trace = []
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        for epoch in range(epochs):
+            callback.on_epoch_begin(epoch, {})
+            logs = {"loss": 0.5}  # Keras replaces an empty logs dict (`logs or {}`) and adds nothing to it
+            callback.on_epoch_end(epoch, logs)
+            trace.append((float(np.asarray(model.optimizer.learning_rate)), logs["learning_rate"]))
+    return trace, printed_words(out.getvalue())
+
+
+@pytest.mark.parametrize("verbose", [None, 0, 1], ids=["default-verbose", "verbose-0", "verbose-1"])
+@pytest.mark.parametrize("schedule", SCHEDULES.values(), ids=SCHEDULES)
+def test_learning_rate_scheduler_sets_logs_and_prints_like_keras(schedule, verbose):
+    kwargs = {} if verbose is None else {"verbose": verbose}
+    ours = drive_scheduler(scratch_nn.callbacks.LearningRateScheduler(schedule, **kwargs),
+                           ScratchModel(learning_rate=0.5))
+    theirs = drive_scheduler(keras.callbacks.LearningRateScheduler(schedule, **kwargs),
+                             fresh_keras_model(learning_rate=0.5))
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("returned", [1, True, "0.5", None, np.int64(1), np.float16(0.5)],
+                         ids=["int", "bool", "str", "None", "numpy-int", "numpy-float16"])
+def test_learning_rate_scheduler_refuses_a_non_float_like_keras(returned):
+    """A schedule must return a float (Python, NumPy float32 or float64), as Keras checks."""
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        callback = library.callbacks.LearningRateScheduler(lambda epoch, learning_rate: returned)
+        callback.set_model(model)
+        with pytest.raises(ValueError, match="should be a float"):
+            callback.on_epoch_begin(0, {})
+
+
+@pytest.mark.parametrize("factor", [1.0, 1.5])
+def test_reduce_lr_on_plateau_refuses_a_factor_of_one_or_more_like_keras(factor):
+    for library in (scratch_nn, keras):
+        with pytest.raises(ValueError, match=rf"factor >= 1.0. Received factor={factor}"):
+            library.callbacks.ReduceLROnPlateau(factor=factor)
+
+
+#: Epoch logs with the monitor `loss` missing (None: no logs dict at all) before, between and after values.
+GAPPY_LOGS = [None, {"accuracy": 0.5}, {"loss": 0.5}, {}, {"loss": 0.5, "accuracy": 0.25}, {"loss": 0.5},
+              {"accuracy": 0.75, "val_accuracy": 0.5}, {"loss": 0.5}]
+
+
+@pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
+def test_missing_monitor_warns_and_keeps_state_like_keras(name):
+    """Epochs without the monitor: the same warnings, state after each epoch, and logs written back."""
+    kwargs = {"monitor": "loss", "patience": 1, "min_delta": 0.0}
+    if name == "ReduceLROnPlateau":
+        kwargs.update(factor=0.5, cooldown=1)
+    record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+    outcomes = []
+    for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
+        callback = getattr(library.callbacks, name)(**kwargs)
+        callback.set_model(model)
+        callback.on_train_begin()
+        trace = []
+        for epoch, logs in enumerate(GAPPY_LOGS):
+            logs = None if logs is None else dict(logs)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                callback.on_epoch_end(epoch, logs)
+            said = [str(w.message) for w in caught if w.category is UserWarning]  # not NumPy's deprecations
+            trace.append((record(callback, model), logs, said))
+        outcomes.append(trace)
+    assert outcomes[0] == outcomes[1], f"{name}({kwargs}): scratch_nn {outcomes[0]} != keras {outcomes[1]}"

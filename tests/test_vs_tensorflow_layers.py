@@ -129,3 +129,65 @@ def test_batch_norm_moving_statistics_match_keras(dtype, steps, shape, data):
 def test_batch_norm_forward_matches_keras(dtype, shape, training, data):
     layer = data.draw(batch_norm_specs(dtype))
     check_layer_forward(layer, data.draw(arrays(shape, dtype)), training, data.draw(seeds))
+
+
+def test_softmax_shifts_each_row_by_its_own_max_like_keras():
+    """Rows 1000 apart: shifting by the batch's max would underflow the low row to 0 / 0."""
+    import keras
+
+    x = np.array([[0.0, 1.0, 2.0], [-1000.0, -999.0, -998.0]])
+    theirs = keras.ops.convert_to_numpy(keras.activations.softmax(x))
+    np.testing.assert_allclose(scratch_nn.activations.softmax(x), theirs, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [("LeakyReLU", {"negative_slope": 0.5}), ("ELU", {"alpha": 0.5})])
+def test_activation_objects_use_their_argument_like_keras(name, kwargs):
+    """Value and gradient (at 0 too, where ELU's slope is alpha) of a non-default slope, as TensorFlow's."""
+    import keras
+    import tensorflow as tf
+
+    x = np.array([[-2.0, -0.5, 0.0, 1.5]])
+    upstream = np.array([[1.0, 2.0, 3.0, 4.0]])
+    ours = getattr(scratch_nn.activations, name)(**kwargs)
+    value = ours.forward(x)
+    gradient = ours.backward(upstream)
+    tensor = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(tensor)
+        theirs = getattr(keras.activations, name.lower().replace("leakyrelu", "leaky_relu"))(tensor, **kwargs)
+    np.testing.assert_allclose(value, theirs.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(gradient, tape.gradient(theirs, tensor, output_gradients=upstream).numpy(),
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs", [{"axis": 1}, {"momentum": 1.0}], ids=["axis-1", "momentum-1"])
+def test_batch_norm_accepts_what_keras_accepts(kwargs):
+    """`axis=1` is the feature axis of (batch, features), as -1; `momentum=1` keeps the moving statistics."""
+    import keras
+
+    x = np.arange(12.0).reshape(4, 3)
+    theirs = keras.layers.BatchNormalization(**kwargs)
+    expected = keras.ops.convert_to_numpy(theirs(x, training=True))
+    ours = scratch_nn.layers.BatchNormalization(**kwargs)
+    ours.build((3,))
+    np.testing.assert_allclose(ours.forward(x, training=True), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.get_weights()[2], keras.ops.convert_to_numpy(theirs.moving_mean), rtol=1e-6)
+
+
+def test_batch_norm_refusals_name_argument_and_value():
+    with pytest.raises(ValueError, match=r"^BatchNormalization: only the feature axis of \(batch, features\) "
+                                         r"inputs is supported \(axis=-1 or 1\), received axis=2$"):
+        scratch_nn.layers.BatchNormalization(axis=2)
+    with pytest.raises(ValueError, match=r"^BatchNormalization 'bn': expected inputs \(batch, features\), "
+                                         r"received samples of shape \(2, 3\)$"):
+        scratch_nn.layers.BatchNormalization(name="bn").build((2, 3))
+
+
+@pytest.mark.parametrize("name", ["tanh", "leaky_relu", "elu"])
+def test_activation_functions_with_their_defaults_like_keras(name):
+    """The function forms called with the input alone: Keras's default slope (0.2) and alpha (1.0)."""
+    import keras
+
+    x = np.array([[-2.0, -0.5, 0.0, 1.5]])
+    theirs = keras.ops.convert_to_numpy(getattr(keras.activations, name)(x))
+    np.testing.assert_allclose(getattr(scratch_nn.activations, name)(x), theirs, rtol=1e-6)
