@@ -328,13 +328,18 @@ def drive_without_train_begin(callback, model, values, record, runs=2):
     return trace
 
 
+def plateau_setup(name, patience):
+    """The arguments both libraries' ``name`` callback is built with, and its state recorder."""
+    kwargs = {"monitor": "loss", "patience": patience, "min_delta": 0.0}
+    if name == "ReduceLROnPlateau":
+        kwargs.update(factor=0.5, cooldown=1)
+    return kwargs, (plateau_state if name == "ReduceLROnPlateau" else early_stopping_state)
+
+
 @pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
 def test_callbacks_count_from_construction_and_across_runs_like_keras(name):
     """Without `on_train_begin`, counters start where Keras's start and carry over: the same decisions."""
-    kwargs = {"monitor": "loss", "patience": 2, "min_delta": 0.0}
-    if name == "ReduceLROnPlateau":
-        kwargs.update(factor=0.5, cooldown=1)
-    record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+    kwargs, record = plateau_setup(name, patience=2)
     values = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25, 0.5, 0.5, 0.5]
     outcomes = [drive_without_train_begin(getattr(library.callbacks, name)(**kwargs), model, values, record)
                 for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model()))]
@@ -412,10 +417,7 @@ GAPPY_LOGS = [None, {"accuracy": 0.5}, {"loss": 0.5}, {}, {"loss": 0.5, "accurac
 @pytest.mark.parametrize("name", ["EarlyStopping", "ReduceLROnPlateau"])
 def test_missing_monitor_warns_and_keeps_state_like_keras(name):
     """Epochs without the monitor: the same warnings, state after each epoch, and logs written back."""
-    kwargs = {"monitor": "loss", "patience": 1, "min_delta": 0.0}
-    if name == "ReduceLROnPlateau":
-        kwargs.update(factor=0.5, cooldown=1)
-    record = plateau_state if name == "ReduceLROnPlateau" else early_stopping_state
+    kwargs, record = plateau_setup(name, patience=1)
     outcomes = []
     for library, model in ((scratch_nn, ScratchModel()), (keras, fresh_keras_model())):
         callback = getattr(library.callbacks, name)(**kwargs)
