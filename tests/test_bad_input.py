@@ -1,5 +1,7 @@
 """Bad input gets a clear error naming the argument, what was received and what was expected."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -118,3 +120,9 @@ def test_dense_on_images_asks_for_flatten():
 def test_save_weights_needs_weights_h5(tmp_path):
     with pytest.raises(ValueError, match=r"must end in `\.weights\.h5`"):
         compiled().save_weights(tmp_path / "w.h5")
+
+
+@pytest.mark.parametrize("shape", [None, (0,), (28, 0), (-1, 3)])
+def test_input_refuses_a_shape_without_positive_sizes(shape):
+    with pytest.raises(ValueError, match=rf"Input: shape must be a tuple of positive ints, received {re.escape(repr(shape))}"):
+        keras.Input(shape)

@@ -96,3 +96,19 @@ def test_dropout_defaults_to_inference_and_keeps_its_seed():
     x = np.ones((20, 10), F32)
     np.testing.assert_array_equal(layer.forward(x), x)
     assert layer.seed == 3
+
+
+@pytest.mark.parametrize("spec", [Spec("layers.Flatten"), Spec("layers.Dense", {"units": 3})],
+                         ids=lambda s: s.name)
+def test_backward_skips_the_input_gradient_only_when_told(spec):
+    """`backward(dout)` returns ``dL/dx`` (``need_input_grad=True`` by default); with
+    ``need_input_grad=False`` it returns None, so the first layer skips ``dz @ kernel.T``."""
+    layer = build(spec, scratch_nn)
+    layer.build((4,))
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype(F32)
+    dout = np.ones_like(layer.forward(x, training=True))
+    assert layer.backward(dout).shape == x.shape
+    assert layer.backward(dout, need_input_grad=False) is None
+    if hasattr(layer, "backward_from_preactivation"):
+        assert layer.backward_from_preactivation(dout).shape == x.shape
+        assert layer.backward_from_preactivation(dout, need_input_grad=False) is None

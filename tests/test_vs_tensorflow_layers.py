@@ -191,3 +191,16 @@ def test_activation_functions_with_their_defaults_like_keras(name):
     x = np.array([[-2.0, -0.5, 0.0, 1.5]])
     theirs = keras.ops.convert_to_numpy(getattr(keras.activations, name)(x))
     np.testing.assert_allclose(getattr(scratch_nn.activations, name)(x), theirs, rtol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"dtype": "float64"}, {"name": "pixels"},
+                                    {"dtype": "float64", "name": "pixels"}])
+def test_input_keeps_its_dtype_and_name_like_keras(kwargs):
+    """`Input(shape, dtype, name)` and `InputLayer`: the dtype (floatx when None) and the name."""
+    import keras
+
+    for ours, theirs in ((scratch_nn.Input((4,), **kwargs), keras.Input((4,), **kwargs)),
+                         (scratch_nn.layers.InputLayer((4,), **kwargs), keras.layers.InputLayer((4,), **kwargs))):
+        assert ours.dtype == theirs.dtype, f"{type(ours).__name__}({kwargs}).dtype"
+        if "name" in kwargs:
+            assert ours.name == theirs.name, f"{type(ours).__name__}({kwargs}).name"
