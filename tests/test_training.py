@@ -101,13 +101,35 @@ def test_epoch_loss_is_the_sample_weighted_mean_of_batch_losses():
 
 
 def test_regularization_is_added_to_the_reported_loss():
+    """``loss = data loss + R(kernel) + R(bias)``, here ``0.5 sum(kernel**2) + 0.25 sum|bias|``."""
     x, y = toy_data()
-    model = keras.Sequential([keras.Input((4,)), Dense(3, activation="softmax",
-                                                        kernel_regularizer=keras.regularizers.l2(0.5))])
+    model = keras.Sequential([keras.Input((4,)), Dense(3, activation="softmax", bias_initializer="ones",
+                                                        kernel_regularizer=keras.regularizers.l2(0.5),
+                                                        bias_regularizer=keras.regularizers.l1(0.25))])
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
     data_loss = keras.losses.SparseCategoricalCrossentropy()(y, model.predict(x, verbose=0))
-    penalty = 0.5 * np.sum(model.get_weights()[0] ** 2)
+    kernel, bias = model.get_weights()
+    penalty = 0.5 * np.sum(kernel ** 2) + 0.25 * np.sum(np.abs(bias))
     assert model.evaluate(x, y, verbose=0) == pytest.approx(data_loss + penalty, rel=1e-5)
+
+
+def test_kernel_and_bias_constraints_hold_after_every_step():
+    """NonNeg on the kernel and MaxNorm(0.1) on the bias: an unconstrained fit breaks both."""
+    x, y = toy_data()
+
+    def fitted(**constraints):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((4,)), Dense(3, activation="softmax", **constraints)])
+        model.compile(optimizer=keras.optimizers.SGD(0.5), loss="sparse_categorical_crossentropy")
+        model.fit(x, y, epochs=3, batch_size=8, verbose=0)
+        return model.get_weights()
+
+    kernel, bias = fitted()
+    assert kernel.min() < 0 and np.linalg.norm(bias) > 0.1, "the constraints below would be vacuous"
+    kernel, bias = fitted(kernel_constraint=keras.constraints.NonNeg(),
+                          bias_constraint=keras.constraints.MaxNorm(0.1, axis=0))
+    assert kernel.min() >= 0, f"NonNeg kernel after fit: min {kernel.min()}"
+    assert np.linalg.norm(bias) <= 0.1 + 1e-6, f"MaxNorm(0.1) bias after fit: norm {np.linalg.norm(bias)}"
 
 
 def test_predict_evaluate_shapes_and_return_dict():
