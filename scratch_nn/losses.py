@@ -65,11 +65,26 @@ def log_softmax(z):
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
-def _sparse_labels(y_true):
+def _sparse_labels(y_true, y_pred):
+    """Integer labels of shape ``y_pred.shape[:-1]``; a trailing axis of 1 is squeezed.
+
+    Keras's rule (``sparse_categorical_crossentropy`` in
+    ``keras/src/backend/tensorflow/nn.py``): labels of ``y_pred``'s rank
+    ending in 1 lose that axis; then their shape must be ``y_pred``'s
+    without the class axis.
+    """
     y = np.asarray(y_true)
-    if y.ndim == 2 and y.shape[-1] == 1:
-        y = y[:, 0]
+    if y.ndim == y_pred.ndim and y.shape[-1] == 1:
+        y = y[..., 0]
+    if y.shape != y_pred.shape[:-1]:
+        raise ValueError(f"sparse categorical cross-entropy: y_true must have the shape of y_pred "
+                         f"without its class axis, {y_pred.shape[:-1]}, received {y.shape}")
     return y.astype(np.intp, copy=False)
+
+
+def _at_labels(a, y):
+    """``a[..., y]`` per sample: the entry of each label, shape ``y.shape``."""
+    return np.take_along_axis(a, y[..., None], axis=-1)[..., 0]
 
 
 def _clip_mask(p):
@@ -80,13 +95,13 @@ def _clip_mask(p):
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
-    """Per-sample cross-entropy with integer labels ``y_true`` ``(n,)``; returns ``(n,)``."""
-    y = _sparse_labels(y_true)
-    rows = np.arange(y.shape[0])
+    """Per-sample cross-entropy with integer labels ``y_true``, ``y_pred.shape[:-1]``; returns that shape."""
+    y_pred = np.asarray(y_pred)
+    y = _sparse_labels(y_true, y_pred)
     if from_logits:
-        return -log_softmax(y_pred)[rows, y]
+        return -_at_labels(log_softmax(y_pred), y)
     c, _ = _clip_mask(y_pred)
-    return np.log(np.sum(c, axis=-1)) - np.log(c[rows, y])
+    return np.log(np.sum(c, axis=-1)) - np.log(_at_labels(c, y))
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False):
@@ -194,6 +209,11 @@ class CrossentropyLoss(Loss):
 class SparseCategoricalCrossentropy(CrossentropyLoss):
     """Cross-entropy with integer class labels ``y_true`` ``(n,)`` and ``y_pred`` ``(n, k)``.
 
+    The loss itself (``loss(y_true, y_pred)``, ``per_sample``) takes any rank,
+    as Keras's does: ``y_pred`` ``(..., k)`` and labels of shape ``(...)``
+    (or ``(..., 1)``). The gradients are for the ``(n, k)`` outputs a model
+    gives.
+
     Gradient on probabilities (``c = clip(p)``, ``S = sum(c)``, mask ``m`` the
     clip region): ``dL/dp_j = m_j (1/S - [j = y] / c_y) / n``.
     From logits: ``dL/dz = (softmax(z) - onehot(y)) / n``.
@@ -214,7 +234,7 @@ class SparseCategoricalCrossentropy(CrossentropyLoss):
         if self.from_logits:
             return self.logits_loss_and_gradient(y_true, y_pred)[1]
         c, mask = _clip_mask(y_pred)
-        y = _sparse_labels(y_true)
+        y = _sparse_labels(y_true, y_pred)
         rows = np.arange(n)
         grad = np.broadcast_to(1 / np.sum(c, axis=-1, keepdims=True), c.shape).copy()
         grad[rows, y] -= 1 / c[rows, y]
@@ -229,7 +249,7 @@ class SparseCategoricalCrossentropy(CrossentropyLoss):
 
             -log_softmax(z)[y] = log(sum(e)) - s[y],    softmax(z) = e / sum(e)
         """
-        y = _sparse_labels(y_true)
+        y = _sparse_labels(y_true, logits)
         n = y.shape[0]
         rows = np.arange(n)
         shifted = logits - logits.max(axis=-1, keepdims=True)

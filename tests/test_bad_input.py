@@ -126,3 +126,17 @@ def test_save_weights_needs_weights_h5(tmp_path):
 def test_input_refuses_a_shape_without_positive_sizes(shape):
     with pytest.raises(ValueError, match=rf"Input: shape must be a tuple of positive ints, received {re.escape(repr(shape))}"):
         keras.Input(shape)
+
+
+def test_sparse_crossentropy_labels_lose_a_trailing_axis_of_one_and_must_match_the_batch():
+    """Labels ``(n,)`` and ``(n, 1)`` give the same loss (Keras squeezes the 1); any other
+    shape than ``y_pred``'s without its class axis is refused, naming both."""
+    loss = keras.losses.SparseCategoricalCrossentropy()
+    p = np.full((4, 3), 1 / 3) + np.array([0.1, -0.05, -0.05])
+    labels = np.array([0, 1, 2, 0])
+    expected = np.log(p.sum(axis=1)) - np.log(p[np.arange(4), labels])
+    np.testing.assert_allclose(loss.per_sample(labels[:, None], p), expected, rtol=1e-12)
+    np.testing.assert_allclose(loss.per_sample(labels, p), expected, rtol=1e-12)
+    for bad in (np.zeros((4, 2), int), np.zeros(3, int), np.zeros((4, 1, 1), int)):
+        with pytest.raises(ValueError, match=re.escape(f"without its class axis, (4,), received {bad.shape}")):
+            loss.per_sample(bad, p)

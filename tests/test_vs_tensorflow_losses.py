@@ -17,13 +17,15 @@ see `tests.checks.logits_gradient_scale` and `probability_term_scales`):
   (p - y) / n, where the clipped path would give 16.1 and 0.
 """
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 pytest.importorskip("tensorflow")
 
-from keras_ref.specs import Spec
+import scratch_nn
+from keras_ref.specs import Spec, build
 from tests.checks import check_loss, check_softmax_output_loss
 from tests.hypothesis_profiles import examples
 from tests.specs import LOSS_CLASSES
@@ -35,6 +37,7 @@ from tests.strategies import (
     probabilities,
     targets_for,
 )
+from tests.tolerances import assert_close
 
 CROSSENTROPIES = ("sparse_categorical_crossentropy", "categorical_crossentropy")
 
@@ -66,3 +69,25 @@ def test_mean_squared_error_matches_keras(dtype, shape, data):
 def test_crossentropy_on_softmax_output_uses_logits_like_keras(name, dtype, shape, data):
     z = data.draw(logits(shape, dtype))
     check_softmax_output_loss(Spec(f"losses.{LOSS_CLASSES[name]}"), data.draw(targets_for(name, *shape, dtype)), z)
+
+
+@pytest.mark.parametrize("spec", [
+    Spec("losses.CategoricalCrossentropy"), Spec("losses.CategoricalCrossentropy", {"from_logits": True}),
+    Spec("losses.CategoricalCrossentropy", {"label_smoothing": 0.2}),
+    Spec("losses.SparseCategoricalCrossentropy"), Spec("losses.SparseCategoricalCrossentropy", {"from_logits": True}),
+    Spec("losses.BinaryCrossentropy"), Spec("losses.MeanSquaredError"),
+], ids=lambda s: f"{s.name}{s.kwargs}")
+def test_losses_reduce_the_last_axis_of_a_3d_batch_like_keras(spec):
+    """On ``(batch, steps, classes)`` predictions, each loss is taken over the last axis,
+    ``(batch, steps)`` per-sample values (Keras's ``reduction=None``), and their mean."""
+    import keras
+
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.05, 1.0, (2, 3, 4))
+    p /= p.sum(axis=-1, keepdims=True)
+    labels = rng.integers(0, 4, (2, 3))
+    y_true = labels if "Sparse" in spec.name else np.eye(4)[labels]
+    ours = build(spec, scratch_nn)
+    expected = build(spec, keras, reduction=None, dtype="float64")(y_true, p)
+    assert_close(ours.per_sample(y_true, p), np.asarray(expected), 1e-10, f"{spec.name}{spec.kwargs} per sample")
+    assert_close(ours(y_true, p).numpy(), float(np.mean(expected)), 1e-10, f"{spec.name}{spec.kwargs} mean")
