@@ -94,10 +94,10 @@ def data(n=10, features=4, classes=3, seed=0):
 
 # -- Softmax layer -------------------------------------------------------------------
 @given(seed=st.integers(0, 2**16), shape=st.sampled_from([(5, 3), (2, 4, 3), (1, 6)]),
-       axis=st.sampled_from([-1, 1, 0, (1,)]), scale=st.sampled_from([0.1, 1.0, 30.0]))
+       axis=st.sampled_from([-1, 1, 0, (1,), [1]]), scale=st.sampled_from([0.1, 1.0, 30.0]))
 @examples(15)
 def test_softmax_layer_forward_and_gradient_match_keras(seed, shape, axis, scale):
-    if isinstance(axis, int) and axis >= len(shape) or isinstance(axis, tuple) and len(shape) < 2:
+    if isinstance(axis, int) and axis >= len(shape) or isinstance(axis, (tuple, list)) and len(shape) < 2:
         axis = -1
     rng = np.random.default_rng(seed)
     x, g = rng.normal(scale=scale, size=shape), rng.normal(size=shape)
@@ -123,6 +123,48 @@ def test_softmax_layer_after_a_linear_dense_trains_as_in_keras(loss):
         return module.Sequential([module.Input((4,)), module.layers.Dense(3),
                                   module.layers.Softmax()])
     fit_both(build, x, y, loss)
+
+
+#: Confident logits (p = e^-60 for the labelled class in every row but one) and labels.
+SATURATED = np.array([[30., 0., -30.], [-30., 0., 30.], [0., 30., -30.], [30., -30., 0.]])
+SATURATED_LABELS = np.array([2, 0, 2, 1])
+
+
+@pytest.mark.parametrize("axis", [-1, 1, (-1,), [1], (1, 0)], ids=str)
+@pytest.mark.parametrize("loss", ["sparse_categorical_crossentropy", "categorical_crossentropy"])
+def test_a_crossentropy_on_a_saturated_softmax_layer_is_scored_as_in_keras(loss, axis):
+    """Over the last axis only (``-1``, ``1``, ``(-1,)``, ``[1]``) the loss is taken from the
+    logits, unclipped: 60 here, where the clipped probabilities give at most -log(1e-7) = 16.1.
+    Over two axes Keras scores the probabilities (14.7); scratch_nn does the same."""
+    y = SATURATED_LABELS if loss.startswith("sparse") else np.eye(3)[SATURATED_LABELS]
+    values = []
+    for module in (scratch_nn, keras):
+        model = module.Sequential([module.Input((3,)), module.layers.Softmax(axis=axis)])
+        model.compile(optimizer="sgd", loss=loss)
+        values.append(model.evaluate(SATURATED, y, verbose=0))
+    assert values[0] == pytest.approx(values[1], rel=1e-5), f"Softmax(axis={axis}) + {loss}"
+
+
+def test_a_crossentropy_on_a_softmax_over_the_batch_axis_scores_its_output():
+    """Softmax(axis=0): scratch_nn scores the output's clipped probabilities. Keras 3 takes
+    the layer's input as logits whatever the axis, and so scores a softmax over the last axis
+    that the model never outputs (60.0 on these logits); not copied."""
+    model = scratch_nn.Sequential([scratch_nn.Input((3,)), scratch_nn.layers.Softmax(axis=0)])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    e = np.exp(SATURATED - SATURATED.max(axis=0))
+    c = np.clip(e / e.sum(axis=0), 1e-7, 1 - 1e-7)
+    expected = np.mean(np.log(c.sum(axis=1)) - np.log(c[np.arange(4), SATURATED_LABELS]))
+    assert model.evaluate(SATURATED, SATURATED_LABELS, verbose=0) == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("axis", [-1, (1,)], ids=str)
+def test_softmax_layer_on_rows_far_apart_matches_keras(axis):
+    """Each row is shifted by its own maximum: a shared shift by the batch's maximum
+    underflows the row at -1000 to 0 / 0."""
+    x = np.array([[1000.0, 999.0, 998.0], [-1000.0, -1001.0, -1002.0]])
+    ours = scratch_nn.layers.Softmax(axis=axis, dtype="float64")(x)
+    theirs = keras.layers.Softmax(axis=axis, dtype="float64")(x).numpy()
+    assert_close(ours, theirs, f"Softmax(axis={axis}) on rows 2000 apart")
 
 
 # -- Sequential in a Sequential ---------------------------------------------------------

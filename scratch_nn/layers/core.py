@@ -205,9 +205,14 @@ class Softmax(Layer):
         y  = exp(x - max(x)) / sum(exp(x - max(x)))
         dx = y * (dout - sum(dout * y))
 
-    Over the last axis (the default ``-1``), a cross-entropy on this output
-    is computed from its input ``x`` as logits, as Keras does through
-    ``_keras_logits``. Keras's ``mask`` argument is not supported.
+    Over the last axis (the default ``-1``, or ``1`` on ``(batch, k)``
+    inputs, or a one-element tuple or list of either), a cross-entropy on
+    this output is computed from its input ``x`` as logits, as Keras does
+    through ``_keras_logits``. Over several axes Keras and scratch_nn score
+    the output's (clipped) probabilities. Not copied: Keras 3 also takes the
+    input as logits for a softmax over another single axis (``axis=0``),
+    and so scores a softmax over the last axis that the layer never outputs;
+    scratch_nn scores the output. Keras's ``mask`` argument is not supported.
 
     Args:
         axis: the axis (or axes) to normalize over.
