@@ -272,6 +272,9 @@ class CategoricalCrossentropy(CrossentropyLoss):
     mask ``m``): ``g = -m t / c`` is ``dL/do``, and through the normalization
     ``dL/dp_j = (g_j - sum_i g_i o_i) / (S n)``.
     From logits: ``dL/dz = (softmax(z) sum(t) - t) / n``.
+
+    The loss itself takes any rank, ``(..., k)``, as Keras's does; the
+    gradients are for the ``(n, k)`` outputs a model gives.
     """
 
     name = "categorical_crossentropy"

@@ -126,8 +126,32 @@ def test_sparse_crossentropy_has_no_label_smoothing_as_in_keras():
 @pytest.mark.parametrize("cls", ["BinaryCrossentropy", "CategoricalCrossentropy"])
 @pytest.mark.parametrize("value", [-0.1, 1.5])
 def test_label_smoothing_out_of_range_is_refused(cls, value):
-    with pytest.raises(ValueError, match="label_smoothing"):
+    with pytest.raises(ValueError, match=rf"{cls}: label_smoothing must be in \[0, 1\], received {value}"):
         getattr(losses, cls)(label_smoothing=value)
+
+
+@pytest.mark.parametrize("cls", ["BinaryCrossentropy", "CategoricalCrossentropy"])
+def test_label_smoothing_of_one_is_accepted_as_in_keras(cls):
+    """Both ends of [0, 1] are accepted; at 1 every target is uniform (0.5, or 1/k)."""
+    t, p = np.eye(3)[[0, 2]], P
+    close(getattr(losses, cls)(label_smoothing=1.0)(t, p).numpy(),
+          getattr(keras.losses, cls)(label_smoothing=1.0)(t, p).numpy())
+
+
+@pytest.mark.parametrize("cls", ["BinaryCrossentropy", "CategoricalCrossentropy",
+                                 "SparseCategoricalCrossentropy", "MeanSquaredError"])
+@pytest.mark.parametrize("kwargs", [{}, {"name": "my_loss"}], ids=["default", "named"])
+def test_loss_names_match_keras(cls, kwargs):
+    assert getattr(losses, cls)(**kwargs).name == getattr(keras.losses, cls)(**kwargs).name
+
+
+@pytest.mark.parametrize("cls", ["BinaryCrossentropy", "CategoricalCrossentropy",
+                                 "SparseCategoricalCrossentropy", "MeanSquaredError"])
+def test_an_unknown_loss_argument_is_a_type_error_naming_it(cls):
+    with pytest.raises(TypeError):
+        getattr(keras.losses, cls)(colour="blue")
+    with pytest.raises(TypeError, match=rf"{cls}.__init__\(\) got an unexpected keyword argument 'colour'"):
+        getattr(losses, cls)(colour="blue")
 
 
 X = np.array([[-3.0, -0.5, 0.0, 0.7, 2.0]], dtype="float32")

@@ -127,6 +127,7 @@ def test_default_losses_match_keras():
     check_loss(Spec("losses.SparseCategoricalCrossentropy"), labels, p)
     check_loss(Spec("losses.CategoricalCrossentropy"), np.eye(4, dtype=F32)[labels], p)
     check_loss(Spec("losses.MeanSquaredError"), data((6, 4), seed=6), data((6, 4), seed=7))
+    check_loss(Spec("losses.BinaryCrossentropy"), (labels[:, None] > np.arange(4)).astype(F32), p)
 
 
 def test_dense_regularization_loss_with_kernel_and_bias_regularizers_matches_keras():

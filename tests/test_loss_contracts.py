@@ -1,0 +1,140 @@
+"""Loss contracts that need no TensorFlow: a float32 loss stays float32; a Loss subclass is told what it lacks.
+
+- Each loss on float32 predictions, with targets given as float64 or int
+  arrays (as data often comes), returns float32 per-sample values, a float32
+  batch mean and a float32 gradient, as Keras computes in the predictions'
+  dtype. The fused softmax path (``logits_loss_and_gradient``) and the
+  function forms (``categorical_crossentropy(y_true, y_pred)``...) too.
+- A ``Loss`` subclass without ``per_sample`` or ``gradient`` raises
+  ``NotImplementedError`` naming the class and the missing method.
+"""
+
+import functools
+import re
+
+import numpy as np
+import pytest
+
+import scratch_nn
+from keras_ref.specs import Spec, build
+
+F32 = np.float32
+RNG = np.random.default_rng(0)
+P = RNG.dirichlet(np.ones(4), 5).astype(F32)
+LABELS = RNG.integers(0, 4, 5)
+
+CASES = [
+    (Spec("losses.SparseCategoricalCrossentropy"), LABELS),
+    (Spec("losses.SparseCategoricalCrossentropy", {"from_logits": True}), LABELS),
+    (Spec("losses.CategoricalCrossentropy"), np.eye(4)[LABELS]),
+    (Spec("losses.CategoricalCrossentropy", {"from_logits": True}), np.eye(4)[LABELS]),
+    (Spec("losses.CategoricalCrossentropy", {"label_smoothing": 0.1}), np.eye(4)[LABELS]),
+    (Spec("losses.BinaryCrossentropy"), np.eye(4, dtype=int)[LABELS]),
+    (Spec("losses.BinaryCrossentropy", {"from_logits": True}), np.eye(4)[LABELS]),
+    (Spec("losses.MeanSquaredError"), np.eye(4)[LABELS]),
+]
+
+
+@pytest.mark.parametrize("spec, y_true", CASES, ids=[f"{s.name}{s.kwargs}" for s, _ in CASES])
+def test_a_float32_loss_stays_float32_whatever_the_targets_dtype(spec, y_true):
+    loss = build(spec, scratch_nn)
+    what = f"{spec.name}({spec.kwargs}) on {y_true.dtype} targets"
+    assert loss.per_sample(y_true, P).dtype == F32, f"{what}: per_sample"
+    assert loss(y_true, P).numpy().dtype == F32, f"{what}: batch mean"
+    assert loss.gradient(y_true, P).dtype == F32, f"{what}: gradient"
+    if hasattr(loss, "logits_loss_and_gradient"):
+        assert loss.logits_loss_and_gradient(y_true, P)[1].dtype == F32, f"{what}: fused gradient"
+
+
+@pytest.mark.parametrize("name, y_true", [
+    ("sparse_categorical_crossentropy", LABELS), ("categorical_crossentropy", np.eye(4)[LABELS]),
+    ("binary_crossentropy", np.eye(4)[LABELS]), ("mean_squared_error", np.eye(4)[LABELS]),
+])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_the_function_forms_stay_float32_on_float64_targets(name, y_true, from_logits):
+    function = getattr(scratch_nn.losses, name)
+    kwargs = {"from_logits": from_logits} if "crossentropy" in name else {}
+    assert function(y_true, P, **kwargs).dtype == F32, f"{name}({kwargs}) on float64 targets"
+
+
+def test_a_loss_subclass_is_told_which_method_it_lacks():
+    class Halfway(scratch_nn.losses.Loss):
+        pass
+
+    loss = Halfway()
+    with pytest.raises(NotImplementedError, match=r"Halfway defines no per_sample\(y_true, y_pred\)"):
+        loss.per_sample(LABELS, P)
+    with pytest.raises(NotImplementedError, match=r"Halfway defines no gradient\(y_true, y_pred\)"):
+        loss.gradient(LABELS, P)
+
+
+BUILT_IN = "['binary_crossentropy', 'categorical_crossentropy', 'mean_squared_error', 'mse', 'sparse_categorical_crossentropy']"
+
+
+class CallOnly(scratch_nn.losses.Loss):
+    def call(self, y_true, y_pred):
+        return np.mean((y_true - y_pred) ** 2)
+
+
+class CallAndGradient(scratch_nn.losses.Loss):
+    def call(self, y_true, y_pred):
+        return np.mean((y_true - y_pred) ** 2)
+
+    def per_sample(self, y_true, y_pred):
+        return np.mean((y_true - y_pred) ** 2, axis=-1)
+
+    def gradient(self, y_true, y_pred):
+        return 2 * (y_pred - y_true) / y_pred.size
+
+
+class Written(scratch_nn.losses.Loss):
+    per_sample, gradient = CallAndGradient.per_sample, CallAndGradient.gradient
+
+
+def my_loss(y_true, y_pred):
+    return np.mean((y_true - y_pred) ** 2)
+
+
+def test_a_loss_overriding_call_without_its_gradient_is_refused_by_name():
+    """Keras differentiates a ``Loss.call`` automatically; scratch_nn cannot."""
+    with pytest.raises(NotImplementedError, match=re.escape(
+            "loss: CallOnly overrides Loss.call; scratch_nn has no automatic differentiation, so a "
+            "loss needs per_sample(y_true, y_pred) and its gradient(y_true, y_pred) written out; "
+            f"built-in losses: {BUILT_IN}")):
+        scratch_nn.losses.get(CallOnly())
+
+
+@pytest.mark.parametrize("cls", [CallAndGradient, Written])
+def test_a_loss_with_its_gradient_written_out_is_taken(cls):
+    loss = cls()
+    assert scratch_nn.losses.get(loss) is loss
+
+
+@pytest.mark.parametrize("function, name", [(my_loss, "my_loss"),
+                                            (functools.partial(my_loss), repr(functools.partial(my_loss)))])
+def test_a_loss_function_is_refused_naming_it(function, name):
+    """A plain function has no gradient; a callable without ``__name__`` is named by its repr."""
+    with pytest.raises(NotImplementedError, match=re.escape(
+            f"loss: the function {name} cannot be trained on; scratch_nn has no automatic "
+            "differentiation, so a loss needs its gradient written out (a Loss subclass with "
+            f"per_sample and gradient); built-in losses: {BUILT_IN}")):
+        scratch_nn.losses.get(function)
+
+
+def test_binary_labels_of_one_rank_less_score_the_single_output():
+    """Labels ``(n,)`` for outputs ``(n, 1)`` are the same as labels ``(n, 1)``."""
+    p = np.array([[0.9], [0.2], [0.6]], F32)
+    labels = np.array([1, 0, 0], F32)
+    loss = scratch_nn.losses.BinaryCrossentropy()
+    np.testing.assert_array_equal(loss.per_sample(labels, p), loss.per_sample(labels[:, None], p))
+    np.testing.assert_array_equal(loss.gradient(labels, p), loss.gradient(labels[:, None], p))
+    assert loss.gradient(labels, p).shape == p.shape
+
+
+def test_binary_crossentropy_gradient_is_zero_outside_the_clip_range():
+    """Probabilities of exactly 0 and 1 are clipped to [1e-7, 1 - 1e-7]; the clip's
+    gradient there is 0 (TensorFlow's ``clip_by_value``), and finite."""
+    p = np.array([[0.0, 1.0, 0.5]], F32)
+    grad = scratch_nn.losses.BinaryCrossentropy().gradient(np.array([[1.0, 0.0, 1.0]], F32), p)
+    np.testing.assert_array_equal(grad[0, :2], [0.0, 0.0])
+    assert np.isfinite(grad).all() and grad[0, 2] != 0
