@@ -112,3 +112,15 @@ def test_backward_skips_the_input_gradient_only_when_told(spec):
     if hasattr(layer, "backward_from_preactivation"):
         assert layer.backward_from_preactivation(dout).shape == x.shape
         assert layer.backward_from_preactivation(dout, need_input_grad=False) is None
+
+
+def test_batch_norm_defaults_to_inference_and_leaves_its_statistics_alone():
+    """`forward(x)` without `training` normalizes with the moving statistics (Keras's
+    `training=None` at inference) and does not update them."""
+    layer = scratch_nn.layers.BatchNormalization()
+    layer.build((3,))
+    x = np.random.default_rng(2).normal(5.0, 2.0, (8, 3)).astype(F32)
+    before = [w.copy() for w in layer.weights]
+    np.testing.assert_array_equal(layer.forward(x), layer.forward(x, training=False))
+    for old, new in zip(before, layer.weights):
+        np.testing.assert_array_equal(old, new)

@@ -204,3 +204,20 @@ def test_input_keeps_its_dtype_and_name_like_keras(kwargs):
         assert ours.dtype == theirs.dtype, f"{type(ours).__name__}({kwargs}).dtype"
         if "name" in kwargs:
             assert ours.name == theirs.name, f"{type(ours).__name__}({kwargs}).name"
+
+
+def test_softmax_activation_on_a_3d_batch_matches_tensorflow():
+    """``(batch, steps, classes)``: the softmax and its vector-Jacobian product over the last axis."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(3)
+    x, g = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 3, 4))
+    layer = scratch_nn.layers.Activation("softmax", dtype="float64")
+    y, dx = layer(x), layer.backward(g)
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        yt = tf.nn.softmax(xt, axis=-1)
+        target = tf.reduce_sum(yt * g)
+    np.testing.assert_allclose(y, yt.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(dx, tape.gradient(target, xt).numpy(), rtol=1e-10, atol=1e-15)
