@@ -138,3 +138,22 @@ def test_binary_crossentropy_gradient_is_zero_outside_the_clip_range():
     grad = scratch_nn.losses.BinaryCrossentropy().gradient(np.array([[1.0, 0.0, 1.0]], F32), p)
     np.testing.assert_array_equal(grad[0, :2], [0.0, 0.0])
     assert np.isfinite(grad).all() and grad[0, 2] != 0
+
+
+def test_sparse_labels_of_a_3d_batch_lose_a_trailing_one_and_must_match():
+    """Predictions ``(2, 3, 4)``: labels ``(2, 3)`` and ``(2, 3, 1)`` score the same; ``(2, 4)``
+    is refused, naming the shape expected."""
+    p = RNG.dirichlet(np.ones(4), (2, 3))
+    labels = RNG.integers(0, 4, (2, 3))
+    loss = scratch_nn.losses.SparseCategoricalCrossentropy()
+    np.testing.assert_array_equal(loss.per_sample(labels[..., None], p), loss.per_sample(labels, p))
+    with pytest.raises(ValueError, match=re.escape("without its class axis, (2, 3), received (2, 4)")):
+        loss.per_sample(np.zeros((2, 4), int), p)
+
+
+@pytest.mark.parametrize("cls", ["BinaryCrossentropy", "CategoricalCrossentropy",
+                                 "SparseCategoricalCrossentropy", "MeanSquaredError"])
+def test_a_reduction_other_than_the_batch_mean_is_refused_by_name(cls):
+    with pytest.raises(NotImplementedError, match=re.escape(
+            f"{cls}: reduction='sum' is not supported by scratch_nn (leave it at 'sum_over_batch_size')")):
+        getattr(scratch_nn.losses, cls)(reduction="sum")
