@@ -139,10 +139,3 @@ def test_optimizer_name_like_keras(cls, kwargs):
     theirs = getattr(keras.optimizers, cls)(**kwargs).name
     assert getattr(optimizers, cls)(**kwargs).name == theirs.rsplit("_", 1)[0]
 
-
-@pytest.mark.parametrize("cls", ["SGD", "Adam", "RMSprop", "Nadam"])
-def test_the_decay_warning_points_at_the_callers_line(cls):
-    """Keras 3 ignores ``decay`` with a warning; scratch_nn's points at the line that passed it."""
-    with pytest.warns(UserWarning, match="Argument `decay` is no longer supported") as record:
-        getattr(optimizers, cls)(decay=0.1)
-    assert record[0].filename == __file__, f"{cls}(decay=...) warned from {record[0].filename}"
