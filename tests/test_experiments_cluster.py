@@ -118,8 +118,9 @@ def test_an_interrupted_client_stops_its_cluster_and_resumes_with_what_is_missin
     with pytest.raises(KeyboardInterrupt), cluster.connect(workers=2) as own:
         pids = list(own.run(os.getpid).values())
         interrupter.start()
+        # 2 s a run: 8 runs on 2 workers leave the interrupt a window of seconds on a loaded machine
         cluster.run_study(own, {"demo": module}, ("scratch",), BUDGET, tmp_path, stream=io.StringIO(),
-                          run_one=FakeTraining(log, seconds=0.5))
+                          run_one=FakeTraining(log, seconds=2.0))
     interrupter.join()
     for pid in pids:  # the cluster of the interrupted study is shut down
         wait_until(lambda pid=pid: not _alive(pid))
