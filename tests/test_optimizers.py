@@ -7,11 +7,12 @@ different order).
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
 
-from scratch_nn.optimizers import SGD, Adam, RMSprop, get
+from scratch_nn.optimizers import SGD, Adam, Nadam, RMSprop, get
 from scratch_nn.optimizers.schedules import ExponentialDecay
 
 
@@ -185,3 +186,16 @@ def test_string_names_and_defaults():
 def test_bad_hyperparameters_name_the_argument(make, arg):
     with pytest.raises(ValueError, match=arg):
         make()
+
+
+@pytest.mark.parametrize("arg", ["beta_1", "beta_2"])
+@pytest.mark.parametrize("value", [1.0, 1.5, -0.1])
+def test_nadam_refuses_betas_outside_zero_to_one(arg, value):
+    """``beta`` in ``[0, 1)``: at 1 the moments never move and the bias correction divides by 0."""
+    with pytest.raises(ValueError, match=re.escape(f"Nadam: {arg} must be in [0, 1), received {value!r}")):
+        Nadam(**{arg: value})
+
+
+def test_nadam_takes_betas_of_zero_and_its_name():
+    assert Nadam(beta_1=0.0, beta_2=0.0).beta_1 == 0.0
+    assert Nadam().name == "nadam" and Nadam(name="my_nadam").name == "my_nadam"
