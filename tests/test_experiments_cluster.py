@@ -109,18 +109,30 @@ def test_an_interrupted_client_stops_its_cluster_and_resumes_with_what_is_missin
     log = tmp_path / "log"
     module = experiment("A", "B", "C", "D")
     main = threading.main_thread().ident
+    sending, stopped = threading.Lock(), threading.Event()
 
     def interrupt_after_two_runs():
+        """Ctrl-C after two runs, and again every 0.5 s until the study stops, as a user
+        presses it again: a single SIGINT can land inside a library that swallows it."""
         wait_until(lambda: len(saved_runs(tmp_path)) >= 2)
-        signal.pthread_kill(main, signal.SIGINT)
+        while True:
+            with sending:
+                if stopped.is_set():
+                    return
+                signal.pthread_kill(main, signal.SIGINT)
+            time.sleep(0.5)
 
     interrupter = threading.Thread(target=interrupt_after_two_runs)
     with pytest.raises(KeyboardInterrupt), cluster.connect(workers=2) as own:
         pids = list(own.run(os.getpid).values())
         interrupter.start()
-        # 2 s a run: 8 runs on 2 workers leave the interrupt a window of seconds on a loaded machine
-        cluster.run_study(own, {"demo": module}, ("scratch",), BUDGET, tmp_path, stream=io.StringIO(),
-                          run_one=FakeTraining(log, seconds=2.0))
+        try:
+            # 2 s a run: 8 runs on 2 workers leave the interrupt a window of seconds
+            cluster.run_study(own, {"demo": module}, ("scratch",), BUDGET, tmp_path, stream=io.StringIO(),
+                              run_one=FakeTraining(log, seconds=2.0))
+        finally:
+            with sending:  # no SIGINT after this, so none lands outside pytest.raises
+                stopped.set()
     interrupter.join()
     for pid in pids:  # the cluster of the interrupted study is shut down
         wait_until(lambda pid=pid: not _alive(pid))
