@@ -1,4 +1,4 @@
-"""Loss contracts that need no TensorFlow: a float32 loss stays float32; a Loss subclass is told what it lacks.
+"""Loss contracts that need no TensorFlow: dtypes, shapes, refusals, word for word.
 
 - Each loss on float32 predictions, with targets given as float64 or int
   arrays (as data often comes), returns float32 per-sample values, a float32
@@ -6,7 +6,14 @@
   dtype. The fused softmax path (``logits_loss_and_gradient``) and the
   function forms (``categorical_crossentropy(y_true, y_pred)``...) too.
 - A ``Loss`` subclass without ``per_sample`` or ``gradient`` raises
-  ``NotImplementedError`` naming the class and the missing method.
+  ``NotImplementedError`` naming the class and the missing method;
+  ``losses.get`` refuses a subclass that overrides only ``call`` and a plain
+  function (no automatic differentiation), and takes a loss whose gradient
+  is written out.
+- Binary labels ``(n,)`` score ``(n, 1)`` outputs as ``(n, 1)`` labels do;
+  the binary gradient is 0 outside the clip range; sparse labels of a 3-D
+  batch may end in an axis of 1, and other shapes are refused; a reduction
+  other than the batch mean is refused by name.
 """
 
 import functools
@@ -46,14 +53,17 @@ def test_a_float32_loss_stays_float32_whatever_the_targets_dtype(spec, y_true):
         assert loss.logits_loss_and_gradient(y_true, P)[1].dtype == F32, f"{what}: fused gradient"
 
 
-@pytest.mark.parametrize("name, y_true", [
-    ("sparse_categorical_crossentropy", LABELS), ("categorical_crossentropy", np.eye(4)[LABELS]),
-    ("binary_crossentropy", np.eye(4)[LABELS]), ("mean_squared_error", np.eye(4)[LABELS]),
+@pytest.mark.parametrize("name, y_true, kwargs", [
+    ("sparse_categorical_crossentropy", LABELS, {"from_logits": False}),
+    ("sparse_categorical_crossentropy", LABELS, {"from_logits": True}),
+    ("categorical_crossentropy", np.eye(4)[LABELS], {"from_logits": False}),
+    ("categorical_crossentropy", np.eye(4)[LABELS], {"from_logits": True}),
+    ("binary_crossentropy", np.eye(4)[LABELS], {"from_logits": False}),
+    ("binary_crossentropy", np.eye(4)[LABELS], {"from_logits": True}),
+    ("mean_squared_error", np.eye(4)[LABELS], {}),
 ])
-@pytest.mark.parametrize("from_logits", [False, True])
-def test_the_function_forms_stay_float32_on_float64_targets(name, y_true, from_logits):
+def test_the_function_forms_stay_float32_on_float64_targets(name, y_true, kwargs):
     function = getattr(scratch_nn.losses, name)
-    kwargs = {"from_logits": from_logits} if "crossentropy" in name else {}
     assert function(y_true, P, **kwargs).dtype == F32, f"{name}({kwargs}) on float64 targets"
 
 

@@ -29,6 +29,9 @@ from hypothesis import strategies as st
 
 pytest.importorskip("tensorflow")
 
+import keras
+import tensorflow as tf
+
 import scratch_nn
 from keras_ref import oracle, twins
 from keras_ref.specs import Spec, build
@@ -133,8 +136,6 @@ def test_batch_norm_forward_matches_keras(dtype, shape, training, data):
 
 def test_softmax_shifts_each_row_by_its_own_max_like_keras():
     """Rows 1000 apart: shifting by the batch's max would underflow the low row to 0 / 0."""
-    import keras
-
     x = np.array([[0.0, 1.0, 2.0], [-1000.0, -999.0, -998.0]])
     theirs = keras.ops.convert_to_numpy(keras.activations.softmax(x))
     np.testing.assert_allclose(scratch_nn.activations.softmax(x), theirs, rtol=1e-6)
@@ -143,9 +144,6 @@ def test_softmax_shifts_each_row_by_its_own_max_like_keras():
 @pytest.mark.parametrize(("name", "kwargs"), [("LeakyReLU", {"negative_slope": 0.5}), ("ELU", {"alpha": 0.5})])
 def test_activation_objects_use_their_argument_like_keras(name, kwargs):
     """Value and gradient (at 0 too, where ELU's slope is alpha) of a non-default slope, as TensorFlow's."""
-    import keras
-    import tensorflow as tf
-
     x = np.array([[-2.0, -0.5, 0.0, 1.5]])
     upstream = np.array([[1.0, 2.0, 3.0, 4.0]])
     ours = getattr(scratch_nn.activations, name)(**kwargs)
@@ -208,7 +206,6 @@ def test_input_keeps_its_dtype_and_name_like_keras(kwargs):
 
 def test_softmax_activation_on_a_3d_batch_matches_tensorflow():
     """``(batch, steps, classes)``: the softmax and its vector-Jacobian product over the last axis."""
-    import tensorflow as tf
 
     rng = np.random.default_rng(3)
     x, g = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 3, 4))

@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 
 pytest.importorskip("tensorflow")
 
+import keras
+
 import scratch_nn
 from keras_ref.specs import Spec, build
 from tests.checks import check_loss, check_softmax_output_loss
@@ -80,8 +82,6 @@ def test_crossentropy_on_softmax_output_uses_logits_like_keras(name, dtype, shap
 def test_losses_reduce_the_last_axis_of_a_3d_batch_like_keras(spec):
     """On ``(batch, steps, classes)`` predictions, each loss is taken over the last axis,
     ``(batch, steps)`` per-sample values (Keras's ``reduction=None``), and their mean."""
-    import keras
-
     rng = np.random.default_rng(0)
     p = rng.uniform(0.05, 1.0, (2, 3, 4))
     p /= p.sum(axis=-1, keepdims=True)
