@@ -246,3 +246,29 @@ def test_unsaveable_constructor_argument_is_named(tmp_path):
     with pytest.raises(ValueError, match=r"Forgetful: its constructor argument 'factor'"):
         model.save(tmp_path / "m.keras")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_custom_layer_get_config_in_keras_style(tmp_path):
+    """Keras's idiom: ``get_config`` extends ``super().get_config()`` with the layer's own arguments."""
+    class Scale(layers.Layer):
+        def __init__(self, factor, **kwargs):
+            super().__init__(**kwargs)
+            self._factor = factor  # not kept under the argument's name: get_config says it
+
+        def get_config(self):
+            return {**super().get_config(), "factor": self._factor}
+
+        def forward(self, x, training=False):
+            return x * self._factor
+
+        def backward(self, dout, need_input_grad=True):
+            return dout * self._factor
+
+    assert Scale(3.0, name="s").get_config() == {"factor": 3.0, "name": "s", "dtype": "float32",
+                                                 "trainable": True}
+    model = scratch_nn.Sequential([layers.Input((5,)), Scale(3.0), layers.Dense(2)])
+    model.save(tmp_path / "m.keras")
+    loaded = scratch_nn.models.load_model(tmp_path / "m.keras", custom_objects={"Scale": Scale})
+    assert loaded.layers[0]._factor == 3.0
+    x = data()[0]
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
