@@ -19,10 +19,16 @@ Keras's defaults: ``MaxNorm(max_value=2, axis=0)``, ``UnitNorm(axis=0)``,
 import numpy as np
 
 from scratch_nn.config import epsilon
+from scratch_nn.serialization import Configurable
 
 
-class Constraint:
-    """Base class: ``constraint(w)`` returns the projected weight; the identity here."""
+class Constraint(Configurable):
+    """Base class: ``constraint(w)`` returns the projected weight; the identity here.
+
+    ``get_config()`` / ``from_config()`` come from
+    :class:`~scratch_nn.serialization.Configurable`, with Keras's keys
+    (``{"max_value": 2, "axis": 0}`` for ``MaxNorm()``).
+    """
 
     def __call__(self, w):
         return w

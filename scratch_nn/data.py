@@ -13,6 +13,8 @@ import numbers
 
 import numpy as np
 
+from scratch_nn.losses import SparseCategoricalCrossentropy
+
 
 def check_batch_size(batch_size):
     """Return ``batch_size`` as an int, 32 when ``None`` (Keras's default)."""
@@ -56,13 +58,18 @@ def check_inputs(x, expected_shape, dtype, name="x"):
     return np.ascontiguousarray(arr, dtype=dtype)
 
 
-def check_targets(y, n_samples, output_shape, loss_name, dtype, name="y"):
+def check_targets(y, n_samples, output_shape, loss, dtype, name="y"):
     """Return ``y`` ready for the loss, after checking it matches ``x`` and the output layer.
 
     Sparse cross-entropy wants integer class indices in ``[0, units)``
     (floats holding whole numbers are accepted and cast, as Keras casts
-    them); the other losses want ``(n, *output_shape)`` floats.
+    them); the other losses want ``(n, *output_shape)`` floats. ``loss`` is
+    the loss object (or its Keras name); a sparse cross-entropy is known by
+    its class, so one given another ``name`` still takes class indices.
     """
+    sparse = isinstance(loss, SparseCategoricalCrossentropy) \
+        or loss == "sparse_categorical_crossentropy"
+    loss_name = getattr(loss, "name", loss)
     if y is None:
         raise ValueError(f"{name} is required to compute the loss, received None")
     arr = np.asarray(y)
@@ -76,7 +83,7 @@ def check_targets(y, n_samples, output_shape, loss_name, dtype, name="y"):
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     units = output_shape[-1]
-    if loss_name == "sparse_categorical_crossentropy":
+    if sparse:
         if arr.ndim == 2 and arr.shape[1] == 1:
             arr = arr[:, 0]
         if arr.ndim != 1:

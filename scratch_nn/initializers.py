@@ -16,6 +16,7 @@ import numpy as np
 
 from scratch_nn import random as _random
 from scratch_nn.config import resolve, standardize_dtype
+from scratch_nn.serialization import Configurable
 
 # std of a unit normal truncated to [-2, 2]; Keras divides by it so the
 # truncated draw keeps the intended variance.
@@ -42,8 +43,13 @@ def truncated_normal(generator, shape, stddev):
     return out * stddev
 
 
-class Initializer:
-    """Base class: ``__call__(shape, dtype=None)`` returns a new array."""
+class Initializer(Configurable):
+    """Base class: ``__call__(shape, dtype=None)`` returns a new array.
+
+    ``get_config()`` / ``from_config()`` (``keras/src/initializers/initializer.py``)
+    come from :class:`~scratch_nn.serialization.Configurable`: the
+    constructor's arguments (``{"seed": None}`` for ``GlorotUniform()``).
+    """
 
     def __call__(self, shape, dtype=None):
         raise NotImplementedError

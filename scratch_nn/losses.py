@@ -53,6 +53,7 @@ import numpy as np
 
 from scratch_nn.activations import sigmoid
 from scratch_nn.config import epsilon, resolve
+from scratch_nn.serialization import Configurable
 from scratch_nn.tensor import as_tensor
 
 
@@ -161,8 +162,13 @@ def _check_keras_kwargs(loss, kwargs, allowed=("reduction", "axis", "dtype")):
             )
 
 
-class Loss:
+class Loss(Configurable):
     """Base class: ``loss(y_true, y_pred)`` is the batch mean, ``gradient`` its derivative.
+
+    ``get_config()`` / ``from_config()`` come from
+    :class:`~scratch_nn.serialization.Configurable`: the constructor's
+    arguments and ``reduction``, the keys of Keras's ``Loss.get_config``
+    (``keras/src/losses/loss.py``).
 
     Args:
         name: the loss's name (the class's Keras name by default).
@@ -171,6 +177,8 @@ class Loss:
     """
 
     name = None
+    reduction = _KERAS_DEFAULTS["reduction"]
+    _config_extra = ("reduction",)
 
     def __init__(self, name=None, **kwargs):
         _check_keras_kwargs(self, kwargs)

@@ -479,7 +479,7 @@ class Sequential:
         x = data.check_inputs(x, self._input_shape, self.dtype, x_name)
         if y is None:
             return x, None
-        y = data.check_targets(y, x.shape[0], self.output_shape, self.loss.name, self.dtype, y_name)
+        y = data.check_targets(y, x.shape[0], self.output_shape, self.loss, self.dtype, y_name)
         return x, y
 
     # -- fit / evaluate / predict -----------------------------------------

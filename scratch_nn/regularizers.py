@@ -13,10 +13,16 @@ which the model adds to the weight's gradient.
 import numpy as np
 
 from scratch_nn.config import resolve
+from scratch_nn.serialization import Configurable
 
 
-class Regularizer:
-    """Base class: ``__call__(w)`` is the penalty, ``gradient(w)`` its derivative."""
+class Regularizer(Configurable):
+    """Base class: ``__call__(w)`` is the penalty, ``gradient(w)`` its derivative.
+
+    ``get_config()`` / ``from_config()`` come from
+    :class:`~scratch_nn.serialization.Configurable`, with Keras's keys
+    (``{"l2": 0.01}`` for ``L2()``).
+    """
 
     def __call__(self, w):
         raise NotImplementedError

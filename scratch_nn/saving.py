@@ -221,11 +221,13 @@ def _metric_from_json(value, custom_objects):
 
 
 def optimizer_state(model):
-    """The optimizer's ``iterations`` and slots as ``{"optimizer/...": array}`` (empty if unbuilt).
+    """The optimizer's ``iterations``, slots and scalars as ``{"optimizer/...": array}`` (empty if unbuilt).
 
     A slot is any public attribute holding one array per optimizer variable
-    (``momentums``, ``velocities``...), found by looking, so an optimizer
-    added later is saved without a table to update.
+    (``momentums``, ``velocities``...); a scalar is any public number that
+    is not a constructor argument (Nadam's running product ``u_product``).
+    Both are found by looking, so an optimizer added later is saved without
+    a table to update; Keras keeps the same state as optimizer variables.
     """
     opt = getattr(model, "optimizer", None)
     if opt is None or not getattr(opt, "built", False):
@@ -234,6 +236,8 @@ def optimizer_state(model):
     for name in _slot_names(opt):
         for i, array in enumerate(getattr(opt, name)):
             state[f"optimizer/{name}/{i}"] = array
+    for name in _scalar_names(opt):
+        state[f"optimizer/scalars/{name}"] = np.asarray(getattr(opt, name))
     return state
 
 
@@ -244,8 +248,15 @@ def _slot_names(opt):
                   and all(isinstance(v, np.ndarray) for v in value))
 
 
+def _scalar_names(opt):
+    config = set(opt.get_config()) | {"iterations"}
+    return sorted(name for name, value in vars(opt).items()
+                  if not name.startswith("_") and name not in config
+                  and isinstance(value, (int, float, np.number)) and not isinstance(value, bool))
+
+
 def restore_optimizer_state(model, arrays):
-    """Build the model's optimizer on its parameters and copy the saved slots in."""
+    """Build the model's optimizer on its parameters and copy the saved slots and scalars in."""
     if "optimizer/iterations" not in arrays:
         return
     opt = model.optimizer
@@ -260,6 +271,13 @@ def restore_optimizer_state(model, arrays):
                               "it restarts from zeros", stacklevel=3)
                 continue
             slot[...] = arrays[key]
+    for name in _scalar_names(opt):
+        key = f"optimizer/scalars/{name}"
+        if key not in arrays:  # a file saved before scalars were kept
+            warnings.warn(f"load_model: no saved optimizer value {key!r}; it restarts from "
+                          f"{getattr(opt, name)!r}", stacklevel=3)
+            continue
+        setattr(opt, name, type(getattr(opt, name))(arrays[key].item()))
 
 
 # -- weights alone -----------------------------------------------------------

@@ -2,20 +2,26 @@
 
 Plays the part of ``get_config`` / ``from_config`` and
 ``keras/src/saving/serialization_lib.py`` (``serialize_keras_object``,
-``deserialize_keras_object``). An object's config is read from its
-constructor: for each argument of ``type(obj).__init__`` the attribute of the
-same name is stored, so ``cls(**config)`` builds an equal object::
+``deserialize_keras_object``)::
 
     {"module": "scratch_nn.layers.core", "class_name": "Dense",
      "config": {"units": 10, "activation": {...nested object...}, ...}}
 
-A class may define ``get_config()`` instead (Keras's hook); it wins when
-present. Layers also store ``name``, ``dtype`` and ``trainable`` (the
-arguments of :class:`~scratch_nn.layers.Layer` they pass on through
-``**kwargs``).
+An object's config is its ``get_config()`` (Keras's hook). The classes of
+layers, losses, initializers, regularizers and constraints take theirs from
+:class:`Configurable`, which reads it from the constructor: for each
+argument of ``type(obj).__init__`` the attribute of the same name is stored,
+so ``cls(**config)`` builds an equal object. A constructor that passes
+``**kwargs`` on to its parent's adds the parent's arguments (a layer's
+``name``, ``dtype`` and ``trainable``, the arguments of
+:class:`~scratch_nn.layers.Layer`). An object without ``get_config`` (an
+activation) is read the same way.
 
 Loading builds classes of ``scratch_nn`` modules only, and classes the caller
 names in ``custom_objects``; nothing else is imported.
+
+This module imports no other module of scratch_nn at import time, so the
+lesson's classes can take :class:`Configurable` without an import circle.
 """
 
 import importlib
@@ -23,31 +29,82 @@ import inspect
 
 import numpy as np
 
-from scratch_nn.layers.base import Layer
 
-_LAYER_BASE_ARGS = ("name", "dtype", "trainable")
+class Configurable:
+    """Mixin: Keras's ``get_config`` / ``from_config``, read from the constructor.
+
+    ``get_config()`` returns ``{argument: getattr(self, argument)}`` for the
+    constructor's arguments (following ``**kwargs`` into the parents'
+    constructors), less ``_config_ignored``, plus ``_config_extra``;
+    ``from_config(config)`` is ``cls(**config)``, as in Keras's
+    ``Initializer``, ``Regularizer``, ``Constraint`` and ``Loss``. An
+    argument the object does not keep under its own name raises a
+    ``ValueError`` naming it, unless a subclass defines ``get_config``
+    (Keras's idiom: ``{**super().get_config(), "factor": self._factor}``),
+    which then answers for its own arguments.
+    """
+
+    #: constructor arguments accepted for Keras and not kept (a layer's ``autocast``)
+    _config_ignored = ()
+    #: attributes kept beyond the constructor's arguments (a loss's ``reduction``)
+    _config_extra = ()
+
+    def get_config(self):
+        """The constructor arguments, as a dict ``cls(**config)`` rebuilds this object from."""
+        return constructor_config(self, strict=_inherits_get_config(type(self)))
+
+    @classmethod
+    def from_config(cls, config):
+        """A new object from :meth:`get_config`'s dict."""
+        return cls(**config)
+
+
+def _inherits_get_config(cls):
+    """Whether ``cls`` takes :meth:`Configurable.get_config` rather than defining its own."""
+    for klass in cls.__mro__:
+        if "get_config" in vars(klass):
+            return klass is Configurable
+    return True
+
+
+def constructor_arguments(cls):
+    """The names of ``cls``'s constructor arguments, following ``**kwargs`` to the parents'."""
+    names = []
+    for klass in cls.__mro__:
+        if klass is object or "__init__" not in vars(klass):
+            continue
+        params = list(inspect.signature(klass.__init__).parameters.values())[1:]
+        names += [p.name for p in params
+                  if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in names]
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            break
+    return names
+
+
+def constructor_config(obj, strict=True):
+    """``{argument: getattr(obj, argument)}`` (see :class:`Configurable`); ``strict`` names a gap."""
+    cls = type(obj)
+    ignored = getattr(cls, "_config_ignored", ())
+    config = {}
+    for name in constructor_arguments(cls) + list(getattr(cls, "_config_extra", ())):
+        if name in ignored:
+            continue
+        if hasattr(obj, name):
+            config[name] = getattr(obj, name)
+        elif strict:
+            raise ValueError(
+                f"Cannot save {cls.__name__}: its constructor argument {name!r} is not kept "
+                f"as an attribute of the same name; define {cls.__name__}.get_config() "
+                "returning the constructor arguments"
+            )
+    return config
 
 
 def serialize(obj):
     """Return the JSON-able config of ``obj`` (see the module docstring)."""
     cls = type(obj)
     get_config = getattr(obj, "get_config", None)
-    if callable(get_config):
-        config = get_config()
-    else:
-        config = {}
-        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
-        names = [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-        if isinstance(obj, Layer):
-            names += [n for n in _LAYER_BASE_ARGS if n not in names]
-        for name in names:
-            if not hasattr(obj, name):
-                raise ValueError(
-                    f"Cannot save {cls.__name__}: its constructor argument {name!r} is not kept "
-                    f"as an attribute of the same name; define {cls.__name__}.get_config() "
-                    "returning the constructor arguments"
-                )
-            config[name] = getattr(obj, name)
+    config = get_config() if callable(get_config) else constructor_config(obj)
     return {"module": cls.__module__, "class_name": cls.__name__,
             "config": {k: _to_json(v, f"{cls.__name__}.{k}") for k, v in config.items()}}
 

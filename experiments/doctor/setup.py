@@ -130,7 +130,7 @@ class Setup:
     def prepare(self, x, y, x_name, y_name):
         """``x`` and ``y`` checked and converted as ``fit`` would (model dtype, label form)."""
         x = data.check_inputs(x, self.input_shape, self.model.dtype, x_name)
-        y = data.check_targets(y, x.shape[0], self.model.output_shape, self.model.loss.name,
+        y = data.check_targets(y, x.shape[0], self.model.output_shape, self.model.loss,
                                self.model.dtype, y_name)
         return x, y
 

@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from scratch_nn.config import standardize_dtype
+from scratch_nn.serialization import Configurable
 from scratch_nn.tensor import as_tensor
 
 _name_counts = {}
@@ -30,7 +31,7 @@ def unique_name(prefix):
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
-class Layer:
+class Layer(Configurable):
     """Base class for layers.
 
     Subclasses implement ``build(input_shape)`` (create weights with
@@ -58,7 +59,14 @@ class Layer:
 
     Any other keyword argument raises ``ValueError``, naming the layer class
     and the argument, as Keras does.
+
+    ``get_config()`` / ``from_config()`` come from
+    :class:`~scratch_nn.serialization.Configurable`: the constructor's
+    arguments with ``name``, ``dtype`` and ``trainable``, as Keras's layer
+    config (``autocast`` is accepted and not kept, as in Keras).
     """
+
+    _config_ignored = ("autocast",)
 
     def __init__(self, *, trainable=True, dtype=None, name=None, autocast=True, **kwargs):
         self.name = name or unique_name(_snake_case(type(self).__name__))

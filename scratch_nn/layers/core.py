@@ -28,6 +28,10 @@ class InputLayer(Layer):
         super().__init__(dtype=dtype, name=name)
         self.input_shape = tuple(int(d) for d in shape)
 
+    def get_config(self):
+        """``shape`` (one sample's), ``dtype`` and ``name``: this constructor's arguments."""
+        return {"shape": self.input_shape, "dtype": self.dtype, "name": self.name}
+
 
 def Input(shape, dtype=None, name=None):
     """Return an :class:`InputLayer` for samples of ``shape`` (as ``keras.Input``)."""
