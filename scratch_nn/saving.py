@@ -13,7 +13,7 @@ so it keeps Keras's file *names* and writes NumPy archives:
 - ``model.save("m.keras")`` (or ``"m.h5"``) writes a zip holding
   ``config.json`` (the architecture and compile arguments, scratch_nn's
   class names), ``metadata.json`` and ``model.weights.npz`` (the weights,
-  then the optimizer's iteration count and slots). The layout follows
+  then the optimizer's iteration count, slots and scalars). The layout follows
   Keras's ``.keras`` zip, but Keras cannot load it: it expects
   ``model.weights.h5`` and Keras's own layer configs.
 - ``model.save_weights("w.weights.h5")`` writes a NumPy ``.npz`` archive
