@@ -5,9 +5,10 @@ module binds that derives from the base is a case (``CLASSES``), so a
 layer, loss, optimizer... added later is picked up without editing the
 tables. :func:`builds` gives the keyword arguments of a default build
 (``REQUIRED`` for the classes that need some) and of builds with every
-constructor argument moved off its default (derived from the default's type
-by :func:`derived`, or taken from ``NON_DEFAULT``); a class it cannot cover
-fails by name, saying which table to extend.
+constructor argument moved off its default (derived from the argument's
+name or its default's type by :func:`derived`, or taken from ``NON_DEFAULT``
+and, for every class of a kind, ``NON_DEFAULT_BY_KIND``); a class it cannot
+cover fails by name, saying which table to extend.
 
 Used by ``test_saving_every_class.py`` and ``test_vs_tensorflow_config_keys.py``.
 """
@@ -81,14 +82,9 @@ REQUIRED = {
 #: values for arguments :func:`derived` cannot move off their default (``None``, strings,
 #: shapes, objects); a list gives several builds (arguments that exclude each other)
 NON_DEFAULT = {
-    "layers.Dense": {"activation": "tanh", "kernel_initializer": "he_normal",
-                     "bias_initializer": "ones", "kernel_regularizer": regularizers.L2(0.01),
+    "layers.Dense": {"kernel_initializer": "he_normal",
                      "bias_regularizer": regularizers.L1(0.01),
-                     "kernel_constraint": constraints.MaxNorm(1.5),
-                     "bias_constraint": constraints.NonNeg()},
-    "layers.Activation": {"activation": "tanh"},
-    "layers.BatchNormalization": {"axis": 1},
-    "layers.Softmax": {"axis": 1},
+                     "kernel_constraint": constraints.MaxNorm(1.5)},
     "layers.InputLayer": {"shape": (2, 3)},
     "schedules.PiecewiseConstantDecay": {"boundaries": [1, 3], "values": [0.2, 0.1, 0.05]},
     "schedules.CosineDecay": {"warmup_target": 0.2, "warmup_steps": 2},
@@ -98,9 +94,12 @@ NON_DEFAULT = {
     "metrics.BinaryCrossentropy": {"label_smoothing": 0.2},
     "metrics.CategoricalCrossentropy": {"label_smoothing": 0.2},
 }
-for _name in ("SGD", "Adam", "Nadam", "RMSprop"):  # clipvalue and global_clipnorm exclude each other
-    NON_DEFAULT[f"optimizers.{_name}"] = [{"weight_decay": 0.01, "clipvalue": 0.5},
-                                          {"global_clipnorm": 1.0}]
+
+#: the same, for every class of a kind (a class's own entry wins, argument by argument)
+NON_DEFAULT_BY_KIND = {
+    # the base optimizer's arguments; clipvalue and global_clipnorm exclude each other
+    "optimizers": [{"weight_decay": 0.01, "clipvalue": 0.5}, {"global_clipnorm": 1.0}],
+}
 
 #: arguments left at their default, and why, by kind ("*") or "kind.Class"
 KEPT_AT_DEFAULT = {
@@ -162,13 +161,25 @@ NO_VALUE = object()
 
 
 def derived(argument, default):
-    """A value other than ``default`` for ``argument``, from its name or its default's type."""
-    if argument == "name":
-        return "renamed"
-    if argument == "dtype":
-        return "float64"
-    if argument == "seed":
-        return 7
+    """A value other than ``default`` for ``argument``, from its name or its default's type.
+
+    Keras's argument names say what a value must be: ``*_initializer``,
+    ``*_regularizer``, ``*_constraint``, ``activation``; an ``axis`` of -1
+    becomes 1, the same feature axis of ``(batch, features)`` written the
+    other way.
+    """
+    by_name = {"name": "renamed", "dtype": "float64", "seed": 7,
+               "activation": "tanh" if default != "tanh" else "relu"}
+    if argument in by_name:
+        return by_name[argument]
+    if argument.endswith("_initializer"):
+        return "ones" if default != "ones" else "zeros"
+    if argument.endswith("_regularizer"):
+        return "l2"
+    if argument.endswith("_constraint"):
+        return "non_neg"
+    if argument == "axis" and default == -1:
+        return 1
     if isinstance(default, bool):
         return not default
     if isinstance(default, int):
@@ -198,8 +209,9 @@ def builds(kind, cls):
         value = derived(argument, start)
         if value is not NO_VALUE and not kept_at_default(kind, cls, argument):
             auto[argument] = value
-    tables = NON_DEFAULT.get(name, {})
-    tables = tables if isinstance(tables, list) else [tables]
+    own = NON_DEFAULT.get(name, {})
+    tables = own if isinstance(own, list) else [
+        {**table, **own} for table in _as_list(NON_DEFAULT_BY_KIND.get(kind, {}))]
     out = [("defaults", dict(required))]
     for i, table in enumerate(tables):
         label = "non_default" if len(tables) == 1 else f"non_default_{i}"
@@ -211,6 +223,10 @@ def builds(kind, cls):
         pytest.fail(f"{name}: no build moves {uncovered} off the default; add values to "
                     "NON_DEFAULT (or the argument to KEPT_AT_DEFAULT, with the reason)")
     return out
+
+
+def _as_list(table):
+    return table if isinstance(table, list) else [table]
 
 
 def same(a, b):

@@ -45,6 +45,7 @@ from tests.catalog import (
     KINDS,
     NO_VALUE,
     NON_DEFAULT,
+    NON_DEFAULT_BY_KIND,
     REQUIRED,
     TARGETS,
     WITH_GET_CONFIG,
@@ -63,6 +64,7 @@ def test_the_tables_name_existing_classes():
     named = set(BASES) | set(CONFIG_ONLY) | set(REQUIRED) | set(NON_DEFAULT) | set(INPUT_SHAPES) | {
         where for where, _ in KEPT_AT_DEFAULT if not where.endswith(".*")}
     assert named <= existing, f"tables name classes the package does not have: {named - existing}"
+    assert set(NON_DEFAULT_BY_KIND) <= set(KINDS)
     # the enumeration finds the classes known when the tables were written
     assert {"layers.Flatten", "layers.Dense", "layers.InputLayer", "optimizers.Adam",
             "losses.MeanSquaredError", "metrics.SparseCategoricalAccuracy",
