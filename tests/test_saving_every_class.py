@@ -21,8 +21,11 @@ a layer's ``name``/``dtype``/``trainable``, count too). For each build:
   layer and compile configs, the weights, the optimizer's iterations and
   slots, the predictions and the evaluation are the same, bit for bit, and
   continuing ``fit`` lands on the same weights as continuing without
-  saving; ``save_weights``/``load_weights`` into a freshly built model gives
-  the same predictions.
+  saving (not for a layer that draws random numbers, one whose constructor
+  takes a ``seed``: the file keeps no generator state);
+  ``save_weights``/``load_weights`` into a freshly built model gives the
+  same predictions. ``metrics.Mean``, which ``compile`` refuses, has its
+  config checked only (the catalog's ``CONFIG_ONLY``).
 
 The README's 30-second example is built, trained on random data, saved and
 loaded at the end.
@@ -72,16 +75,13 @@ def test_the_tables_name_existing_classes():
             "schedules.CosineDecay", "activations.LeakyReLU"} <= set(IDS)
 
 
-CASES = CLASSES
-
-
 def json_config(obj):
     """The config ``obj`` is saved with, through JSON and back."""
     return json.loads(json.dumps(serialization.serialize(obj)))
 
 
 # -- configs -----------------------------------------------------------------
-@pytest.mark.parametrize(("kind", "cls"), CASES, ids=IDS)
+@pytest.mark.parametrize(("kind", "cls"), CLASSES, ids=IDS)
 def test_config_round_trips_and_keeps_every_argument(kind, cls):
     variants = builds(kind, cls)
     default = build(kind, cls, variants[0][1])
@@ -194,7 +194,7 @@ def fit(model, x, y, seed):
     model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
 
 
-@pytest.mark.parametrize(("kind", "cls"), CASES, ids=IDS)
+@pytest.mark.parametrize(("kind", "cls"), CLASSES, ids=IDS)
 def test_a_model_holding_it_saves_and_loads(tmp_path, kind, cls):
     if key(kind, cls) in CONFIG_ONLY:
         pytest.skip(CONFIG_ONLY[key(kind, cls)])
