@@ -67,19 +67,22 @@ def check_layer_forward(layer_spec, x, training=False, seed=0):
     compare_layer(layer, twin, x, training, tolerance(x.dtype, [activation]), type(layer).__name__)
 
 
-def check_activation(name, x, upstream):
-    """Activation `name`: forward and `backward(upstream)` equal Keras's value and VJP."""
-    expected_y, expected_dx = oracle.activation_value_and_gradient(name, x, upstream)
-    act = activations.get(name)
+def check_activation(name, x, upstream, **kwargs):
+    """Activation `name` (with `kwargs`): forward and `backward(upstream)` equal Keras's value and VJP."""
+    expected_y, expected_dx = oracle.activation_value_and_gradient(name, x, upstream, **kwargs)
+    act = type(activations.get(name))(**kwargs) if kwargs else activations.get(name)
     x_before, upstream_before = x.copy(), upstream.copy()
     y = act.forward(x)
     dx = act.backward(upstream)
     np.testing.assert_array_equal(x, x_before, err_msg=f"{name} changed its input")
     np.testing.assert_array_equal(upstream, upstream_before, err_msg=f"{name} backward wrote into dout")
     rtol = tolerance(x.dtype, [name])
-    assert_close(y, expected_y, rtol, f"{name} forward")
-    # Every activation here has |f'| <= 1, so the gradient's terms are at most |upstream|.
-    assert_close(dx, expected_dx, rtol, f"{name} gradient", scale=np.max(np.abs(upstream)))
+    what = f"{name}({kwargs})" if kwargs else name
+    assert y.dtype == x.dtype and dx.dtype == x.dtype, f"{what}: {y.dtype}/{dx.dtype} from {x.dtype}"
+    assert_close(y, expected_y, rtol, f"{what} forward")
+    # |f'| <= 1 for most activations, so the gradient's terms are at most |upstream|
+    # (where f' is larger, SELU's 1.76, max|desired| is the larger scale).
+    assert_close(dx, expected_dx, rtol, f"{what} gradient", scale=np.max(np.abs(upstream)))
 
 
 def check_dropout_training(rate, x, upstream, seed):

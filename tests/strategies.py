@@ -53,6 +53,22 @@ def arrays(draw, shape, dtype=np.float64, scales=(1e-3, 1.0, 30.0), zeros=False)
 
 
 @st.composite
+def with_kinks(draw, shape, dtype, kinks, scales=(1e-4, 1.0, 10.0, 500.0)):
+    """`arrays` (exact zeros included) with some entries set to exactly one of `kinks`.
+
+    Where a piecewise function changes branch (ReLU6 at 6, the hard sigmoid
+    at -3 and 3, a ReLU threshold, the hinge at margin 1), each library's
+    gradient picks a side; drawing the kink itself checks that it is the same side.
+    """
+    values = draw(arrays(shape, dtype, scales, zeros=True))
+    if kinks and draw(st.booleans()):
+        rng = np.random.default_rng(draw(seeds))
+        hit = rng.random(shape) < 0.3
+        values[hit] = rng.choice(np.asarray(kinks, dtype), size=int(hit.sum()))
+    return values
+
+
+@st.composite
 def magnitudes(draw, shape, low, high):
     """float64 arrays of `shape` with `|value|` in `[low, high]` and random signs.
 
