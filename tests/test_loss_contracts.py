@@ -78,7 +78,11 @@ def test_a_loss_subclass_is_told_which_method_it_lacks():
         loss.gradient(LABELS, P)
 
 
-BUILT_IN = "['binary_crossentropy', 'categorical_crossentropy', 'mean_squared_error', 'mse', 'sparse_categorical_crossentropy']"
+BUILT_IN = ("['binary_crossentropy', 'categorical_crossentropy', 'categorical_hinge', "
+            "'cosine_similarity', 'hinge', 'huber', 'kl_divergence', 'log_cosh', "
+            "'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', "
+            "'mean_squared_logarithmic_error', 'poisson', 'sparse_categorical_crossentropy', "
+            "'squared_hinge']")
 
 
 class CallOnly(scratch_nn.losses.Loss):
