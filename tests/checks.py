@@ -162,8 +162,13 @@ def probability_term_scales(loss_spec, y_true, p):
     return 0.0, float(2 * max(np.max(np.abs(p)), np.max(np.abs(y_true))) / p.size)
 
 
-def check_loss(loss_spec, y_true, y_pred):
-    """The loss of `loss_spec` and its gradient on `y_pred`, in both libraries: same value and gradient."""
+def check_loss(loss_spec, y_true, y_pred, scales=None):
+    """The loss of `loss_spec` and its gradient on `y_pred`, in both libraries: same value and gradient.
+
+    Args:
+        scales: `(value, gradient)` sizes of the terms each is computed from
+            (`assert_close`'s scale); by default the cross-entropies' and MSE's.
+    """
     dtype = y_pred.dtype
     loss = build(loss_spec, scratch_nn)
     expected_value, expected_grad = oracle.loss_value_and_gradient(
@@ -172,10 +177,14 @@ def check_loss(loss_spec, y_true, y_pred):
     with np.errstate(divide="ignore", invalid="ignore"):
         value, grad = loss(y_true, y_pred), loss.gradient(y_true, y_pred)
     np.testing.assert_array_equal(y_pred, y_pred_before, err_msg="the loss changed y_pred")
+    assert grad.shape == y_pred.shape and grad.dtype == dtype, (
+        f"{loss_spec.name}: gradient {grad.shape} {grad.dtype} for y_pred {y_pred.shape} {dtype}")
     rtol = tolerance(dtype)
     from_logits = loss_spec.kwargs.get("from_logits", False)
     what = f"{loss_spec.name}({loss_spec.kwargs})"
-    if from_logits:
+    if scales is not None:
+        value_scale, grad_scale = scales
+    elif from_logits:
         value_scale, grad_scale = 0.0, logits_gradient_scale(y_pred)
     else:
         value_scale, grad_scale = probability_term_scales(loss_spec, y_true, y_pred)
