@@ -171,3 +171,40 @@ def test_a_float32_loss_keeps_float32(spec, dtype, shape, data):
     for what, value in (("per_sample", loss.per_sample(y_true.astype(np.float64), y_pred)),
                         ("gradient", loss.gradient(y_true.astype(np.float64), y_pred))):
         assert value.dtype == y_pred.dtype, f"{spec.name}.{what}: {value.dtype} from {y_pred.dtype}"
+
+
+METRICS = ["MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "LogCoshError",
+           "CosineSimilarity", "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge",
+           "MeanAbsoluteError"]
+
+
+@pytest.mark.parametrize("name", METRICS)
+def test_metric_objects_accumulate_like_keras(name):
+    """Two weighted batches: the same ``result()`` and ``name`` as Keras's metric object."""
+    rng = np.random.default_rng(3)
+    ours, theirs = getattr(scratch_nn.metrics, name)(dtype="float64"), getattr(keras.metrics, name)(dtype="float64")
+    for n in (4, 3):
+        y_true = np.eye(3)[rng.integers(0, 3, n)]
+        y_pred, weight = rng.uniform(0.05, 2.0, (n, 3)), rng.integers(1, 4, n).astype(np.float64)
+        ours.update_state(y_true, y_pred, sample_weight=weight)
+        theirs.update_state(y_true, y_pred, sample_weight=weight)
+    assert ours.name == theirs.name
+    assert_close(ours.result(), keras.ops.convert_to_numpy(theirs.result()), 1e-10, name)
+
+
+METRIC_NAMES = ["mae", "MAE", "mse", "MSE", "mape", "MAPE", "msle", "MSLE", "mean_absolute_percentage_error",
+                "mean_squared_logarithmic_error", "log_cosh_error", "cosine_similarity", "kl_divergence",
+                "poisson", "hinge", "squared_hinge", "categorical_hinge"]
+
+
+@pytest.mark.parametrize("name", METRIC_NAMES)
+def test_metric_names_log_keras_values(name):
+    """``compile(metrics=[name])``: logged under the name given, with Keras's per-sample values."""
+    rng = np.random.default_rng(4)
+    y_true, y_pred = np.eye(3)[rng.integers(0, 3, 5)], rng.uniform(0.05, 2.0, (5, 3))
+    logged, fn = scratch_nn.metrics.get(name, y_true.shape, y_pred.shape)
+    metric = keras.metrics.get(name)
+    metric = metric() if isinstance(metric, type) else metric
+    metric.update_state(y_true, y_pred)
+    assert logged == name
+    assert_close(np.mean(fn(y_true, y_pred)), keras.ops.convert_to_numpy(metric.result()), 1e-6, name)
