@@ -175,7 +175,7 @@ class Softsign(Activation):
         return x / self._denominator
 
     def backward(self, dout):
-        return dout / (self._denominator * self._denominator)
+        return dout / self._denominator / self._denominator  # no overflow of the square
 
 
 class Mish(Activation):
