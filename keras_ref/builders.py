@@ -72,13 +72,26 @@ def keras_regularizer(regularizer):
 
 
 def keras_initializer(initializer):
-    """The Keras initializer of the same class, with the scratch_nn object's constructor arguments."""
+    """The Keras initializer of the same class, with the scratch_nn object's constructor arguments.
+
+    Raises:
+        ValueError: Keras has no initializer class of that name (a user's own class).
+    """
     kind = type(initializer).__name__
-    if not hasattr(keras.initializers, kind):
+    cls = getattr(keras.initializers, kind, None)
+    if cls is None or not callable(cls):
         raise ValueError(f"initializer {kind} has no Keras counterpart")
     parameters = list(inspect.signature(type(initializer).__init__).parameters.values())[1:]
     arguments = [p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-    return getattr(keras.initializers, kind)(**{a: getattr(initializer, a) for a in arguments})
+    return cls(**{a: getattr(initializer, a) for a in arguments})
+
+
+def _initializer_or_default(initializer, default):
+    """`keras_initializer`, or Keras's default for a user's own class: the weights are copied anyway."""
+    try:
+        return keras_initializer(initializer)
+    except ValueError:
+        return default
 
 
 def _dense(layer, dtype):
@@ -86,8 +99,8 @@ def _dense(layer, dtype):
         layer.units,
         activation=keras_activation(layer.activation),
         use_bias=layer.use_bias,
-        kernel_initializer=keras_initializer(layer.kernel_initializer),
-        bias_initializer=keras_initializer(layer.bias_initializer),
+        kernel_initializer=_initializer_or_default(layer.kernel_initializer, "glorot_uniform"),
+        bias_initializer=_initializer_or_default(layer.bias_initializer, "zeros"),
         kernel_regularizer=keras_regularizer(layer.kernel_regularizer),
         bias_regularizer=keras_regularizer(layer.bias_regularizer),
         dtype=dtype,
