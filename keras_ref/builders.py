@@ -11,8 +11,11 @@ of a compiled Keras `Sequential`, with its weights copied, its loss, and a
 fresh optimizer of the same class and hyperparameters.
 
 Supported layers, both ways: Dense (units, activation, use_bias, kernel/bias
-regularizers), Flatten, Dropout (rate, seed), BatchNormalization (axis,
-momentum, epsilon, center, scale), Activation.
+initializers and regularizers), Flatten, Dropout (rate, seed),
+BatchNormalization (axis, momentum, epsilon, center, scale), Activation.
+Activations, initializers and losses convert both ways with their arguments
+(`relu`'s `negative_slope`/`max_value`/`threshold`, `gelu`'s `approximate`,
+`Huber`'s `delta`...).
 """
 
 import functools
@@ -24,18 +27,36 @@ import numpy as np
 import scratch_nn
 from keras_ref.transfer import keras_to_scratch
 
+#: Activation name -> the constructor arguments it carries, in both libraries.
+_ACTIVATION_ARGS = {"leaky_relu": ("negative_slope",), "elu": ("alpha",),
+                    "relu": ("negative_slope", "max_value", "threshold"), "gelu": ("approximate",)}
+_ACTIVATION_DEFAULTS = {"negative_slope": 0.0, "max_value": None, "threshold": 0.0,
+                        "approximate": False}
+
 
 def keras_activation(activation):
     """The Keras activation for a scratch_nn activation object (name and parameters)."""
     name = activation.name
-    if name == "leaky_relu":
-        return functools.partial(keras.activations.leaky_relu, negative_slope=activation.negative_slope)
-    if name == "elu":
-        return functools.partial(keras.activations.elu, alpha=activation.alpha)
     try:
-        return keras.activations.get(name)
+        fn = keras.activations.get(name)
     except ValueError as err:
         raise ValueError(f"activation {name!r} has no Keras counterpart") from err
+    kwargs = {arg: getattr(activation, arg) for arg in _ACTIVATION_ARGS.get(name, ())}
+    if name in ("relu", "gelu"):  # Keras's own function when every argument is at its default
+        kwargs = {k: v for k, v in kwargs.items() if v != _ACTIVATION_DEFAULTS[k]}
+    return functools.partial(fn, **kwargs) if kwargs else fn
+
+
+def scratch_activation(fn):
+    """The scratch_nn activation object of a Keras activation function (or a `functools.partial` of one).
+
+    Raises:
+        ValueError: the function has no scratch_nn counterpart.
+    """
+    kwargs = dict(fn.keywords) if isinstance(fn, functools.partial) else {}
+    name = (fn.func if isinstance(fn, functools.partial) else fn).__name__
+    activation = scratch_nn.activations.get(name)
+    return type(activation)(**kwargs) if kwargs else activation
 
 
 def keras_regularizer(regularizer):
@@ -50,11 +71,36 @@ def keras_regularizer(regularizer):
     return keras.regularizers.L1L2(l1=l1, l2=l2)
 
 
+def keras_initializer(initializer):
+    """The Keras initializer of the same class, with the scratch_nn object's constructor arguments.
+
+    Raises:
+        ValueError: Keras has no initializer class of that name (a user's own class).
+    """
+    kind = type(initializer).__name__
+    cls = getattr(keras.initializers, kind, None)
+    if cls is None or not callable(cls):
+        raise ValueError(f"initializer {kind} has no Keras counterpart")
+    parameters = list(inspect.signature(type(initializer).__init__).parameters.values())[1:]
+    arguments = [p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    return cls(**{a: getattr(initializer, a) for a in arguments})
+
+
+def _initializer_or_default(initializer, default):
+    """`keras_initializer`, or Keras's default for a user's own class: the weights are copied anyway."""
+    try:
+        return keras_initializer(initializer)
+    except ValueError:
+        return default
+
+
 def _dense(layer, dtype):
     return keras.layers.Dense(
         layer.units,
         activation=keras_activation(layer.activation),
         use_bias=layer.use_bias,
+        kernel_initializer=_initializer_or_default(layer.kernel_initializer, "glorot_uniform"),
+        bias_initializer=_initializer_or_default(layer.bias_initializer, "zeros"),
         kernel_regularizer=keras_regularizer(layer.kernel_regularizer),
         bias_regularizer=keras_regularizer(layer.bias_regularizer),
         dtype=dtype,
@@ -134,11 +180,16 @@ def keras_model(scratch_model, input_shape=None, dtype=None):
     return keras.Sequential([keras.Input(tuple(input_shape), dtype=dtype), *twins])
 
 
-_LOSSES = ("SparseCategoricalCrossentropy", "CategoricalCrossentropy", "MeanSquaredError")
+_LOSSES = ("SparseCategoricalCrossentropy", "CategoricalCrossentropy", "MeanSquaredError",
+           "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "Huber",
+           "LogCosh", "CosineSimilarity", "Hinge", "SquaredHinge", "CategoricalHinge", "KLDivergence",
+           "Poisson")
+#: The loss arguments carried across, where the class has them.
+_LOSS_ARGS = ("from_logits", "label_smoothing", "delta", "axis")
 
 
 def keras_loss(loss, dtype=None):
-    """The Keras loss for a scratch_nn loss object (same class name and `from_logits`).
+    """The Keras loss for a scratch_nn loss object (same class name and arguments: `from_logits`, `delta`...).
 
     Args:
         dtype: the Keras loss's dtype (`floatx()` by default). A float64
@@ -149,8 +200,7 @@ def keras_loss(loss, dtype=None):
     if kind not in _LOSSES:
         raise ValueError(f"loss {kind} has no Keras mapping; supported: {sorted(_LOSSES)}")
     kwargs = {"dtype": dtype} if dtype is not None else {}
-    if hasattr(loss, "from_logits"):
-        kwargs["from_logits"] = loss.from_logits
+    kwargs.update({arg: getattr(loss, arg) for arg in _LOSS_ARGS if hasattr(loss, arg)})
     return getattr(keras.losses, kind)(**kwargs)
 
 
@@ -224,12 +274,15 @@ def _scratch_initializer(initializer):
                          f"supported: {sorted(supported)}")
     cls = supported[kind]
     accepted = inspect.signature(cls.__init__).parameters
-    return cls(**{k: v for k, v in initializer.get_config().items() if k in accepted})
+    # Keras's Identity leaves `gain` out of its config: the attributes first, the config over them.
+    public = {k: v for k, v in vars(initializer).items() if not k.startswith("_")}
+    config = {**public, **initializer.get_config()}
+    return cls(**{k: v for k, v in config.items() if k in accepted})
 
 
 def _scratch_dense(layer, dtype):
     return scratch_nn.layers.Dense(
-        layer.units, activation=layer.activation.__name__, use_bias=layer.use_bias,
+        layer.units, activation=scratch_activation(layer.activation), use_bias=layer.use_bias,
         kernel_initializer=_scratch_initializer(layer.kernel_initializer),
         bias_initializer=_scratch_initializer(layer.bias_initializer),
         kernel_regularizer=_scratch_regularizer(layer.kernel_regularizer),
@@ -248,8 +301,8 @@ _SCRATCH_LAYER_BUILDERS = {
     "Dropout": lambda layer, dtype: scratch_nn.layers.Dropout(layer.rate, seed=layer.seed,
                                                               dtype=dtype),
     "BatchNormalization": _scratch_batch_normalization,
-    "Activation": lambda layer, dtype: scratch_nn.layers.Activation(layer.activation.__name__,
-                                                                    dtype=dtype),
+    "Activation": lambda layer, dtype: scratch_nn.layers.Activation(
+        scratch_activation(layer.activation), dtype=dtype),
 }
 
 
@@ -284,15 +337,23 @@ def scratch_optimizer(optimizer):
 
 
 def scratch_loss(loss):
-    """The scratch_nn loss for a Keras loss (a name, or an object: class name and ``from_logits``)."""
+    """The scratch_nn loss for a Keras loss: a name, a loss function, or an object (class and arguments).
+
+    An object's arguments are read from its config and, where Keras keeps
+    them only there (`Huber`'s `delta`, `CosineSimilarity`'s `axis`), from
+    the arguments it passes its function.
+    """
     if isinstance(loss, str):
         return scratch_nn.losses.get(loss)
     kind = type(loss).__name__
     if kind not in _LOSSES:
+        name = getattr(loss, "__name__", None)
+        if callable(loss) and name in scratch_nn.losses._CLASSES:  # keras.losses.huber...
+            return scratch_nn.losses.get(name)
         raise ValueError(f"Keras loss {loss!r} has no scratch_nn counterpart; supported: "
                          f"{sorted(_LOSSES)} or their names")
-    config = loss.get_config()
-    kwargs = {"from_logits": config["from_logits"]} if "from_logits" in config else {}
+    arguments = {**getattr(loss, "_fn_kwargs", {}), **loss.get_config()}
+    kwargs = {arg: arguments[arg] for arg in _LOSS_ARGS if arg in arguments}
     return getattr(scratch_nn.losses, kind)(**kwargs)
 
 

@@ -80,13 +80,14 @@ def forward(layer, x, training=False):
     return to_numpy(layer(tf.constant(x), training=training))
 
 
-def activation_value_and_gradient(name, x, upstream):
+def activation_value_and_gradient(name, x, upstream, **kwargs):
     """Keras activation `name` on `x` and the product of its Jacobian with `upstream`.
 
     Args:
         name: a Keras activation name ('relu', 'softmax', ...).
         x: NumPy array `(batch, units)`.
         upstream: dL/dy, same shape as `x`.
+        kwargs: the activation's arguments (`relu`'s `max_value`, `gelu`'s `approximate`...).
 
     Returns:
         `(y, dx)` with `dx = upstream @ dy/dx` (for softmax the full Jacobian,
@@ -96,7 +97,7 @@ def activation_value_and_gradient(name, x, upstream):
     x_t = tf.constant(x)
     with tf.GradientTape() as tape:
         tape.watch(x_t)
-        y = fn(x_t)
+        y = fn(x_t, **kwargs)
     return to_numpy(y), to_numpy(tape.gradient(y, x_t, output_gradients=tf.constant(upstream)))
 
 

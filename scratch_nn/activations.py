@@ -4,7 +4,11 @@ Mirrors ``keras/src/activations/activations.py``. Each activation is a small
 class whose ``forward(x)`` caches what ``backward(dout)`` needs (the input or
 the output) on the instance; ``get(name)`` returns a fresh instance, so two
 layers never share a cache. The plain functions (``relu(x)``...) compute the
-forward pass alone, as ``keras.activations.relu`` does.
+forward pass alone, as ``keras.activations.relu`` does. This module holds the
+original five, the piecewise-linear family (ReLU with Keras 3's arguments,
+ReLU6, hard sigmoid, leaky ReLU) and ELU; the smooth ones (SELU, GELU, SiLU,
+softplus, softsign, mish, exponential) are in
+:mod:`scratch_nn.smooth_activations`, and :func:`get` finds them all.
 
 Shapes: ``x`` and ``dout`` are ``(batch, units)``; every gradient has the
 shape of ``x``.
@@ -12,7 +16,28 @@ shape of ``x``.
 
 import numpy as np
 
+from scratch_nn.activation_base import Activation
 from scratch_nn.config import resolve
+
+# The smooth activations, classes and Keras's function forms (keras.activations.selu(x)...),
+# re-exported so that scratch_nn.activations is the one public path.
+from scratch_nn.smooth_activations import (  # noqa: F401
+    GELU,
+    SELU,
+    Exponential,
+    Mish,
+    SiLU,
+    Softplus,
+    Softsign,
+    exponential,
+    gelu,
+    mish,
+    selu,
+    silu,
+    softplus,
+    softsign,
+    swish,
+)
 
 
 def linear(x):
@@ -20,9 +45,22 @@ def linear(x):
     return x
 
 
-def relu(x):
-    """Rectified linear unit: ``f(x) = max(x, 0)``."""
-    return np.maximum(x, 0)
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """Rectified linear unit, with Keras 3's arguments (see :class:`ReLU`); ``max(x, 0)`` by default."""
+    if negative_slope == 0 and max_value is None and threshold == 0:
+        return np.maximum(x, 0)
+    return ReLU(negative_slope, max_value, threshold).forward(np.asarray(x))
+
+
+def relu6(x):
+    """``f(x) = min(max(x, 0), 6)``."""
+    return np.clip(x, 0, 6)
+
+
+def hard_sigmoid(x):
+    """Keras 3's hard sigmoid: ``f(x) = relu6(x + 3) / 6``: 0 below -3, 1 above 3, ``x/6 + 1/2`` between."""
+    x = np.asarray(x)
+    return relu6(x + 3) / 6
 
 
 def sigmoid(x):
@@ -59,21 +97,6 @@ def elu(x, alpha=1.0):
     return np.where(x > 0, x, np.asarray(alpha, x.dtype) * np.expm1(np.minimum(x, 0)))
 
 
-class Activation:
-    """Base class: ``forward(x)`` caches, ``backward(dout)`` returns ``dL/dx``."""
-
-    name = None
-
-    def forward(self, x):
-        raise NotImplementedError
-
-    def backward(self, dout):
-        raise NotImplementedError
-
-    def __repr__(self):
-        return f"<activation {self.name}>"
-
-
 class Linear(Activation):
     """``f(x) = x``; ``dL/dx = dout``."""
 
@@ -87,21 +110,101 @@ class Linear(Activation):
 
 
 class ReLU(Activation):
-    """``f(x) = max(x, 0)``; ``dL/dx = dout * [x > 0]``.
+    """``f(x) = max(x, 0)``; ``dL/dx = dout * [x > 0]``, with Keras 3's three arguments.
 
-    The gradient at exactly 0 is 0, as in TensorFlow's ``ReluGrad``. The mask
-    is read from the output (``y > 0`` iff ``x > 0``), so the input need not be
-    kept.
+    The gradient at exactly 0 is 0, as in TensorFlow's ``ReluGrad``. By
+    default the mask is read from the output (``y > 0`` iff ``x > 0``), so
+    the input need not be kept.
+
+    With arguments, ``keras.activations.relu`` computes (``ReLU.static_call``
+    in ``keras/src/activations/activations.py``), ``t`` the threshold,
+    ``s`` the negative slope, ``m`` the max value::
+
+        pos = x if x > t else 0      (t != 0)
+            = relu6(x)               (t == 0 and m == 6)
+            = max(x, 0)              (otherwise)
+        pos = clip(pos, 0, m)        (m given, unless relu6 was used)
+        y   = pos - s * max(t - x, 0)
+
+    and ``s`` alone (``m`` None, ``t`` 0) is the leaky ReLU. The gradient
+    follows each step: ``[x > t]``, ``[0 < x < 6]`` or ``[x > 0]``; the clip
+    passes it where ``0 <= pos <= m`` (``tf.clip_by_value``); the slope adds
+    ``s [t - x > 0]``.
+
+    Args:
+        negative_slope: ``s``, the slope below the threshold (0: none).
+        max_value: ``m``, the largest output, or None.
+        threshold: ``t``, below which the output is damped or zero.
     """
 
     name = "relu"
 
+    def __init__(self, negative_slope=0.0, max_value=None, threshold=0.0):
+        self.negative_slope, self.max_value, self.threshold = negative_slope, max_value, threshold
+
     def forward(self, x):
-        self._y = relu(x)
+        s, m, t = self.negative_slope, self.max_value, self.threshold
+        if s == 0 and m is None and t == 0:
+            self._y = np.maximum(x, 0)
+            return self._y
+        if s != 0 and m is None and t == 0:
+            self._positive = x > 0
+            return np.where(self._positive, x, x * np.asarray(s, x.dtype))
+        if t != 0:
+            self._mask = x > t
+            pos = np.where(self._mask, x, 0).astype(x.dtype, copy=False)
+        elif m == 6:
+            self._mask = (x > 0) & (x < 6)
+            pos = np.clip(x, 0, 6)
+        else:
+            self._mask = x > 0
+            pos = np.maximum(x, 0)
+        if m is not None and not (t == 0 and m == 6):
+            self._mask = self._mask & (pos >= 0) & (pos <= m)
+            pos = np.clip(pos, 0, np.asarray(m, x.dtype))
+        if s != 0:
+            below = -x + np.asarray(t, x.dtype)
+            self._below = below > 0
+            pos = pos - np.asarray(s, x.dtype) * np.maximum(below, 0)
+        return pos
+
+    def backward(self, dout):
+        s, m, t = self.negative_slope, self.max_value, self.threshold
+        if s == 0 and m is None and t == 0:
+            return dout * (self._y > 0)
+        if s != 0 and m is None and t == 0:
+            return np.where(self._positive, dout, dout * np.asarray(s, dout.dtype))
+        grad = dout * self._mask
+        if s != 0:
+            grad = grad + dout * (np.asarray(s, dout.dtype) * self._below)
+        return grad
+
+
+class ReLU6(Activation):
+    """``y = min(max(x, 0), 6)``; ``dL/dx = dout * [0 < y < 6]`` (TensorFlow's ``Relu6Grad``)."""
+
+    name = "relu6"
+
+    def forward(self, x):
+        self._y = relu6(x)
         return self._y
 
     def backward(self, dout):
-        return dout * (self._y > 0)
+        return dout * ((self._y > 0) & (self._y < 6))
+
+
+class HardSigmoid(Activation):
+    """``y = relu6(x + 3) / 6``; ``dL/dx = dout / 6`` where ``0 < x + 3 < 6``, else 0."""
+
+    name = "hard_sigmoid"
+
+    def forward(self, x):
+        shifted = x + 3
+        self._inside = (shifted > 0) & (shifted < 6)
+        return relu6(shifted) / 6
+
+    def backward(self, dout):
+        return dout * self._inside / 6
 
 
 class Sigmoid(Activation):
@@ -187,17 +290,22 @@ class ELU(Activation):
         return np.where(self._positive, dout, dout * (self._y + alpha))
 
 
-_REGISTRY = {
-    cls.name: cls for cls in (Linear, ReLU, Sigmoid, Tanh, Softmax, LeakyReLU, ELU)
-}
+_CLASSES = (Linear, ReLU, Sigmoid, Tanh, Softmax, LeakyReLU, ELU, ReLU6, HardSigmoid, SELU, GELU,
+            SiLU, Softplus, Softsign, Mish, Exponential)
+
+#: Keras's names (``keras/src/activations/__init__.py``), ``swish`` its alias of ``silu``.
+_REGISTRY = {**{cls.name: cls for cls in _CLASSES}, "swish": SiLU}
 
 
 def get(identifier):
     """Return a fresh activation object for a name, ``None`` (linear) or an instance.
 
     Args:
-        identifier: one of ``linear, relu, sigmoid, tanh, softmax, leaky_relu,
-            elu``, ``None``, or an :class:`Activation` instance (returned as is).
+        identifier: a Keras activation name (``linear, relu, sigmoid, tanh,
+            softmax, leaky_relu, elu, relu6, hard_sigmoid, selu, gelu, silu,
+            swish, softplus, softsign, mish, exponential``), ``None``, or an
+            :class:`Activation` instance (returned as is). A name gives the
+            activation with Keras's defaults (``gelu``: the exact form).
     """
     if identifier is None:
         return Linear()

@@ -1,7 +1,8 @@
 """Weight initializers with Keras's names, defaults and formulas.
 
 Mirrors ``keras/src/initializers/random_initializers.py`` and
-``constant_initializers.py``. An initializer is called as
+``constant_initializers.py`` (the names ``get`` accepts: ``__init__.py``
+there). An initializer is called as
 ``init(shape, dtype)`` and returns a new array. Fans follow Keras's
 ``compute_fans``: for a ``(in, units)`` kernel, ``fan_in = in`` and
 ``fan_out = units``; for a vector, both are its length.
@@ -11,6 +12,7 @@ Random initializers without a ``seed`` draw from the global generator
 """
 
 import math
+import re
 
 import numpy as np
 
@@ -69,6 +71,30 @@ class Ones(Initializer):
         return np.ones(shape, standardize_dtype(dtype))
 
 
+class Constant(Initializer):
+    """Every entry ``value`` (Keras default 0.0)."""
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        dtype = standardize_dtype(dtype)
+        return np.asarray(self.value, dtype) * np.ones(shape, dtype)
+
+
+class Identity(Initializer):
+    """``gain * I``: ones on the diagonal of a 2-D ``(rows, cols)`` shape (rectangular too)."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices. "
+                             f"Received: shape={tuple(shape)} of rank {len(shape)}.")
+        return (self.gain * np.eye(*shape)).astype(standardize_dtype(dtype))
+
+
 class RandomNormal(Initializer):
     """``w ~ N(mean, stddev**2)``; Keras defaults mean 0, stddev 0.05."""
 
@@ -79,6 +105,60 @@ class RandomNormal(Initializer):
         g = _random.make_generator(self.seed)
         w = self.mean + self.stddev * g.standard_normal(shape)
         return w.astype(standardize_dtype(dtype))
+
+
+class RandomUniform(Initializer):
+    """``w ~ U(minval, maxval)``; Keras defaults -0.05 and 0.05 (old code's ``init='uniform'``)."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval, self.maxval, self.seed = minval, maxval, seed
+
+    def __call__(self, shape, dtype=None):
+        g = _random.make_generator(self.seed)
+        return g.uniform(self.minval, self.maxval, shape).astype(standardize_dtype(dtype))
+
+
+class TruncatedNormal(Initializer):
+    """``w = mean + stddev z``, ``z ~ N(0, 1)`` redrawn until ``|z| <= 2``; defaults 0 and 0.05.
+
+    Unlike ``VarianceScaling``, ``stddev`` is not corrected for the
+    truncation: the draws' standard deviation is ``0.8796 stddev``, as in Keras.
+    """
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape, dtype=None):
+        g = _random.make_generator(self.seed)
+        w = self.mean + truncated_normal(g, shape, self.stddev)
+        return w.astype(standardize_dtype(dtype))
+
+
+class Orthogonal(Initializer):
+    """``gain * Q``, ``Q`` from the QR factorization of a normal matrix: orthonormal rows or columns.
+
+    The shape is flattened to ``(rows, cols) = (prod(shape[:-1]), shape[-1])``;
+    ``A ~ N(0, 1)`` of shape ``(max, min)`` is factored ``A = Q R`` and ``Q``'s
+    columns are multiplied by ``sign(diag(R))`` (so ``Q`` is uniformly
+    distributed over the orthogonal matrices), then transposed when there
+    are fewer rows than columns. So ``W^T W = gain**2 I`` when
+    ``rows >= cols``, else ``W W^T = gain**2 I``.
+    """
+
+    def __init__(self, gain=1.0, seed=None):
+        self.gain, self.seed = gain, seed
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) < 2:
+            raise ValueError("The tensor to initialize must be at least two-dimensional. "
+                             f"Received: shape={tuple(shape)} of rank {len(shape)}.")
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        a = _random.make_generator(self.seed).standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return (self.gain * q.reshape(shape)).astype(standardize_dtype(dtype))
 
 
 class VarianceScaling(Initializer):
@@ -142,17 +222,43 @@ class HeUniform(VarianceScaling):
         super().__init__(2.0, "fan_in", "uniform", seed)
 
 
+class LecunNormal(VarianceScaling):
+    """Truncated normal with ``var = 1 / fan_in`` (for SELU layers)."""
+
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_in", "truncated_normal", seed)
+
+
+class LecunUniform(VarianceScaling):
+    """``w ~ U(-limit, limit)``, ``limit = sqrt(3 / fan_in)``."""
+
+    def __init__(self, seed=None):
+        super().__init__(1.0, "fan_in", "uniform", seed)
+
+
+def _snake_case(name):
+    """``GlorotUniform`` -> ``glorot_uniform``, as Keras's ``to_snake_case``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+_CLASSES = (Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, TruncatedNormal,
+            Orthogonal, VarianceScaling, GlorotUniform, GlorotNormal, HeNormal, HeUniform,
+            LecunNormal, LecunUniform)
+
+#: Keras's names: each class's own and its snake_case form, and Keras's aliases.
 _REGISTRY = {
-    "zeros": Zeros,
-    "ones": Ones,
-    "random_normal": RandomNormal,
-    "glorot_uniform": GlorotUniform,
-    "glorot_normal": GlorotNormal,
-    "he_normal": HeNormal,
-    "he_uniform": HeUniform,
+    **{cls.__name__: cls for cls in _CLASSES},
+    **{_snake_case(cls.__name__): cls for cls in _CLASSES},
+    "normal": RandomNormal, "uniform": RandomUniform, "one": Ones, "zero": Zeros,
+    "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
 }
 
 
 def get(identifier):
-    """Return an initializer for a Keras name or an :class:`Initializer` instance."""
+    """Return an initializer for a Keras name or an :class:`Initializer` instance.
+
+    Names, as ``keras.initializers.get`` takes them: a class name
+    (``"RandomUniform"``), its snake_case form (``"random_uniform"``) or one of
+    Keras's aliases (``"uniform"``, ``"normal"``, ``"one"``, ``"zero"``).
+    """
     return resolve("initializer", identifier, _REGISTRY, Initializer)

@@ -1,5 +1,12 @@
 """Losses and their gradients, reduced as Keras reduces them: the mean over the batch.
 
+The public path of every loss: the cross-entropies and the mean squared
+error are here, the other regression losses in
+:mod:`scratch_nn.regression_losses`, the hinge losses in
+:mod:`scratch_nn.hinge_losses`, KL divergence and Poisson in
+:mod:`scratch_nn.probabilistic_losses`, the ``Loss`` contract in
+:mod:`scratch_nn.loss_base`; :func:`get` knows all their Keras names.
+
 Mirrors ``keras/src/losses/losses.py`` and the TensorFlow backend's
 ``categorical_crossentropy`` / ``sparse_categorical_crossentropy``
 (``keras/src/backend/tensorflow/nn.py``). ``n`` is the batch size, ``p`` the
@@ -53,8 +60,38 @@ import numpy as np
 
 from scratch_nn.activations import sigmoid
 from scratch_nn.config import epsilon, resolve
-from scratch_nn.serialization import Configurable
-from scratch_nn.tensor import as_tensor
+
+# The imports marked F401 re-export the other loss modules' classes and Keras's function
+# forms: scratch_nn.losses is the one public path (keras.losses.Huber, keras.losses.huber...).
+from scratch_nn.hinge_losses import (  # noqa: F401
+    CategoricalHinge,
+    Hinge,
+    SquaredHinge,
+    categorical_hinge,
+    hinge,
+    squared_hinge,
+)
+from scratch_nn.loss_base import Loss, _check_keras_kwargs
+from scratch_nn.probabilistic_losses import (  # noqa: F401
+    KLDivergence,
+    Poisson,
+    kl_divergence,
+    poisson,
+)
+from scratch_nn.regression_losses import (  # noqa: F401
+    CosineSimilarity,
+    Huber,
+    LogCosh,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    cosine_similarity,
+    huber,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+)
 
 
 def log_softmax(z):
@@ -141,63 +178,6 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
 def mean_squared_error(y_true, y_pred):
     """Per-sample ``mean((y_true - y_pred)**2, axis=-1)``; returns ``(n,)``."""
     return np.mean(np.square(np.asarray(y_true, y_pred.dtype) - y_pred), axis=-1)
-
-
-#: Keras loss arguments scratch_nn accepts at their defaults only (the reduction is
-#: always the batch mean, over the last axis, in ``y_pred``'s dtype).
-_KERAS_DEFAULTS = {"reduction": "sum_over_batch_size", "axis": -1, "dtype": None,
-                   "ignore_class": None}
-
-
-def _check_keras_kwargs(loss, kwargs, allowed=("reduction", "axis", "dtype")):
-    """Refuse, by name, a Keras loss argument set away from its default; reject unknown ones."""
-    for arg, value in kwargs.items():
-        if arg not in allowed:
-            raise TypeError(f"{type(loss).__name__}.__init__() got an unexpected keyword "
-                            f"argument {arg!r}")
-        if value != _KERAS_DEFAULTS[arg]:
-            raise NotImplementedError(
-                f"{type(loss).__name__}: {arg}={value!r} is not supported by scratch_nn "
-                f"(leave it at {_KERAS_DEFAULTS[arg]!r})"
-            )
-
-
-class Loss(Configurable):
-    """Base class: ``loss(y_true, y_pred)`` is the batch mean, ``gradient`` its derivative.
-
-    ``get_config()`` / ``from_config()`` come from
-    :class:`~scratch_nn.serialization.Configurable`: the constructor's
-    arguments and ``reduction``, the keys of Keras's ``Loss.get_config``
-    (``keras/src/losses/loss.py``).
-
-    Args:
-        name: the loss's name (the class's Keras name by default).
-        **kwargs: Keras's ``reduction``, ``axis`` and ``dtype``, accepted at their
-            defaults only (``NotImplementedError`` naming the argument otherwise).
-    """
-
-    name = None
-    reduction = _KERAS_DEFAULTS["reduction"]
-    _config_extra = ("reduction",)
-
-    def __init__(self, name=None, **kwargs):
-        _check_keras_kwargs(self, kwargs)
-        if name is not None:
-            self.name = name
-    #: whether a softmax output is scored from its logits (cross-entropies only)
-    fuses_softmax = False
-
-    def __call__(self, y_true, y_pred):
-        """The batch mean, as a 0-d :class:`~scratch_nn.tensor.Tensor` (``.numpy()`` works)."""
-        return as_tensor(np.mean(self.per_sample(y_true, y_pred)))
-
-    def per_sample(self, y_true, y_pred):
-        """The loss of each sample, shape ``(n,)``."""
-        raise NotImplementedError(f"{type(self).__name__} defines no per_sample(y_true, y_pred)")
-
-    def gradient(self, y_true, y_pred):
-        """``dL/dy_pred`` of the batch-mean loss, shape of ``y_pred``."""
-        raise NotImplementedError(f"{type(self).__name__} defines no gradient(y_true, y_pred)")
 
 
 class CrossentropyLoss(Loss):
@@ -374,17 +354,45 @@ class MeanSquaredError(Loss):
         return diff * np.asarray(2 / diff.size, y_pred.dtype)
 
 
-_REGISTRY = {
+_CLASSES = {
     "binary_crossentropy": BinaryCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
     "mean_squared_error": MeanSquaredError,
-    "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "mean_absolute_percentage_error": MeanAbsolutePercentageError,
+    "mean_squared_logarithmic_error": MeanSquaredLogarithmicError,
+    "huber": Huber,
+    "log_cosh": LogCosh,
+    "cosine_similarity": CosineSimilarity,
+    "hinge": Hinge,
+    "squared_hinge": SquaredHinge,
+    "categorical_hinge": CategoricalHinge,
+    "kl_divergence": KLDivergence,
+    "poisson": Poisson,
+}
+
+#: Keras's names (``keras/src/losses/__init__.py``): each function's name, each class's
+#: name, and the short aliases.
+_REGISTRY = {
+    **_CLASSES,
+    **{cls.__name__: cls for cls in _CLASSES.values()},
+    "mse": MeanSquaredError, "MSE": MeanSquaredError,
+    "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+    "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
+    "kld": KLDivergence, "KLD": KLDivergence,
+    "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
 }
 
 
 def get(identifier):
     """Return a loss object for a Keras name or a :class:`Loss` instance.
+
+    A name gives the loss with Keras's defaults: a function's name
+    (``"mean_absolute_error"``, ``"huber"``), a class's name
+    (``"MeanAbsoluteError"``), or an alias (``"mae"``, ``"mse"``, ``"mape"``,
+    ``"msle"``, ``"kld"``, ``"bce"``, and their upper-case forms).
 
     Keras also trains on a loss written as a function, or as a ``Loss``
     subclass overriding ``call``, by differentiating it automatically.
@@ -396,13 +404,13 @@ def get(identifier):
         raise NotImplementedError(
             f"loss: {user_class.__name__} overrides Loss.call; scratch_nn has no automatic "
             "differentiation, so a loss needs per_sample(y_true, y_pred) and its gradient(y_true, "
-            f"y_pred) written out; built-in losses: {sorted(_REGISTRY)}"
+            f"y_pred) written out; built-in losses: {sorted(_CLASSES)}"
         )
     if callable(identifier) and not isinstance(identifier, (Loss, type)):
         name = getattr(identifier, "__name__", repr(identifier))
         raise NotImplementedError(
             f"loss: the function {name} cannot be trained on; scratch_nn has no automatic "
             "differentiation, so a loss needs its gradient written out (a Loss subclass "
-            f"with per_sample and gradient); built-in losses: {sorted(_REGISTRY)}"
+            f"with per_sample and gradient); built-in losses: {sorted(_CLASSES)}"
         )
     return resolve("loss", identifier, _REGISTRY, Loss)

@@ -2,7 +2,7 @@
 
 Mirrors ``keras/src/metrics/accuracy_metrics.py``,
 ``reduction_metrics.py`` (``Mean``, ``MeanMetricWrapper``),
-``probabilistic_metrics.py`` and ``regression_metrics.py``, and the choice
+``probabilistic_metrics.py``, ``regression_metrics.py`` and ``hinge_metrics.py``, and the choice
 Keras makes for ``'accuracy'`` in ``keras/src/trainers/compile_utils.py``
 (``get_metric``): binary when the output has one unit, sparse categorical
 when the labels have one axis fewer than the output (or a last axis of 1),
@@ -30,12 +30,22 @@ import re
 
 import numpy as np
 
+from scratch_nn import losses
 from scratch_nn.config import floatx, standardize_dtype
 from scratch_nn.losses import (
     binary_crossentropy,
     categorical_crossentropy,
+    categorical_hinge,
+    hinge,
+    kl_divergence,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
     mean_squared_error,
+    mean_squared_logarithmic_error,
+    poisson,
     sparse_categorical_crossentropy,
+    squared_hinge,
 )
 
 
@@ -100,9 +110,9 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
     return _in_top_k(y_true, y_pred, k)
 
 
-def mean_absolute_error(y_true, y_pred):
-    """``mean(|y_true - y_pred|, axis=-1)`` per sample."""
-    return np.mean(np.abs(np.asarray(y_true, y_pred.dtype) - y_pred), axis=-1)
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """``sum(t / ||t|| * p / ||p||, axis)`` per sample: 1 for the same direction (the loss's negative)."""
+    return -losses.cosine_similarity(y_true, y_pred, axis)
 
 
 _FUNCTIONS = {
@@ -113,8 +123,23 @@ _FUNCTIONS = {
     "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy,
     "mean_squared_error": mean_squared_error,
     "mse": mean_squared_error,
+    "MSE": mean_squared_error,
     "mean_absolute_error": mean_absolute_error,
     "mae": mean_absolute_error,
+    "MAE": mean_absolute_error,
+    "mean_absolute_percentage_error": mean_absolute_percentage_error,
+    "mape": mean_absolute_percentage_error,
+    "MAPE": mean_absolute_percentage_error,
+    "mean_squared_logarithmic_error": mean_squared_logarithmic_error,
+    "msle": mean_squared_logarithmic_error,
+    "MSLE": mean_squared_logarithmic_error,
+    "log_cosh_error": log_cosh,
+    "cosine_similarity": cosine_similarity,
+    "kl_divergence": kl_divergence,
+    "poisson": poisson,
+    "hinge": hinge,
+    "squared_hinge": squared_hinge,
+    "categorical_hinge": categorical_hinge,
     "binary_crossentropy": binary_crossentropy,
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
@@ -282,6 +307,69 @@ class MeanAbsoluteError(MeanMetricWrapper):
 
     def __init__(self, name="mean_absolute_error", dtype=None):
         super().__init__(mean_absolute_error, name, dtype)
+
+
+class MeanAbsolutePercentageError(MeanMetricWrapper):
+    """Mean of ``100 mean(|(y_true - y_pred) / max(|y_true|, eps)|, axis=-1)``."""
+
+    def __init__(self, name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(mean_absolute_percentage_error, name, dtype)
+
+
+class MeanSquaredLogarithmicError(MeanMetricWrapper):
+    """Mean of ``mean((log(1 + y_pred) - log(1 + y_true))**2, axis=-1)`` (both clipped at eps)."""
+
+    def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(mean_squared_logarithmic_error, name, dtype)
+
+
+class LogCoshError(MeanMetricWrapper):
+    """Mean of ``mean(log(cosh(y_pred - y_true)), axis=-1)`` (Keras names it ``logcosh``)."""
+
+    def __init__(self, name="logcosh", dtype=None):
+        super().__init__(log_cosh, name, dtype)
+
+
+class CosineSimilarity(MeanMetricWrapper):
+    """Mean cosine similarity of ``y_true`` and ``y_pred`` along ``axis`` (1: same direction)."""
+
+    def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
+        super().__init__(cosine_similarity, name, dtype, axis=axis)
+
+
+class KLDivergence(MeanMetricWrapper):
+    """Mean Kullback-Leibler divergence ``sum(t log(t / p))`` (both clipped to [eps, 1])."""
+
+    def __init__(self, name="kl_divergence", dtype=None):
+        super().__init__(kl_divergence, name, dtype)
+
+
+class Poisson(MeanMetricWrapper):
+    """Mean of ``mean(y_pred - y_true log(y_pred + eps), axis=-1)``."""
+
+    def __init__(self, name="poisson", dtype=None):
+        super().__init__(poisson, name, dtype)
+
+
+class Hinge(MeanMetricWrapper):
+    """Mean hinge loss ``mean(max(1 - t p, 0))`` (0/1 labels mapped to -1/1)."""
+
+    def __init__(self, name="hinge", dtype=None):
+        super().__init__(hinge, name, dtype)
+
+
+class SquaredHinge(MeanMetricWrapper):
+    """Mean squared hinge loss ``mean(max(1 - t p, 0)**2)``."""
+
+    def __init__(self, name="squared_hinge", dtype=None):
+        super().__init__(squared_hinge, name, dtype)
+
+
+class CategoricalHinge(MeanMetricWrapper):
+    """Mean categorical hinge loss ``max(max((1 - t) p) - sum(t p) + 1, 0)``."""
+
+    def __init__(self, name="categorical_hinge", dtype=None):
+        super().__init__(categorical_hinge, name, dtype)
 
 
 class BinaryCrossentropy(MeanMetricWrapper):

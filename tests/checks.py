@@ -67,19 +67,22 @@ def check_layer_forward(layer_spec, x, training=False, seed=0):
     compare_layer(layer, twin, x, training, tolerance(x.dtype, [activation]), type(layer).__name__)
 
 
-def check_activation(name, x, upstream):
-    """Activation `name`: forward and `backward(upstream)` equal Keras's value and VJP."""
-    expected_y, expected_dx = oracle.activation_value_and_gradient(name, x, upstream)
-    act = activations.get(name)
+def check_activation(name, x, upstream, **kwargs):
+    """Activation `name` (with `kwargs`): forward and `backward(upstream)` equal Keras's value and VJP."""
+    expected_y, expected_dx = oracle.activation_value_and_gradient(name, x, upstream, **kwargs)
+    act = type(activations.get(name))(**kwargs) if kwargs else activations.get(name)
     x_before, upstream_before = x.copy(), upstream.copy()
     y = act.forward(x)
     dx = act.backward(upstream)
     np.testing.assert_array_equal(x, x_before, err_msg=f"{name} changed its input")
     np.testing.assert_array_equal(upstream, upstream_before, err_msg=f"{name} backward wrote into dout")
     rtol = tolerance(x.dtype, [name])
-    assert_close(y, expected_y, rtol, f"{name} forward")
-    # Every activation here has |f'| <= 1, so the gradient's terms are at most |upstream|.
-    assert_close(dx, expected_dx, rtol, f"{name} gradient", scale=np.max(np.abs(upstream)))
+    what = f"{name}({kwargs})" if kwargs else name
+    assert y.dtype == x.dtype and dx.dtype == x.dtype, f"{what}: {y.dtype}/{dx.dtype} from {x.dtype}"
+    assert_close(y, expected_y, rtol, f"{what} forward")
+    # |f'| <= 1 for most activations, so the gradient's terms are at most |upstream|
+    # (where f' is larger, SELU's 1.76, max|desired| is the larger scale).
+    assert_close(dx, expected_dx, rtol, f"{what} gradient", scale=np.max(np.abs(upstream)))
 
 
 def check_dropout_training(rate, x, upstream, seed):
@@ -159,8 +162,13 @@ def probability_term_scales(loss_spec, y_true, p):
     return 0.0, float(2 * max(np.max(np.abs(p)), np.max(np.abs(y_true))) / p.size)
 
 
-def check_loss(loss_spec, y_true, y_pred):
-    """The loss of `loss_spec` and its gradient on `y_pred`, in both libraries: same value and gradient."""
+def check_loss(loss_spec, y_true, y_pred, scales=None):
+    """The loss of `loss_spec` and its gradient on `y_pred`, in both libraries: same value and gradient.
+
+    Args:
+        scales: `(value, gradient)` sizes of the terms each is computed from
+            (`assert_close`'s scale); by default the cross-entropies' and MSE's.
+    """
     dtype = y_pred.dtype
     loss = build(loss_spec, scratch_nn)
     expected_value, expected_grad = oracle.loss_value_and_gradient(
@@ -169,10 +177,14 @@ def check_loss(loss_spec, y_true, y_pred):
     with np.errstate(divide="ignore", invalid="ignore"):
         value, grad = loss(y_true, y_pred), loss.gradient(y_true, y_pred)
     np.testing.assert_array_equal(y_pred, y_pred_before, err_msg="the loss changed y_pred")
+    assert grad.shape == y_pred.shape and grad.dtype == dtype, (
+        f"{loss_spec.name}: gradient {grad.shape} {grad.dtype} for y_pred {y_pred.shape} {dtype}")
     rtol = tolerance(dtype)
     from_logits = loss_spec.kwargs.get("from_logits", False)
     what = f"{loss_spec.name}({loss_spec.kwargs})"
-    if from_logits:
+    if scales is not None:
+        value_scale, grad_scale = scales
+    elif from_logits:
         value_scale, grad_scale = 0.0, logits_gradient_scale(y_pred)
     else:
         value_scale, grad_scale = probability_term_scales(loss_spec, y_true, y_pred)

@@ -53,6 +53,22 @@ def arrays(draw, shape, dtype=np.float64, scales=(1e-3, 1.0, 30.0), zeros=False)
 
 
 @st.composite
+def with_kinks(draw, shape, dtype, kinks, scales=(1e-4, 1.0, 10.0, 500.0)):
+    """`arrays` (exact zeros included) with some entries set to exactly one of `kinks`.
+
+    Where a piecewise function changes branch (ReLU6 at 6, the hard sigmoid
+    at -3 and 3, a ReLU threshold, the hinge at margin 1), each library's
+    gradient picks a side; drawing the kink itself checks that it is the same side.
+    """
+    values = draw(arrays(shape, dtype, scales, zeros=True))
+    if kinks and draw(st.booleans()):
+        rng = np.random.default_rng(draw(seeds))
+        hit = rng.random(shape) < 0.3
+        values[hit] = rng.choice(np.asarray(kinks, dtype), size=int(hit.sum()))
+    return values
+
+
+@st.composite
 def magnitudes(draw, shape, low, high):
     """float64 arrays of `shape` with `|value|` in `[low, high]` and random signs.
 
@@ -118,6 +134,60 @@ def targets_for(loss_name, batch, classes, dtype=np.float64):
     if loss_name == "categorical_crossentropy":
         return dense_targets(batch, classes, dtype)
     return arrays((batch, classes), dtype)
+
+
+@st.composite
+def loss_cases(draw, loss, shape, dtype=np.float64):
+    """``(y_true, y_pred)`` suited to `loss` (a Keras loss class name), with its edge cases.
+
+    - MeanAbsoluteError, Huber, LogCosh: real targets and predictions, some
+      predictions exactly equal to their target (``|e|`` at its kink);
+    - MeanAbsolutePercentageError: some zero targets (the ``eps`` divisor);
+    - MeanSquaredLogarithmicError: negative values, zeros and exactly ``eps``
+      on both sides (the ``max(., eps)`` and its tie);
+    - CosineSimilarity: some zero and some tiny (norm below ``eps``) target rows;
+    - Hinge, SquaredHinge: labels 0/1, -1/1 or real; predictions with margin exactly 0;
+    - CategoricalHinge: one-hot targets; integer-valued predictions (ties between
+      wrong classes, and margins exactly 0) or real ones;
+    - KLDivergence: one-hot or soft targets; probabilities at and beyond ``[eps, 1]``;
+    - Poisson: counts; positive rates, some near 0.
+    """
+    rng = np.random.default_rng(draw(seeds))
+    edge = rng.random(shape) < draw(st.sampled_from((0.0, 0.3)))
+    scale = draw(st.sampled_from((1e-3, 1.0, 30.0)))
+    t, p = rng.standard_normal(shape) * scale, rng.standard_normal(shape) * scale
+    if loss in ("MeanAbsoluteError", "Huber", "LogCosh"):
+        p[edge] = t[edge]
+    elif loss == "MeanAbsolutePercentageError":
+        t[edge] = 0.0
+    elif loss == "MeanSquaredLogarithmicError":
+        eps = float(np.float32(1e-7))  # Keras's MSLE clips at float32's 1e-7, also in float64
+        for a in (t, p):
+            a[edge] = rng.choice([0.0, -1.0, 1e-7, eps, 2 * eps], int(edge.sum()))
+    elif loss == "CosineSimilarity":
+        rows = rng.random(shape[0]) < 0.3
+        t[rows] *= draw(st.sampled_from((0.0, 1e-9)))
+    elif loss in ("Hinge", "SquaredHinge"):
+        kind = draw(st.sampled_from(("binary", "signed", "real")))
+        if kind != "real":
+            t = rng.integers(0, 2, shape).astype(float)
+            signed = 2 * t - 1
+            if kind == "signed":
+                t = signed
+            p[edge] = signed[edge]  # margin 1 - t p exactly 0
+    elif loss == "CategoricalHinge":
+        t = np.eye(shape[1])[rng.integers(0, shape[1], shape[0])]
+        if draw(st.booleans()):
+            p = rng.integers(-2, 3, shape).astype(float)
+    elif loss == "KLDivergence":
+        t = draw(dense_targets(shape[0], shape[1]))
+        p = draw(probabilities(shape))
+        p[edge] = rng.choice([1.0, 1.5, 1e-7, 0.0], int(edge.sum()))
+    elif loss == "Poisson":
+        t = rng.poisson(3.0, shape).astype(float)
+        p = rng.gamma(2.0, 1.5, shape)
+        p[edge] = rng.choice([0.0, 1e-7, 1e-3], int(edge.sum()))
+    return t.astype(dtype), p.astype(dtype)
 
 
 # -- models --------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_dropout_rate_outside_0_1(rate):
 
 @pytest.mark.parametrize("kwargs,pattern", [
     ({"optimizer": "adagrad", "loss": "mse"}, r"unknown optimizer 'adagrad'.*\['adam', 'nadam', 'rmsprop', 'sgd'\]"),
-    ({"optimizer": "sgd", "loss": "hinge"}, r"unknown loss 'hinge'.*categorical_crossentropy"),
+    ({"optimizer": "sgd", "loss": "focal_loss"}, r"unknown loss 'focal_loss'.*categorical_crossentropy"),
     ({"optimizer": "sgd", "loss": "mse", "metrics": ["f1"]}, r"unknown metric 'f1'.*accuracy"),
 ])
 def test_unknown_names_list_the_valid_ones(kwargs, pattern):
@@ -84,8 +84,8 @@ def test_unknown_names_list_the_valid_ones(kwargs, pattern):
 
 
 @pytest.mark.parametrize("make,pattern", [
-    (lambda: Dense(4, activation="swish"), r"unknown activation 'swish'.*'relu'"),
-    (lambda: Dense(4, kernel_initializer="orthogonal"), r"unknown initializer 'orthogonal'"),
+    (lambda: Dense(4, activation="prelu"), r"unknown activation 'prelu'.*'relu'"),
+    (lambda: Dense(4, kernel_initializer="xavier_uniform"), r"unknown initializer 'xavier_uniform'"),
     (lambda: Dense(0), r"units must be a positive integer, received 0"),
 ])
 def test_unknown_layer_arguments(make, pattern):

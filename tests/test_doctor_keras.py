@@ -51,6 +51,8 @@ def test_keras_example_1_is_diagnosed_and_untouched(mnist):
     ("zeros", ("Zeros", {})),
     (keras.initializers.RandomNormal(stddev=0.01, seed=3), ("RandomNormal", {"stddev": 0.01})),
     ("he_normal", ("HeNormal", {})),
+    ("uniform", ("RandomUniform", {"minval": -0.05, "maxval": 0.05})),
+    (keras.initializers.Orthogonal(gain=2.0, seed=1), ("Orthogonal", {"gain": 2.0, "seed": 1})),
 ])
 def test_twin_keeps_the_kernel_initializer(initializer, expected):
     """The twin says what the Keras kernels were drawn with (the doctor's initialization check reads it)."""
@@ -67,8 +69,13 @@ def test_twin_keeps_the_kernel_initializer(initializer, expected):
     assert type(first.bias_initializer).__name__ == "Zeros"
 
 
+class HalfOnes(keras.initializers.Initializer):
+    def __call__(self, shape, dtype=None):
+        return keras.ops.ones(shape, dtype) / 2
+
+
 def test_twin_refuses_an_initializer_it_cannot_name():
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, kernel_initializer="orthogonal")])
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, kernel_initializer=HalfOnes())])
     model.compile(optimizer="adam", loss="mse")
-    with pytest.raises(ValueError, match="Orthogonal has no scratch_nn counterpart"):
+    with pytest.raises(ValueError, match="HalfOnes has no scratch_nn counterpart"):
         scratch_model(model)

@@ -5,7 +5,9 @@ Each test compares an analytic gradient with centred differences
 a relative error of 1e-6. Correct float64 gradients land near 1e-9; a
 wrong formula (a missing factor, a transposed term, the wrong side of a
 kink) gives errors of order 1e-2 or more. Inputs avoid the kinks of ReLU,
-leaky ReLU and ELU by at least 1e-3, where a step of 1e-6 cannot cross.
+leaky ReLU, ELU, SELU and softsign by at least 1e-3, where a step of 1e-6 cannot
+cross (those of ReLU6 and the hard sigmoid, at 6 and -3, 3, are outside or
+at the edge of the drawn range, and hit with probability zero).
 """
 
 import numpy as np
@@ -20,7 +22,8 @@ from tests.specs import build_scratch_model, model_data
 from tests.strategies import magnitudes, model_specs
 
 TOL = 1e-6
-ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu"]
+ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu", "selu", "gelu",
+               "silu", "softplus", "softsign", "hard_sigmoid", "relu6", "mish", "exponential"]
 
 
 def check_layer(layer, x, training, rng):
@@ -130,6 +133,35 @@ def test_loss_gradients(loss_cls, from_logits, labels, data):
         "dense": rng.standard_normal((n, k)),
     }[labels]
     loss = loss_cls() if from_logits is None else loss_cls(from_logits=from_logits)
+    numeric = numerical_gradient(lambda: loss(y_true, y_pred), y_pred)
+    assert relative_error(loss.gradient(y_true, y_pred), numeric) < TOL
+
+
+#: The regression, hinge and probabilistic losses, with the targets each takes; predictions
+#: in (0.05, 0.9) keep KL divergence, Poisson and MSLE inside their clips and logs.
+MORE_LOSSES = [
+    (losses.MeanAbsoluteError(), "dense"), (losses.MeanAbsolutePercentageError(), "dense"),
+    (losses.MeanSquaredLogarithmicError(), "dense"), (losses.Huber(), "dense"),
+    (losses.Huber(delta=0.125), "dense"), (losses.LogCosh(), "dense"),
+    (losses.CosineSimilarity(), "dense"), (losses.Hinge(), "binary"), (losses.Hinge(), "dense"),
+    (losses.SquaredHinge(), "binary"), (losses.CategoricalHinge(), "onehot"),
+    (losses.KLDivergence(), "soft"), (losses.Poisson(), "counts"),
+]
+
+
+@pytest.mark.parametrize("loss,labels", MORE_LOSSES, ids=[f"{type(c).__name__}-{lab}" for c, lab in MORE_LOSSES])
+@given(data=st.data())
+def test_more_loss_gradients(loss, labels, data):
+    n, k = data.draw(st.integers(1, 5)), data.draw(st.integers(2, 5))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    y_pred = rng.uniform(0.05, 0.9, (n, k))
+    y_true = {
+        "dense": rng.standard_normal((n, k)),
+        "binary": rng.integers(0, 2, (n, k)).astype(float),
+        "onehot": np.eye(k)[rng.integers(0, k, n)],
+        "soft": rng.dirichlet(np.ones(k), n),
+        "counts": rng.poisson(2.0, (n, k)).astype(float),
+    }[labels]
     numeric = numerical_gradient(lambda: loss(y_true, y_pred), y_pred)
     assert relative_error(loss.gradient(y_true, y_pred), numeric) < TOL
 

@@ -1,6 +1,7 @@
 """Loss contracts that need no TensorFlow: dtypes, shapes, refusals, word for word.
 
-- Each loss on float32 predictions, with targets given as float64 or int
+- Each loss (the regression, hinge and probabilistic ones too) on float32
+  predictions, with targets given as float64 or int
   arrays (as data often comes), returns float32 per-sample values, a float32
   batch mean and a float32 gradient, as Keras computes in the predictions'
   dtype. The fused softmax path (``logits_loss_and_gradient``) and the
@@ -39,6 +40,11 @@ CASES = [
     (Spec("losses.BinaryCrossentropy"), np.eye(4, dtype=int)[LABELS]),
     (Spec("losses.BinaryCrossentropy", {"from_logits": True}), np.eye(4)[LABELS]),
     (Spec("losses.MeanSquaredError"), np.eye(4)[LABELS]),
+    *((Spec(f"losses.{name}"), np.eye(4)[LABELS]) for name in (
+        "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "Huber",
+        "LogCosh", "CosineSimilarity", "Hinge", "SquaredHinge", "CategoricalHinge", "KLDivergence",
+        "Poisson")),
+    (Spec("losses.Hinge"), np.eye(4, dtype=int)[LABELS]),
 ]
 
 
@@ -61,6 +67,10 @@ def test_a_float32_loss_stays_float32_whatever_the_targets_dtype(spec, y_true):
     ("binary_crossentropy", np.eye(4)[LABELS], {"from_logits": False}),
     ("binary_crossentropy", np.eye(4)[LABELS], {"from_logits": True}),
     ("mean_squared_error", np.eye(4)[LABELS], {}),
+    *((name, np.eye(4)[LABELS], {}) for name in (
+        "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_logarithmic_error",
+        "huber", "log_cosh", "cosine_similarity", "hinge", "squared_hinge", "categorical_hinge",
+        "kl_divergence", "poisson")),
 ])
 def test_the_function_forms_stay_float32_on_float64_targets(name, y_true, kwargs):
     function = getattr(scratch_nn.losses, name)
@@ -78,7 +88,11 @@ def test_a_loss_subclass_is_told_which_method_it_lacks():
         loss.gradient(LABELS, P)
 
 
-BUILT_IN = "['binary_crossentropy', 'categorical_crossentropy', 'mean_squared_error', 'mse', 'sparse_categorical_crossentropy']"
+BUILT_IN = ("['binary_crossentropy', 'categorical_crossentropy', 'categorical_hinge', "
+            "'cosine_similarity', 'hinge', 'huber', 'kl_divergence', 'log_cosh', "
+            "'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_error', "
+            "'mean_squared_logarithmic_error', 'poisson', 'sparse_categorical_crossentropy', "
+            "'squared_hinge']")
 
 
 class CallOnly(scratch_nn.losses.Loss):

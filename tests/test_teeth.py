@@ -24,7 +24,7 @@ import pytest
 pytest.importorskip("tensorflow")
 
 from keras_ref.specs import Spec
-from scratch_nn import activations, data, losses
+from scratch_nn import activations, data, hinge_losses, losses, smooth_activations
 from scratch_nn.callbacks import MonitorCallback
 from scratch_nn.layers import BatchNormalization, Dense, Dropout
 from scratch_nn.layers.core import _SoftmaxAware
@@ -190,6 +190,30 @@ def relu_methods(gradient_at_zero=False):
     return forward, backward
 
 
+def selu_backward(branch_from_input=False):
+    """SELU's slope: the branch read from the output (``y < 0``, TensorFlow), or from ``x <= 0``."""
+    def backward(self, dout):
+        y = self._y
+        negative = (self._x <= 0) if branch_from_input else (y < 0)
+        return np.where(negative, dout * (y + smooth_activations.SELU_SCALE * smooth_activations.SELU_ALPHA),
+                        dout * smooth_activations.SELU_SCALE)
+
+    def forward(self, x):
+        self._x, self._y = x, smooth_activations.selu(x)
+        return self._y
+    return forward, backward
+
+
+def hinge_gradient(strict_margin=False):
+    """The hinge's gradient: where the margin ``1 - t p >= 0`` (TensorFlow's tie rule), or ``> 0``."""
+    def gradient(self, y_true, y_pred):
+        t, p = hinge_losses.same_rank(y_true, y_pred)
+        t = hinge_losses._hinge_labels(t)
+        margin = 1 - t * p
+        return -t * ((margin > 0) if strict_margin else (margin >= 0)) / p.size
+    return gradient
+
+
 def dense_backward_from_preactivation(bias_over_units=False):
     """Dense backward from dz: bias gradient summed over the batch, or over the units."""
     def backward_from_preactivation(self, dz, need_input_grad=True):
@@ -261,6 +285,18 @@ def relu_example():
     check_activation("relu", x, rng.standard_normal(x.shape))
 
 
+def selu_example():
+    x = np.array([[0.0, 1.5, -2.0, 0.0], [0.0, -0.5, 0.0, 3.0]])
+    check_activation("selu", x, np.random.default_rng(7).standard_normal(x.shape))
+
+
+def hinge_example():
+    """Labels -1/1 and predictions on the margin itself (``t p = 1``)."""
+    t = np.array([[1.0, -1.0, 1.0], [-1.0, 1.0, 1.0]])
+    p = np.array([[1.0, -1.0, 0.25], [0.5, 1.0, 2.0]])
+    check_loss(Spec("losses.Hinge"), t, p, scales=(3.0, 1.0))
+
+
 def bias_axis_example():
     """A batch as large as the layer is wide: a bias gradient over the wrong axis has the right shape."""
     check_model_gradients(ModelSpec(
@@ -280,6 +316,12 @@ def early_stopping_example():
 def patch_attr(target, name, make):
     """A patcher setting `target.name = make(wrong)`."""
     return lambda monkeypatch, wrong: monkeypatch.setattr(target, name, make(wrong))
+
+
+def patch_selu(monkeypatch, wrong):
+    forward, backward = selu_backward(wrong)
+    monkeypatch.setattr(smooth_activations.SELU, "forward", forward)
+    monkeypatch.setattr(smooth_activations.SELU, "backward", backward)
 
 
 def patch_relu(monkeypatch, wrong):
@@ -329,6 +371,9 @@ VARIANTS = {
         patch_attr(_SoftmaxAware, "softmax_logits", lambda w: softmax_logits(ignore_logits=w)),
         softmax_path_example),
     "relu_gradient_at_the_wrong_side_of_zero": (patch_relu, relu_example),
+    "selu_slope_at_zero_from_the_input": (patch_selu, selu_example),
+    "hinge_gradient_zero_on_the_margin": (
+        patch_attr(losses.Hinge, "gradient", lambda w: hinge_gradient(strict_margin=w)), hinge_example),
     "bias_gradient_over_the_wrong_axis": (
         patch_attr(Dense, "backward_from_preactivation",
                    lambda w: dense_backward_from_preactivation(bias_over_units=w)),

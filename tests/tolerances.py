@@ -28,6 +28,18 @@ LEAKY_RELU_FLOAT64_RTOL = 1e-6
 #: scratch_nn's expm1 is exact to an ulp of the result. float32 comparisons
 #: through an ELU allow that much absolute error on top of the relative tolerance.
 ELU_FLOAT32_ATOL = float(np.finfo(np.float32).eps)
+#: SELU's kernel computes scale alpha (exp(x) - 1) too, as scratch_nn does; an ulp of
+#: difference between the two libraries' exp is then up to 1.76 ulps of 1.0 on the result.
+SELU_FLOAT32_ATOL = 2 * ELU_FLOAT32_ATOL
+#: TensorFlow's float64 GELU uses float32 constants: ``math_ops.cast(0.7071067811865476,
+#: float64)`` (and approximate GELU's ``cast(0.044715, ...)``) converts the Python float to a
+#: float32 tensor first, 1.2e-8 (1.5e-9) away from the exact value. Measured over x in
+#: [-40, 40], that moves GELU by at most 5.0e-9 and its slope by at most 5.7e-9: float64
+#: comparisons through a GELU allow 6e-9 absolute on the value and 1e-8 relative to
+#: max|upstream| on the gradient, still 1000 times below the approximate form's distance
+#: from the exact one.
+GELU_FLOAT64_RTOL = 1e-8
+GELU_FLOAT64_ATOL = 6e-9
 #: TensorFlow flushes subnormal results to zero on CPU (sigmoid(-98) is 1.6e-43
 #: in float32, TensorFlow says 0): every comparison allows an absolute
 #: difference of the smallest normal number of its dtype.
@@ -39,7 +51,8 @@ def tolerance(dtype, activations=()):
     Args:
         activations: names of the activations the compared values went
             through, for TensorFlow's two kernels that round more than the
-            maths needs (`LEAKY_RELU_FLOAT64_RTOL`, `ELU_FLOAT32_ATOL`).
+            maths needs (`LEAKY_RELU_FLOAT64_RTOL`, `ELU_FLOAT32_ATOL`,
+            `SELU_FLOAT32_ATOL`, `GELU_FLOAT64_RTOL`).
             The absolute part is at least the dtype's smallest normal number
             (TensorFlow flushes subnormals to zero).
     """
@@ -48,6 +61,10 @@ def tolerance(dtype, activations=()):
         rtol = LEAKY_RELU_FLOAT64_RTOL
     if "elu" in activations and np.dtype(dtype) == np.float32:
         atol += ELU_FLOAT32_ATOL
+    if "selu" in activations and np.dtype(dtype) == np.float32:
+        atol += SELU_FLOAT32_ATOL
+    if "gelu" in activations and np.dtype(dtype) == np.float64:
+        rtol, atol = max(rtol, GELU_FLOAT64_RTOL), atol + GELU_FLOAT64_ATOL
     return rtol, atol
 
 
