@@ -93,6 +93,7 @@ NON_DEFAULT = {
     "metrics.SparseTopKCategoricalAccuracy": {"k": 2},
     "metrics.BinaryCrossentropy": {"label_smoothing": 0.2},
     "metrics.CategoricalCrossentropy": {"label_smoothing": 0.2},
+    "activations.ReLU": {"max_value": 6.0},
 }
 
 #: the same, for every class of a kind (a class's own entry wins, argument by argument)
@@ -115,6 +116,8 @@ TARGETS = {
     "CategoricalCrossentropy": "onehot", "CategoricalAccuracy": "onehot",
     "TopKCategoricalAccuracy": "onehot",
     "BinaryCrossentropy": "binary", "BinaryAccuracy": "binary",
+    # the log of the prediction: counts, scored by a positive output
+    "Poisson": "counts",
 }
 
 #: one sample's shape for a layer class that wants more than a feature vector

@@ -113,13 +113,24 @@ def data(shape, target, dtype="float32", n=24, seed=0):
     y = {"sparse": labels,
          "onehot": np.eye(3, dtype=dtype)[labels],
          "binary": rng.integers(0, 2, (n, 3)).astype(dtype),
-         "regression": rng.standard_normal((n, 3)).astype(dtype)}[target]
+         "regression": rng.standard_normal((n, 3)).astype(dtype),
+         "counts": rng.poisson(1.0, (n, 3)).astype(dtype)}[target]
     return x, y
 
 
-HEADS = {"sparse": "softmax", "onehot": "softmax", "binary": "sigmoid", "regression": None}
+HEADS = {"sparse": "softmax", "onehot": "softmax", "binary": "sigmoid", "regression": None,
+         "counts": "softplus"}
 LOSS_FOR = {"sparse": "sparse_categorical_crossentropy", "onehot": "categorical_crossentropy",
-            "binary": "binary_crossentropy", "regression": "mse"}
+            "binary": "binary_crossentropy", "regression": "mse", "counts": "poisson"}
+
+
+def takes_vectors(initializer):
+    """Whether ``initializer`` can fill a rank-1 weight (a bias)."""
+    try:
+        initializer((5,))
+    except ValueError:
+        return False
+    return True
 
 
 def model_holding(kind, make):
@@ -161,7 +172,9 @@ def model_holding(kind, make):
         elif kind == "constraints":
             hidden = {"kernel_constraint": make()}  # axis=1 has no meaning on a bias
         elif kind == "initializers":
-            hidden = {"kernel_initializer": make(), "bias_initializer": make()}
+            hidden = {"kernel_initializer": make()}
+            if takes_vectors(make()):  # Identity and Orthogonal refuse a bias, as Keras's do
+                hidden["bias_initializer"] = make()
         elif kind == "activations":
             hidden = {"activation": make()}
         else:
