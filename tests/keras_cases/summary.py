@@ -1,0 +1,78 @@
+"""Count the ported Keras cases per Keras test file: passing / applicable.
+
+Run from the repository root::
+
+    python -m tests.keras_cases.summary           # the table docs/TESTS.md shows
+
+Each module's docstring names its Keras file on its first line
+(``keras/src/...test.py``). Applicable cases are every case but those
+refused by design; a case skipped as "not in scratch_nn yet" is applicable
+and not passing.
+"""
+
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from tests.keras_cases.support import MISSING, REFUSED
+
+HERE = Path(__file__).parent
+
+
+class _Collector:
+    """A pytest plugin that sorts each case's outcome by its module."""
+
+    def __init__(self):
+        self.counts = defaultdict(Counter)
+        self.failures = []
+
+    def pytest_runtest_logreport(self, report):
+        module = report.nodeid.split("::")[0].rsplit("/", 1)[-1]
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            if report.passed:
+                self.counts[module]["passed"] += 1
+            elif report.skipped:
+                reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+                reason = reason.removeprefix("Skipped: ")
+                kind = "refused" if reason.startswith(REFUSED) else (
+                    "missing" if reason.startswith(MISSING) else "other_skip")
+                self.counts[module][kind] += 1
+            else:
+                self.counts[module]["failed"] += 1
+                self.failures.append(report.nodeid)
+
+
+def keras_file(module):
+    """The Keras test file a module ports (its docstring's first word)."""
+    text = (HERE / module).read_text()
+    doc = text.split('"""')[1]
+    return doc.split()[0].strip("`")
+
+
+def main(argv=None):
+    collector = _Collector()
+    pytest.main([str(HERE), "-q", "-p", "no:cacheprovider", "--no-header", "-rN",
+                 *(argv or [])], plugins=[collector])
+    rows, total = [], Counter()
+    for module in sorted(collector.counts):
+        c = collector.counts[module]
+        applicable = c["passed"] + c["failed"] + c["missing"] + c["other_skip"]
+        total.update(c)
+        rows.append(f"| `{keras_file(module)}` | `{module}` | {c['passed']} / {applicable} | "
+                    f"{c['missing']} | {c['failed']} | {c['refused']} |")
+    applicable = total["passed"] + total["failed"] + total["missing"] + total["other_skip"]
+    print("\n| Keras test file | ported in | passing / applicable | not in scratch_nn yet "
+          "| failing | refused by design |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    print(f"| **all** | | **{total['passed']} / {applicable}** | {total['missing']} | "
+          f"{total['failed']} | {total['refused']} |")
+    if collector.failures:
+        print("\nfailing:\n" + "\n".join(collector.failures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
