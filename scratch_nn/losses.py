@@ -53,6 +53,12 @@ import numpy as np
 
 from scratch_nn.activations import sigmoid
 from scratch_nn.config import epsilon, resolve
+from scratch_nn.loss_reduction import (
+    DEFAULT_REDUCTION,
+    reduce_weighted_values,
+    squeeze_or_expand_to_same_rank,
+    standardize_reduction,
+)
 from scratch_nn.tensor import as_tensor
 
 
@@ -94,6 +100,27 @@ def _clip_mask(p):
     return np.clip(p, low, high), (p >= low) & (p <= high)
 
 
+def _check_same_shape(target, output):
+    """Keras's check (``keras/src/backend/tensorflow/nn.py``): the target has the output's shape.
+
+    A target of one rank less is first given a trailing axis of 1 (labels
+    ``(n,)`` for outputs ``(n, 1)``), as Keras's binary cross-entropy does.
+    """
+    if target.ndim == output.ndim - 1 and output.shape[-1] == 1:
+        target = target[..., None]
+    if target.ndim != output.ndim:
+        raise ValueError(
+            "Arguments `target` and `output` must have the same rank (ndim). Received: "
+            f"target.shape={target.shape}, output.shape={output.shape}"
+        )
+    if target.shape != output.shape:
+        raise ValueError(
+            "Arguments `target` and `output` must have the same shape. Received: "
+            f"target.shape={target.shape}, output.shape={output.shape}"
+        )
+    return target
+
+
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     """Per-sample cross-entropy with integer labels ``y_true``, ``y_pred.shape[:-1]``; returns that shape."""
     y_pred = np.asarray(y_pred)
@@ -106,7 +133,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False):
     """Per-sample cross-entropy with one-hot (or soft) ``y_true`` ``(n, k)``; returns ``(n,)``."""
-    t = np.asarray(y_true, y_pred.dtype)
+    y_pred = np.asarray(y_pred)
+    t = _check_same_shape(np.asarray(y_true, y_pred.dtype), y_pred)
     if from_logits:
         return -np.sum(t * log_softmax(y_pred), axis=-1)
     o = y_pred / np.sum(y_pred, axis=-1, keepdims=True)
@@ -116,9 +144,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False):
 
 def _binary_targets(y_true, y_pred, label_smoothing):
     """``y_true`` as floats with ``y_pred``'s rank (``(n,)`` labels for ``(n, 1)`` outputs), smoothed."""
-    t = np.asarray(y_true, y_pred.dtype)
-    if t.ndim == y_pred.ndim - 1:
-        t = t[..., None]
+    t = _check_same_shape(np.asarray(y_true, y_pred.dtype), y_pred)
     if label_smoothing:
         t = t * (1 - label_smoothing) + 0.5 * label_smoothing
     return t
@@ -138,8 +164,16 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
 
 
 def mean_squared_error(y_true, y_pred):
-    """Per-sample ``mean((y_true - y_pred)**2, axis=-1)``; returns ``(n,)``."""
-    return np.mean(np.square(np.asarray(y_true, y_pred.dtype) - y_pred), axis=-1)
+    """Per-sample ``mean((y_true - y_pred)**2, axis=-1)``; returns ``(n,)``.
+
+    As Keras (``keras/src/losses/losses.py``), the ranks are first made to
+    agree (:func:`~scratch_nn.loss_reduction.squeeze_or_expand_to_same_rank`):
+    labels ``(n,)`` against predictions ``(n, 1)`` are compared sample by
+    sample, never broadcast into an ``(n, n)`` difference.
+    """
+    y_pred = np.asarray(y_pred)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(np.asarray(y_true, y_pred.dtype), y_pred)
+    return np.mean(np.square(y_true - y_pred), axis=-1)
 
 
 #: Keras loss arguments scratch_nn accepts at their defaults only (the reduction is
@@ -149,8 +183,16 @@ _KERAS_DEFAULTS = {"reduction": "sum_over_batch_size", "axis": -1, "dtype": None
 
 
 def _check_keras_kwargs(loss, kwargs, allowed=("reduction", "axis", "dtype")):
-    """Refuse, by name, a Keras loss argument set away from its default; reject unknown ones."""
+    """Refuse, by name, a Keras loss argument set away from its default; reject unknown ones.
+
+    ``reduction`` is taken (any of Keras's) and applies when the loss is
+    called directly; ``compile`` refuses a loss whose reduction is not the
+    default.
+    """
     for arg, value in kwargs.items():
+        if arg == "reduction" and arg in allowed:
+            loss.reduction = standardize_reduction(value, type(loss).__name__)
+            continue
         if arg not in allowed:
             raise TypeError(f"{type(loss).__name__}.__init__() got an unexpected keyword "
                             f"argument {arg!r}")
@@ -171,6 +213,8 @@ class Loss:
     """
 
     name = None
+    #: Keras's ``reduction``; see :mod:`scratch_nn.loss_reduction`
+    reduction = DEFAULT_REDUCTION
 
     def __init__(self, name=None, **kwargs):
         _check_keras_kwargs(self, kwargs)
@@ -179,9 +223,17 @@ class Loss:
     #: whether a softmax output is scored from its logits (cross-entropies only)
     fuses_softmax = False
 
-    def __call__(self, y_true, y_pred):
-        """The batch mean, as a 0-d :class:`~scratch_nn.tensor.Tensor` (``.numpy()`` works)."""
-        return as_tensor(np.mean(self.per_sample(y_true, y_pred)))
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        """The reduced loss, a :class:`~scratch_nn.tensor.Tensor` (``.numpy()`` works).
+
+        The batch mean by default; ``sample_weight`` (a scalar, one weight per
+        sample, or per time step) and ``reduction`` as Keras's ``Loss.__call__``
+        (:func:`~scratch_nn.loss_reduction.reduce_weighted_values`).
+        """
+        values = self.per_sample(y_true, np.asarray(y_pred))
+        if sample_weight is None and self.reduction == DEFAULT_REDUCTION:
+            return as_tensor(np.mean(values))
+        return as_tensor(reduce_weighted_values(values, sample_weight, self.reduction))
 
     def per_sample(self, y_true, y_pred):
         """The loss of each sample, shape ``(n,)``."""

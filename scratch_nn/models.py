@@ -440,6 +440,13 @@ class Sequential:
             raise ValueError("compile: loss is required, e.g. loss='sparse_categorical_crossentropy'")
         self.optimizer = optimizers.get(optimizer)
         self.loss = losses.get(loss)
+        if self.loss.reduction != "sum_over_batch_size":  # the gradients are the batch mean's
+            raise NotImplementedError(
+                f"compile: {type(self.loss).__name__}(reduction={self.loss.reduction!r}) cannot "
+                "be trained on by scratch_nn; its gradients are those of the batch mean "
+                "(reduction='sum_over_batch_size'); the reduction applies when the loss is "
+                "called directly"
+            )
         if metrics is None:
             metrics = []
         elif isinstance(metrics, (str, bytes)) or callable(metrics):

@@ -86,6 +86,8 @@ def _run_step(module, step, results):
     owner = results[step["owner"]]
     if kind == "shape":
         return tuple(np.shape(owner))
+    if kind == "getitem":
+        return np.asarray(owner)[args[0]]
     if kind == "attr":
         return need(owner, step["name"])
     if step["name"] is None:

@@ -54,8 +54,11 @@ class Handle:
     def _bad(self, *a, **k):
         raise Untraceable("arithmetic on a recorded result")
 
+    def __getitem__(self, key):
+        return self._rec.step("getitem", self, None, [key], {})
+
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = _bad
-    __getitem__ = __len__ = __iter__ = __float__ = __bool__ = __eq__ = __lt__ = __gt__ = _bad
+    __len__ = __iter__ = __float__ = __bool__ = __eq__ = __lt__ = __gt__ = _bad
     __hash__ = object.__hash__
 
 
@@ -295,6 +298,7 @@ def extract(test_file, module, classes=None):
                                  [("", (), {})])
             for label, args, kwargs in param_sets:
                 rec = Recorder(module)
+                np.random.seed(1337)  # the random inputs of a case are stored as literals
                 namespace = _namespace(rec, module)
                 exec(code, namespace)
                 cls = namespace[cls_name]
@@ -330,7 +334,14 @@ def _namespace(rec, module):
     ns = {"np": np, "numpy": np, "pytest": fake_pytest, "re": re, "testing": testing,
           "parameterized": _Params(), "backend": _fake_backend(), "ops": _fake_ops(rec),
           "math": __import__("math"), "__name__": "keras_case"}
-    ns[module] = ModuleRef(rec, module)
+    canonical, *aliases = module.split(":")
+    for name in [canonical, *aliases]:
+        ns[name] = ModuleRef(rec, canonical)
+
+    def identity_decorator(*a, **k):
+        return lambda fn: fn
+
+    ns["skip_if_backend"] = ns["register_keras_serializable"] = identity_decorator
     return ns
 
 
@@ -357,6 +368,8 @@ def _lit(value):
         return repr(value)
     if isinstance(value, type):
         return repr(value.__name__)
+    if value is None or value is Ellipsis:
+        return repr(value)
     raise Untraceable(f"literal of type {type(value).__name__}")
 
 
@@ -366,7 +379,7 @@ def render(test_file, module, cases, skipped):
              "Inputs and expected values are Keras's, carried over with each case's test",
              "name; tests/keras_cases/replay.py runs them on scratch_nn.", '"""', "",
              "from tests.keras_cases.replay import INF, NAN, A, H  # noqa: F401", "",
-             f"KERAS_FILE = {('keras/src/' + test_file)!r}", f"MODULE = {module!r}", "",
+             f"KERAS_FILE = {('keras/src/' + test_file)!r}", "",
              "CASES = ["]
     for case in cases:
         try:
