@@ -206,6 +206,8 @@ class EarlyStopping(MonitorCallback):
         self.best_weights = None
 
     def on_epoch_end(self, epoch, logs=None):
+        if self._minimize is None:  # as Keras: the direction is settled first, so an
+            self._minimize = self._resolve_direction()  # unknown monitor in 'auto' raises
         current = (logs or {}).get(self.monitor)
         if current is None:
             warnings.warn(

@@ -34,7 +34,8 @@ class SGD(Optimizer):
                  name="SGD", **kwargs):
         super().__init__(learning_rate, weight_decay, name, **kwargs)
         if not 0 <= momentum <= 1:
-            raise ValueError(f"SGD: momentum must be a float in [0, 1], received {momentum!r}")
+            raise ValueError(  # Keras's message (keras/src/optimizers/sgd.py)
+                f"`momentum` must be a float between [0, 1]. Received: momentum={momentum!r}")
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
 
     def build_slots(self, variables):

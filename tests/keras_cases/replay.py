@@ -70,7 +70,7 @@ def _numbers(x):
 
 def _check_dtype_kwargs(kwargs):
     dtype = kwargs.get("dtype")
-    if isinstance(dtype, str) and dtype not in _DTYPES and dtype != "int32":
+    if isinstance(dtype, str) and dtype not in _DTYPES:
         refused(f"dtype={dtype!r}: scratch_nn computes in float32 and float64 only "
                 "(no mixed precision)")
 

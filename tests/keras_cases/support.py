@@ -14,6 +14,8 @@ A ported case ends in one of four ways:
 ``summary.py`` counts the outcomes per Keras file.
 """
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -41,8 +43,6 @@ def need(owner, *names):
 
 def need_kwarg(fn, kwarg, label):
     """Skip while ``fn`` (a function or class) has no keyword argument ``kwarg``."""
-    import inspect
-
     target = fn.__init__ if isinstance(fn, type) else fn
     params = inspect.signature(target).parameters
     if kwarg not in params and not any(p.kind is p.VAR_KEYWORD for p in params.values()):
