@@ -27,10 +27,12 @@ gradient and flat parameter buffers, so one step is a handful of NumPy
 calls however many layers the model has.
 """
 
+import re
 import warnings
 
 import numpy as np
 
+from scratch_nn.layers.base import unique_name
 from scratch_nn.optimizers import schedules
 from scratch_nn.optimizers.schedules import LearningRateSchedule
 from scratch_nn.tensor import ScalarVariable
@@ -57,6 +59,12 @@ def _check_kwargs(cls_name, kwargs):
             )
     if kwargs:
         raise ValueError(f"Argument(s) not recognized: {kwargs}")
+
+
+def _keras_snake_case(name):
+    """Keras's ``to_snake_case`` (``keras/src/utils/naming.py``): ``SGD`` -> ``sgd``, ``RMSprop`` -> ``rm_sprop``."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class Optimizer:
@@ -91,7 +99,7 @@ class Optimizer:
                     f"{type(self).__name__}: {arg} must be None or a float > 0, received {value!r}"
                 )
         self.clipvalue, self.global_clipnorm = clipvalue, global_clipnorm
-        self.name = name or type(self).__name__.lower()
+        self.name = name or unique_name(_keras_snake_case(type(self).__name__))
         self.learning_rate = learning_rate
         if weight_decay is not None and not (np.isfinite(weight_decay) and weight_decay >= 0):
             raise ValueError(
@@ -197,11 +205,38 @@ class Optimizer:
         lr = self.learning_rate
         if self.weight_decay:
             for _, v in pairs:
-                v -= v * np.asarray(self.weight_decay, v.dtype) * np.asarray(lr, v.dtype)
+                if self._use_weight_decay(v):
+                    v -= v * np.asarray(self.weight_decay, v.dtype) * np.asarray(lr, v.dtype)
         for g, v in pairs:
             self.update_step(g, v, lr)
         self.iterations += 1
         return self.iterations
+
+    # -- weight decay exclusions (keras/src/optimizers/base_optimizer.py) ----
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Leave some variables out of weight decay; call before the first step.
+
+        Args:
+            var_list: variables (arrays) to leave out, matched by identity.
+            var_names: strings; a variable whose ``name`` attribute contains one
+                of them (``re.search``) is left out, as Keras matches
+                ``variable.name``.
+
+        ``fit`` hands the optimizer one flat buffer holding every weight, which
+        has no per-weight name, so a model refuses to train with exclusions.
+        """
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before the "
+                             "optimizer is built.")
+        self._decay_excluded_ids = {id(v) for v in var_list or ()}
+        self._decay_excluded_pattern = re.compile("|".join(set(var_names))) if var_names else None
+
+    def _use_weight_decay(self, variable):
+        if id(variable) in getattr(self, "_decay_excluded_ids", ()):
+            return False
+        pattern = getattr(self, "_decay_excluded_pattern", None)
+        name = getattr(variable, "name", None)
+        return not (pattern is not None and isinstance(name, str) and pattern.search(name))
 
     def _clip_gradients(self, pairs):
         """The pairs with clipped gradients (new arrays; the caller's are not written to)."""

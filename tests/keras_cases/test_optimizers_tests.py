@@ -277,3 +277,25 @@ def test_ema_refused():
 def test_adam_clipnorm_indexed_slices():
     """adam_test.py::test_clipnorm_indexed_slices: an Embedding layer's IndexedSlices on TensorFlow."""
     refused("Embedding layers and the TensorFlow backend's IndexedSlices are not in an MLP")
+
+
+def test_optimizer_names_are_unique_keras_snake_case():
+    """optimizer_test.py (names): ``Adam()`` twice is ``adam`` then ``adam_1``; ``SGD().name == 'sgd'``."""
+    from scratch_nn import backend
+
+    backend.clear_session()
+    assert optimizers.Adam().name == "adam"
+    assert optimizers.Adam().name == "adam_1"
+    assert optimizers.SGD().name == "sgd"
+
+
+def test_exclusions_refused_in_fit():
+    """exclude_from_weight_decay with fit: refused by name (one flat buffer holds every weight)."""
+    import scratch_nn as keras
+
+    model = keras.Sequential([keras.layers.Input((2,)), keras.layers.Dense(1)])
+    optimizer = optimizers.SGD(weight_decay=0.1)
+    optimizer.exclude_from_weight_decay(var_names=["bias"])
+    model.compile(optimizer=optimizer, loss="mse")
+    with pytest.raises(NotImplementedError, match="exclude_from_weight_decay"):
+        model.fit(np.ones((2, 2)), np.ones((2, 1)), verbose=0)

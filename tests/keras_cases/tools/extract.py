@@ -200,7 +200,7 @@ def make_testcase(rec):
                                "exception": exc.__name__, "match": None})
 
         def __getattr__(self, name):
-            if name.startswith("assert") or name.startswith("run_"):
+            if name.startswith(("assert", "run_")):
                 raise Untraceable(f"Keras helper {name}")
             raise AttributeError(name)
 
