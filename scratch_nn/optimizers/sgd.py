@@ -31,7 +31,7 @@ class SGD(Optimizer):
     _config_keys = ("momentum", "nesterov")
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
-                 name="SGD", **kwargs):
+                 name=None, **kwargs):
         super().__init__(learning_rate, weight_decay, name, **kwargs)
         if not 0 <= momentum <= 1:
             raise ValueError(  # Keras's message (keras/src/optimizers/sgd.py)
