@@ -141,7 +141,7 @@ _FUNCTIONS = {
 }
 
 
-def reduce_to_samplewise_values(values, sample_weight=None):
+def reduce_to_samplewise_values(values, sample_weight=None, reduce_fn=np.mean):
     """Keras's ``reduce_to_samplewise_values`` (``keras/src/metrics/reduction_metrics.py``).
 
     ``values`` of any rank and weights of any rank up to it (a scalar, one
@@ -152,6 +152,7 @@ def reduce_to_samplewise_values(values, sample_weight=None):
         w = mean of w over its axes after the first
         v = mean of v over its axes after the first
 
+    (``reduce_fn=np.sum`` sums instead of averaging, for :class:`Sum`.)
     Returns ``(v, w)``, ``w`` ``None`` when not given.
     """
     values = np.asarray(values, "float64")
@@ -164,13 +165,15 @@ def reduce_to_samplewise_values(values, sample_weight=None):
                 "expected a scalar, one weight per sample, or weights of the values' shape"
             )
         if values.ndim > w.ndim:
-            values = values.mean(axis=tuple(range(w.ndim, values.ndim)))
+            values = reduce_fn(values, axis=tuple(range(w.ndim, values.ndim)))
         w = np.broadcast_to(w, values.shape)
         values = values * w
         if w.ndim > 1:
-            w = w.mean(axis=tuple(range(1, w.ndim)))
+            w = reduce_fn(w, axis=tuple(range(1, w.ndim)))
         sample_weight = w
-    return _per_sample(values), sample_weight
+    if values.ndim > 1:
+        values = reduce_fn(values, axis=tuple(range(1, values.ndim)))
+    return values, sample_weight
 
 
 # -- metric objects ----------------------------------------------------------
@@ -244,6 +247,44 @@ class Mean(Metric):
     def result(self):
         value = self.total / self.count if self.count else 0.0
         return np.dtype(self.dtype).type(value)
+
+
+class Sum(Metric):
+    """The weighted sum of the values given: ``total += sum(w * values)``; ``result() = total``."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name, dtype)
+        self.reset_state()
+
+    def reset_state(self):
+        self.total = 0.0
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = reduce_to_samplewise_values(values, sample_weight, reduce_fn=np.sum)
+        self.total += float(np.sum(values))
+
+    def result(self):
+        return np.dtype(self.dtype).type(self.total)
+
+
+class RootMeanSquaredError(Mean):
+    """``sqrt`` of the weighted mean of ``mean((y_pred - y_true)**2, axis=-1)``.
+
+    ``keras/src/metrics/regression_metrics.py``: the ranks are made to agree
+    first (a trailing axis of 1 squeezed or added), the square root is taken
+    of the running mean, not averaged per batch.
+    """
+
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name, dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(np.asarray(y_true, "float64"),
+                                                        np.asarray(y_pred, "float64"))
+        super().update_state(np.square(y_pred - y_true), sample_weight)
+
+    def result(self):
+        return np.dtype(self.dtype).type(np.sqrt(self.total / self.count) if self.count else 0.0)
 
 
 class MeanMetricWrapper(Mean):

@@ -48,17 +48,26 @@ class H:
         self.index = index
 
 
-def _resolve(value, results):
+class N:
+    """A name of the module under test, ``N("losses.Huber")`` (resolved when the case runs)."""
+
+    def __init__(self, keras_name):
+        self.keras_name = keras_name
+
+
+def _resolve(value, results, module=None):
+    if isinstance(value, N):
+        return need(module, value.keras_name.split(".", 1)[1])
     if isinstance(value, A):
         return value.array()
     if isinstance(value, H):
         return results[value.index]
     if isinstance(value, list):
-        return [_resolve(v, results) for v in value]
+        return [_resolve(v, results, module) for v in value]
     if isinstance(value, tuple):
-        return tuple(_resolve(v, results) for v in value)
+        return tuple(_resolve(v, results, module) for v in value)
     if isinstance(value, dict):
-        return {k: _resolve(v, results) for k, v in value.items()}
+        return {k: _resolve(v, results, module) for k, v in value.items()}
     return value
 
 
@@ -76,8 +85,8 @@ def _check_dtype_kwargs(kwargs):
 
 
 def _run_step(module, step, results):
-    args = _resolve(step["args"], results)
-    kwargs = _resolve(step["kwargs"], results)
+    args = _resolve(step["args"], results, module)
+    kwargs = _resolve(step["kwargs"], results, module)
     _check_dtype_kwargs(kwargs)
     kind = step["kind"]
     if kind == "new":
@@ -87,7 +96,8 @@ def _run_step(module, step, results):
     if kind == "shape":
         return tuple(np.shape(owner))
     if kind == "getitem":
-        return np.asarray(owner)[args[0]]
+        return owner[args[0]] if isinstance(owner, (dict, list, tuple, np.ndarray)) \
+            else np.asarray(owner)[args[0]]
     if kind == "attr":
         return need(owner, step["name"])
     if step["name"] is None:
@@ -118,15 +128,15 @@ def replay(module, case):
         results[i] = _run_step(module, steps[i], results)
         i += 1
     for check in case["checks"]:
-        _check(check, results)
+        _check(check, results, module)
 
 
-def _check(check, results):
+def _check(check, results, module):
     kind = check["kind"]
     if kind == "raises":
         return
     actual = results[check["handle"]]
-    expected = _resolve(check.get("expected"), results)
+    expected = _resolve(check.get("expected"), results, module)
     if kind == "close":
         np.testing.assert_allclose(_numbers(actual), _numbers(expected),
                                    rtol=check["rtol"], atol=check["atol"])
@@ -134,7 +144,9 @@ def _check(check, results):
         np.testing.assert_almost_equal(_numbers(actual), _numbers(expected),
                                        decimal=check["decimal"])
     elif kind == "equal":
-        if isinstance(expected, (tuple, list)) and isinstance(actual, (tuple, list)):
+        if callable(expected) and not isinstance(expected, type):
+            assert actual is expected, f"{actual!r} is not {expected!r}"
+        elif isinstance(expected, (tuple, list)) and isinstance(actual, (tuple, list)):
             assert tuple(actual) == tuple(expected)
         elif isinstance(expected, (str, bool, type(None))):
             assert actual == expected
@@ -149,8 +161,7 @@ def _check(check, results):
     elif kind == "len":
         assert len(actual) == expected
     elif kind == "isinstance":
-        assert type(actual).__name__ == expected or any(
-            c.__name__ == expected for c in type(actual).__mro__)
+        assert isinstance(actual, expected)
     elif kind == "dtype":
         if expected not in _DTYPES:
             refused(f"dtype {expected}: scratch_nn computes in float32 and float64 only")
@@ -172,4 +183,23 @@ def case_ids(cases):
     return [case["id"] for case in cases]
 
 
-__all__ = ["INF", "MISSING", "NAN", "A", "H", "case_ids", "replay"]
+__all__ = ["INF", "MISSING", "NAN", "A", "H", "N", "case_ids", "replay"]
+
+
+def _names(case):
+    """The module names a case calls (``"R2Score"``, ``"relu"``...)."""
+    names = {step["name"].split(".")[1] for step in case["steps"] if step["kind"] == "new"}
+    names |= {c["expected"].keras_name.split(".")[1] for c in case["checks"]
+              if isinstance(c.get("expected"), N)}
+    return names
+
+
+def in_scope(cases, out_of_scope):
+    """The cases that call none of the names (or have none of the ids) in ``out_of_scope``.
+
+    Keras names outside what scratch_nn implements or plans (an
+    ``OrthogonalRegularizer``, ``sparsemax``...) are not ported: each test
+    module lists them, and they are neither run nor counted.
+    """
+    return [case for case in cases
+            if case["id"] not in out_of_scope and not _names(case) & set(out_of_scope)]

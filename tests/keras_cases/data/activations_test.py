@@ -4,7 +4,7 @@ Inputs and expected values are Keras's, carried over with each case's test
 name; tests/keras_cases/replay.py runs them on scratch_nn.
 """
 
-from tests.keras_cases.replay import INF, NAN, A, H  # noqa: F401
+from tests.keras_cases.replay import INF, NAN, A, H, N  # noqa: F401
 
 KERAS_FILE = 'keras/src/activations/activations_test.py'
 
@@ -150,6 +150,9 @@ CASES = [
     {'id': 'ActivationsTest::test_sparsemax',
      'steps': [{'kind': 'new', 'owner': None, 'name': 'activations.sparsemax', 'args': [A([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0], 'float64')], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'activations.sparsemax', 'args': [A([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0], [9.0, 10.0], [11.0, 12.0]], 'float64')], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'activations.sparsemax', 'args': [A([[[1.0, 2.0, 3.0]], [[4.0, 5.0, 6.0]], [[7.0, 8.0, 9.0]], [[10.0, 11.0, 12.0]]], 'float64')], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'activations.sparsemax', 'args': [A([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0], [9.0, 10.0], [11.0, 12.0]], 'float64')], 'kwargs': {'axis': -2}}, {'kind': 'new', 'owner': None, 'name': 'activations.sparsemax', 'args': [A([[[1.0, 2.0, 3.0]], [[4.0, 5.0, 6.0]], [[7.0, 8.0, 9.0]], [[10.0, 11.0, 12.0]]], 'float64')], 'kwargs': {'axis': -2}}, {'kind': 'new', 'owner': None, 'name': 'activations.sparsemax', 'args': [A([[[1.0, 2.0, 3.0]], [[4.0, 5.0, 6.0]], [[7.0, 8.0, 9.0]], [[10.0, 11.0, 12.0]]], 'float64')], 'kwargs': {'axis': -3}}, {'kind': 'new', 'owner': None, 'name': 'activations.sparsemax', 'args': [A([[[[1.0, 2.0]]], [[[3.0, 4.0]]], [[[5.0, 6.0]]], [[[7.0, 8.0]]], [[[9.0, 10.0]]], [[[11.0, 12.0]]]], 'float64')], 'kwargs': {'axis': -3}}],
      'checks': [{'kind': 'close', 'handle': 0, 'expected': A([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0], 'float64'), 'rtol': 1e-06, 'atol': 1e-06}, {'kind': 'close', 'handle': 1, 'expected': A([[0.0, 1.0], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0]], 'float64'), 'rtol': 1e-06, 'atol': 1e-06}, {'kind': 'close', 'handle': 2, 'expected': A([[[0.0, 0.0, 1.0]], [[0.0, 0.0, 1.0]], [[0.0, 0.0, 1.0]], [[0.0, 0.0, 1.0]]], 'float64'), 'rtol': 1e-06, 'atol': 1e-06}, {'kind': 'close', 'handle': 3, 'expected': A([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [1.0, 1.0]], 'float64'), 'rtol': 1e-06, 'atol': 1e-06}, {'kind': 'close', 'handle': 4, 'expected': A([[[1.0, 1.0, 1.0]], [[1.0, 1.0, 1.0]], [[1.0, 1.0, 1.0]], [[1.0, 1.0, 1.0]]], 'float64'), 'rtol': 1e-06, 'atol': 1e-06}, {'kind': 'close', 'handle': 5, 'expected': A([[[0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0]], [[0.0, 0.0, 0.0]], [[1.0, 1.0, 1.0]]], 'float64'), 'rtol': 1e-06, 'atol': 1e-06}, {'kind': 'close', 'handle': 6, 'expected': A([[[[1.0, 1.0]]], [[[1.0, 1.0]]], [[[1.0, 1.0]]], [[[1.0, 1.0]]], [[[1.0, 1.0]]], [[[1.0, 1.0]]]], 'float64'), 'rtol': 1e-06, 'atol': 1e-06}]},
+    {'id': 'ActivationsTest::test_get_method',
+     'steps': [{'kind': 'new', 'owner': None, 'name': 'activations.get', 'args': ['relu'], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'activations.get', 'args': [None], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'activations.get', 'args': ['typo'], 'kwargs': {}}],
+     'checks': [{'kind': 'equal', 'handle': 0, 'expected': N('activations.relu')}, {'kind': 'equal', 'handle': 1, 'expected': N('activations.linear')}, {'kind': 'raises', 'from_step': 2, 'to_step': 3, 'exception': 'ValueError', 'match': None}]},
 ]
 
 #: Keras tests this table does not hold, and why (ported by hand or skipped)
@@ -157,5 +160,4 @@ NOT_EXTRACTED = [
     ('ActivationsTest::test_softmax_higher_dim_multiple_axes', 'an array of 720 elements'),
     ('ActivationsTest::test_log_softmax_higher_dim_multiple_axes', 'an array of 720 elements'),
     ('ActivationsTest::test_gelu', "ModuleNotFoundError: No module named 'scipy'"),
-    ('ActivationsTest::test_get_method', 'literal of type Ref'),
 ]

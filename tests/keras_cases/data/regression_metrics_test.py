@@ -4,10 +4,9 @@ Inputs and expected values are Keras's, carried over with each case's test
 name; tests/keras_cases/replay.py runs them on scratch_nn.
 """
 
-from tests.keras_cases.replay import INF, NAN, A, H  # noqa: F401
+from tests.keras_cases.replay import INF, NAN, A, H, N  # noqa: F401
 
 KERAS_FILE = 'keras/src/metrics/regression_metrics_test.py'
-MODULE = 'metrics'
 
 CASES = [
     {'id': 'MeanSquaredErrorTest::test_unweighted',

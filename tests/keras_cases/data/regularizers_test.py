@@ -4,7 +4,7 @@ Inputs and expected values are Keras's, carried over with each case's test
 name; tests/keras_cases/replay.py runs them on scratch_nn.
 """
 
-from tests.keras_cases.replay import INF, NAN, A, H  # noqa: F401
+from tests.keras_cases.replay import INF, NAN, A, H, N  # noqa: F401
 
 KERAS_FILE = 'keras/src/regularizers/regularizers_test.py'
 
@@ -26,7 +26,7 @@ CASES = [
      'checks': [{'kind': 'close', 'handle': 1, 'expected': A(0.08396981855233511, 'float64'), 'rtol': 1e-06, 'atol': 1e-06}]},
     {'id': 'RegularizersTest::test_get_method',
      'steps': [{'kind': 'new', 'owner': None, 'name': 'regularizers.get', 'args': ['l1l2'], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'regularizers.get', 'args': ['l1'], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'regularizers.get', 'args': ['l2'], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'regularizers.get', 'args': ['orthogonal_regularizer'], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'regularizers.get', 'args': [None], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'regularizers.get', 'args': ['typo'], 'kwargs': {}}],
-     'checks': [{'kind': 'isinstance', 'handle': 0, 'expected': '<__main__.ModuleRef.__getattr__.<locals>.Ref object at 0x7f371beb5710>'}, {'kind': 'isinstance', 'handle': 1, 'expected': '<__main__.ModuleRef.__getattr__.<locals>.Ref object at 0x7f371be642d0>'}, {'kind': 'isinstance', 'handle': 2, 'expected': '<__main__.ModuleRef.__getattr__.<locals>.Ref object at 0x7f371be9e710>'}, {'kind': 'isinstance', 'handle': 3, 'expected': '<__main__.ModuleRef.__getattr__.<locals>.Ref object at 0x7f371be9fd10>'}, {'kind': 'equal', 'handle': 4, 'expected': None}, {'kind': 'raises', 'from_step': 5, 'to_step': 6, 'exception': 'ValueError', 'match': None}]},
+     'checks': [{'kind': 'isinstance', 'handle': 0, 'expected': '<__main__.ModuleRef.__getattr__.<locals>.Ref object at 0x7f8b158ba310>'}, {'kind': 'isinstance', 'handle': 1, 'expected': '<__main__.ModuleRef.__getattr__.<locals>.Ref object at 0x7f8b1587cf90>'}, {'kind': 'isinstance', 'handle': 2, 'expected': '<__main__.ModuleRef.__getattr__.<locals>.Ref object at 0x7f8b158a6e90>'}, {'kind': 'isinstance', 'handle': 3, 'expected': '<__main__.ModuleRef.__getattr__.<locals>.Ref object at 0x7f8b158a7790>'}, {'kind': 'equal', 'handle': 4, 'expected': None}, {'kind': 'raises', 'from_step': 5, 'to_step': 6, 'exception': 'ValueError', 'match': None}]},
     {'id': 'RegularizersTest::test_orthogonal_regularizer_get_config',
      'steps': [{'kind': 'new', 'owner': None, 'name': 'regularizers.OrthogonalRegularizer', 'args': [], 'kwargs': {'factor': 0.01, 'mode': 'columns'}}, {'kind': 'call', 'owner': 0, 'name': 'get_config', 'args': [], 'kwargs': {}}, {'kind': 'getitem', 'owner': 1, 'name': None, 'args': ['factor'], 'kwargs': {}}, {'kind': 'getitem', 'owner': 1, 'name': None, 'args': ['mode'], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'regularizers.OrthogonalRegularizer.from_config', 'args': [H(1)], 'kwargs': {}}, {'kind': 'call', 'owner': 4, 'name': 'get_config', 'args': [], 'kwargs': {}}, {'kind': 'getitem', 'owner': 5, 'name': None, 'args': ['factor'], 'kwargs': {}}, {'kind': 'getitem', 'owner': 5, 'name': None, 'args': ['mode'], 'kwargs': {}}],
      'checks': [{'kind': 'almost', 'handle': 2, 'expected': 0.01, 'decimal': 7}, {'kind': 'equal', 'handle': 3, 'expected': 'columns'}, {'kind': 'almost', 'handle': 6, 'expected': 0.01, 'decimal': 7}, {'kind': 'equal', 'handle': 7, 'expected': 'columns'}]},

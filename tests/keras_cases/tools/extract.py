@@ -87,6 +87,8 @@ class ModuleRef:
         rec, module = self._rec, self._module
 
         class Ref:
+            keras_name = f"{module}.{name}"
+
             def __call__(self, *args, **kwargs):
                 return rec.step("new", None, f"{module}.{name}", args, kwargs)
 
@@ -368,6 +370,8 @@ def _lit(value):
         return repr(value)
     if isinstance(value, type):
         return repr(value.__name__)
+    if hasattr(value, "keras_name"):  # a name of the module under test (a class, a function)
+        return f"N({value.keras_name!r})"
     if value is None or value is Ellipsis:
         return repr(value)
     raise Untraceable(f"literal of type {type(value).__name__}")
@@ -378,7 +382,7 @@ def render(test_file, module, cases, skipped):
              "",
              "Inputs and expected values are Keras's, carried over with each case's test",
              "name; tests/keras_cases/replay.py runs them on scratch_nn.", '"""', "",
-             "from tests.keras_cases.replay import INF, NAN, A, H  # noqa: F401", "",
+             "from tests.keras_cases.replay import INF, NAN, A, H, N  # noqa: F401", "",
              f"KERAS_FILE = {('keras/src/' + test_file)!r}", "",
              "CASES = ["]
     for case in cases:
