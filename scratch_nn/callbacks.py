@@ -245,11 +245,24 @@ class EarlyStopping(MonitorCallback):
 
 
 class TerminateOnNaN(Callback):
-    """Stop training as soon as a batch's loss is NaN or infinite, and say why."""
+    """Stop training as soon as a batch's loss is NaN or infinite, and say why.
+
+    Args:
+        raise_error: raise ``RuntimeError`` at once (Keras 3's option, so no
+            other callback's ``on_train_end`` runs) instead of stopping
+            gracefully with ``model.stop_training = True``.
+    """
+
+    def __init__(self, raise_error=False):
+        super().__init__()
+        self.raise_error = raise_error
 
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
+            if self.raise_error:  # Keras's message (keras/src/callbacks/terminate_on_nan.py)
+                raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. "
+                                   f"Loss value: {loss}. Terminating training immediately.")
             print(
                 f"Batch {batch}: Invalid loss ({loss}), terminating training. A loss that "
                 "becomes NaN or inf usually means the learning rate is too high or the inputs "

@@ -35,6 +35,7 @@ from scratch_nn import blas, data, losses, optimizers, saving
 from scratch_nn import metrics as metrics_module
 from scratch_nn import random as _random
 from scratch_nn.callbacks import CallbackList, History
+from scratch_nn.layers.base import SampleShape
 from scratch_nn.layers.core import InputLayer
 from scratch_nn.progbar import Progbar
 from scratch_nn.tensor import as_tensor
@@ -141,7 +142,7 @@ class Sequential:
                 if not layer.built or layer._input_shape != shape:
                     layer.build((None, *shape))
             elif not layer.built:
-                layer.build(shape)
+                layer.build(SampleShape(shape))
             shape = layer.compute_output_shape(shape)
         self.output_shape = shape
         self._leaves = [leaf for layer in self._layers for leaf in (

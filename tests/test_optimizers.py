@@ -141,7 +141,7 @@ def test_exponential_decay_schedule_drives_the_steps():
                                [-0.1, -0.1 - 0.1 * 0.5**0.5, -0.1 - 0.1 * 0.5**0.5 - 0.05],
                                rtol=1e-12)
     assert opt.iterations == 3
-    with pytest.raises(TypeError, match="schedule"):
+    with pytest.raises(TypeError, match="created with a `LearningRateSchedule`"):
         opt.learning_rate = 0.5
 
 

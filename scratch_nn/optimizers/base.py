@@ -129,9 +129,12 @@ class Optimizer:
             return
         if getattr(self, "_learning_rate", None) is not None and isinstance(
                 self._learning_rate, LearningRateSchedule):
-            raise TypeError(
-                f"{type(self).__name__}: this optimizer's learning rate is a schedule; "
-                f"it cannot be set to {value!r}"
+            raise TypeError(  # Keras's message (keras/src/optimizers/base_optimizer.py)
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not "
+                "settable. If you need the learning rate to be settable, you should "
+                "instantiate the optimizer with a float `learning_rate` argument. "
+                f"({type(self).__name__}; received {value!r})"
             )
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
                 or not np.isfinite(value) or value < 0:
@@ -190,7 +193,12 @@ class Optimizer:
             return self.iterations
         if not self.built:
             self.build([v for _, v in pairs])
-        for g, v in pairs:
+        for i, (g, v) in enumerate(pairs):
+            if g is None:
+                raise ValueError(
+                    f"{type(self).__name__}.apply_gradients: the gradient of variable {i} "
+                    f"({getattr(v, 'name', 'shape ' + str(np.shape(v)))}) is None; every "
+                    "variable passed needs a gradient array")
             if id(v) not in self._index:
                 raise ValueError(
                     f"{type(self).__name__}: unknown variable of shape {v.shape}; an "
