@@ -203,7 +203,20 @@ class Layer:
         x = np.asarray(x)
         if not self.built:
             self.build(SampleShape(x.shape[1:]))
+        elif self.checks_last_axis:
+            self._check_last_axis(x)
         return as_tensor(self.forward(x, training=training))
+
+    #: whether calling the built layer checks the inputs' last axis (Keras's ``InputSpec(axes={-1: d})``)
+    checks_last_axis = False
+
+    def _check_last_axis(self, x):
+        expected = self.input_shape[-1] if self.input_shape else None
+        if expected is not None and (x.ndim < 2 or x.shape[-1] != expected):
+            raise ValueError(  # Keras's words (keras/src/layers/input_spec.py)
+                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis -1 '
+                f"of input shape to have value {expected}, but received input with shape "
+                f"{x.shape}")
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"

@@ -40,6 +40,8 @@ class BatchNormalization(Layer):
         center: learn ``beta``; scale: learn ``gamma``.
     """
 
+    checks_last_axis = True
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, **kwargs):
         super().__init__(**kwargs)
         if axis not in (-1, 1):

@@ -112,6 +112,8 @@ class Dense(_SoftmaxAware, Layer):
             each optimizer step.
     """
 
+    checks_last_axis = True
+
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,

@@ -16,7 +16,7 @@ from tests.keras_cases.replay import case_ids, replay
 from tests.keras_cases.support import refused
 
 _SEGMENTATION = ("ignore_class and a class axis other than the last are arguments for "
-                 "per-pixel segmentation; scratch_nn refuses them (test_segmentation_refused)")
+                 "per-pixel segmentation; scratch_nn refuses them (test_scratch_segmentation_refused)")
 #: cases that need what scratch_nn refuses by design
 REFUSED = {
     "SparseCategoricalCrossentropyTest::test_ignore_class": _SEGMENTATION,
@@ -36,7 +36,7 @@ def test_case(case):
 
 
 @pytest.mark.parametrize("kwargs", [{"ignore_class": -1}, {"axis": 1}])
-def test_segmentation_refused(kwargs):
+def test_scratch_segmentation_refused(kwargs):
     """The documented refusal: ``NotImplementedError`` naming the argument."""
     with pytest.raises(NotImplementedError, match=next(iter(kwargs))):
         losses.SparseCategoricalCrossentropy(**kwargs)

@@ -181,10 +181,10 @@ def test_clip_norm(name):
     """``<name>_test.py::test_clip_norm``: per-variable clipnorm, refused by design."""
     need(optimizers, name)
     refused("clipnorm is per variable and a model hands its parameters over as one flat "
-            "buffer (global_clipnorm and clipvalue are provided); see test_clipnorm_refused")
+            "buffer (global_clipnorm and clipvalue are provided); see test_scratch_clipnorm_refused")
 
 
-def test_clipnorm_refused():
+def test_scratch_clipnorm_refused():
     """The documented refusal of ``clipnorm=``: ``NotImplementedError`` naming the argument."""
     with pytest.raises(NotImplementedError, match="clipnorm"):
         optimizers.SGD(clipnorm=1)
@@ -265,10 +265,10 @@ def test_ftrl_invalid_arguments(argument, invalid, rule):
 def test_ema(source):
     """The EMA cases: scratch_nn keeps no moving average of the weights."""
     refused("use_ema (a moving average of the weights) is not implemented; "
-            "see test_ema_refused")
+            "see test_scratch_ema_refused")
 
 
-def test_ema_refused():
+def test_scratch_ema_refused():
     """The documented refusal of ``use_ema=True``: ``NotImplementedError`` naming it."""
     with pytest.raises(NotImplementedError, match="use_ema"):
         optimizers.Adam(use_ema=True)
@@ -279,7 +279,7 @@ def test_adam_clipnorm_indexed_slices():
     refused("Embedding layers and the TensorFlow backend's IndexedSlices are not in an MLP")
 
 
-def test_optimizer_names_are_unique_keras_snake_case():
+def test_scratch_optimizer_names_are_unique_keras_snake_case():
     """optimizer_test.py (names): ``Adam()`` twice is ``adam`` then ``adam_1``; ``SGD().name == 'sgd'``."""
     from scratch_nn import backend
 
@@ -289,7 +289,7 @@ def test_optimizer_names_are_unique_keras_snake_case():
     assert optimizers.SGD().name == "sgd"
 
 
-def test_exclusions_refused_in_fit():
+def test_scratch_exclusions_refused_in_fit():
     """exclude_from_weight_decay with fit: refused by name (one flat buffer holds every weight)."""
     import scratch_nn as keras
 

@@ -15,11 +15,11 @@ from tests.keras_cases.support import refused
 def test_case(case):
     if "ignore_class" in case["id"]:
         refused("ignore_class is an argument for per-pixel segmentation; scratch_nn's metric "
-                "has none (test_ignore_class_refused)")
+                "has none (test_scratch_ignore_class_refused)")
     replay(metrics, case)
 
 
-def test_ignore_class_refused():
+def test_scratch_ignore_class_refused():
     """The refusal: Python's ``TypeError`` for an argument the metric does not take."""
     with pytest.raises(TypeError, match="ignore_class"):
         metrics.SparseCategoricalCrossentropy(ignore_class=-1)
