@@ -407,12 +407,12 @@ def pythonify_logs(logs):
     return result
 
 
-# ModelCheckpoint lives in its own module, scratch_nn/checkpoint.py.
+# ModelCheckpoint and TensorBoard live in modules of their own.
 from scratch_nn.checkpoint import ModelCheckpoint  # noqa: F401
+from scratch_nn.tensorboard import TensorBoard  # noqa: F401
 
 #: Keras callbacks that scratch_nn does not provide, and why (`scratch_nn.unsupported`).
 _UNSUPPORTED = {
-    "TensorBoard": "TensorBoard logging needs TensorFlow's summary writer",
     "BackupAndRestore": "fault-tolerant training checkpoints are not built",
     "CSVLogger": "CSV logging is not built; read model.history.history instead",
     "RemoteMonitor": "remote monitoring is not built",
