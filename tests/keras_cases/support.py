@@ -65,3 +65,21 @@ def value(x):
     if hasattr(x, "numpy"):
         x = x.numpy()
     return np.asarray(x, "float64")
+
+
+def check_metric_config(metric, expected, **attributes):
+    """A metric's ``test_config`` case: ``name``, ``dtype``, ``get_config`` and ``from_config``.
+
+    Keras's cases also count ``metric.variables`` (2 for a mean: total and
+    count). scratch_nn's metrics keep their state in plain attributes, by
+    design (``Metric.add_weight`` is refused), so that count is not checked.
+    Keras's private ``_dtype`` is read as ``dtype``.
+    """
+    assert metric.name == expected["name"] and metric.dtype == expected["dtype"]
+    config = metric.get_config()
+    for key, value in expected.items():
+        assert config[key] == value, key
+    again = type(metric).from_config(config)
+    assert again.name == expected["name"] and again.dtype == expected["dtype"]
+    for key, value in attributes.items():
+        assert getattr(metric, key) == value and getattr(again, key) == value, key

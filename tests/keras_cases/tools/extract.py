@@ -251,6 +251,11 @@ class _Params:
     TestCase = object
 
 
+def _as_array(x, *args, **kwargs):
+    """``convert_to_numpy``: a recorded result stays a result (the replay holds its value)."""
+    return x if isinstance(x, Handle) else np.asarray(x, *args, **kwargs)
+
+
 def _fake_backend():
     b = types.SimpleNamespace()
     b.backend = lambda: "tensorflow"
@@ -258,8 +263,7 @@ def _fake_backend():
                          else np.shape(x))
     b.floatx = lambda: "float32"
     b.Variable = lambda value, dtype=None, **k: np.asarray(value, dtype or "float32")
-    b.convert_to_tensor = np.asarray
-    b.convert_to_numpy = np.asarray
+    b.convert_to_tensor = b.convert_to_numpy = _as_array
     b.standardize_dtype = lambda d: str(np.dtype(d))
     b.KerasTensor = type("KerasTensor", (), {})
     return b
@@ -271,7 +275,7 @@ def _fake_ops(rec):
                  "reshape", "expand_dims", "transpose", "concatenate", "stack", "log", "exp"):
         setattr(ops, name, getattr(np, name))
     ops.convert_to_tensor = lambda x, dtype=None, **k: np.asarray(x, dtype)
-    ops.convert_to_numpy = np.asarray
+    ops.convert_to_numpy = _as_array
     ops.cast = lambda x, dtype: np.asarray(x).astype(dtype)
     ops.shape = lambda x: (rec.step("shape", x, None, [], {}) if isinstance(x, Handle)
                            else np.shape(x))
