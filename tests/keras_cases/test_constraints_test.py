@@ -67,10 +67,3 @@ def test_non_neg_serialization_roundtrip():
     x = _example_array()
     np.testing.assert_allclose(original(x), restored(x))
 
-
-@pytest.mark.parametrize(("fill", "expected"), [(-3.0, 0.0), (3.0, 3.0), (0.0, 0.0)],
-                         ids=["test_non_neg_zeroes_negatives", "test_non_neg_preserves_positives",
-                              "test_non_neg_all_zeros_input"])
-def test_non_neg_values(fill, expected):
-    """ConstraintsTest::test_non_neg_*: a (5, 5) array of one value."""
-    np.testing.assert_allclose(constraints.NonNeg()(np.full((5, 5), fill)), np.full((5, 5), expected))

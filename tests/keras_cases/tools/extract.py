@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 KERAS_SRC = Path(__import__("importlib").util.find_spec("keras").origin).parent / "src"
-MAX_SIZE = 400  # larger literal arrays make a case not worth a table row
+MAX_SIZE = 1000  # larger literal arrays make a case not worth a table row
 
 
 class Untraceable(Exception):
