@@ -20,7 +20,7 @@ def _fit(log_dir, epochs=3):
                   metrics=["accuracy"])
     history = model.fit(x, y, epochs=epochs, batch_size=10, validation_split=0.25, verbose=0,
                         callbacks=[keras.callbacks.TensorBoard(log_dir=str(log_dir))])
-    return model, history
+    return history
 
 
 def _scalars(directory):
@@ -36,7 +36,7 @@ def test_epoch_scalars_as_keras_writes_them(tmp_path):
     """train/: epoch_loss, epoch_accuracy, epoch_learning_rate; validation/: epoch_loss,
     epoch_accuracy and evaluation_*_vs_iterations; steps are epochs (optimizer steps)."""
     pytest.importorskip("tensorboard")
-    model, history = _fit(tmp_path)
+    history = _fit(tmp_path)
     train, validation = _scalars(tmp_path / "train"), _scalars(tmp_path / "validation")
     assert set(train) == {"epoch_loss", "epoch_accuracy", "epoch_learning_rate"}
     assert set(validation) == {"epoch_loss", "epoch_accuracy", "evaluation_loss_vs_iterations",

@@ -23,7 +23,7 @@ CASES = [
      'checks': [{'kind': 'equal', 'handle': 2, 'expected': (3, 3)}, {'kind': 'close', 'handle': 1, 'expected': A([[0.2620246750155817, 0.1586839721544656, 0.27812651949435974], [0.45931688721456665, 0.32100054052016713, 0.5183928205975371], [0.26194292556514465, 0.9760852848774336, 0.7328145526904823]], 'float64'), 'rtol': 1e-06, 'atol': 1e-06}, {'kind': 'config', 'handle': 0, 'expected': None}]},
     {'id': 'ConstantInitializersTest::test_identity_initializer',
      'steps': [{'kind': 'new', 'owner': None, 'name': 'initializers.Identity', 'args': [], 'kwargs': {'gain': 2}}, {'kind': 'call', 'owner': 0, 'name': None, 'args': [], 'kwargs': {'shape': (3, 3)}}, {'kind': 'attr', 'owner': 1, 'name': 'shape', 'args': [], 'kwargs': {}}, {'kind': 'new', 'owner': None, 'name': 'initializers.get', 'args': ['IdentityInitializer'], 'kwargs': {}}],
-     'checks': [{'kind': 'equal', 'handle': 2, 'expected': (3, 3)}, {'kind': 'close', 'handle': 1, 'expected': A([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 2.0]], 'float64'), 'rtol': 1e-06, 'atol': 1e-06}, {'kind': 'config', 'handle': 0, 'expected': None}, {'kind': 'isinstance', 'handle': 3, 'expected': '<__main__.ModuleRef.__getattr__.<locals>.Ref object at 0x7f3edd569fd0>'}]},
+     'checks': [{'kind': 'equal', 'handle': 2, 'expected': (3, 3)}, {'kind': 'close', 'handle': 1, 'expected': A([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 2.0]], 'float64'), 'rtol': 1e-06, 'atol': 1e-06}, {'kind': 'config', 'handle': 0, 'expected': None}, {'kind': 'isinstance', 'handle': 3, 'expected': N('initializers.Identity')}]},
 ]
 
 #: Keras tests this table does not hold, and why (ported by hand or skipped)
