@@ -429,12 +429,10 @@ class Sequential:
         y_pred = self.forward(x, training=True)
         loss, _ = self._loss_and_backward(y, y_pred, sample_weight=sample_weight)
         self._check_views()
-        if getattr(self.optimizer, "_decay_excluded_ids", None) or getattr(
-                self.optimizer, "_decay_excluded_pattern", None):
-            raise NotImplementedError(
-                "fit: optimizer.exclude_from_weight_decay(...) is not supported in training: "
-                "scratch_nn's model hands the optimizer one flat buffer of all weights, so "
-                "single weights cannot be left out of the decay")
+        if self.optimizer.weight_decay and id(self._flat_params) not in getattr(
+                self.optimizer, "_decay_masks", {}):  # exclusions: which stretch is which weight
+            self.optimizer.set_weight_names(
+                self._flat_params, [(name, view) for _, name, _, view, *_ in self._views])
         self.optimizer.apply_gradients([(self._flat_grads, self._flat_params)])
         for weight, constraint in self._constraints:
             weight[...] = constraint(weight)

@@ -213,8 +213,11 @@ class Optimizer:
         lr = self.learning_rate
         if self.weight_decay:
             for _, v in pairs:
-                if self._use_weight_decay(v):
+                use = self._use_weight_decay(v)
+                if use is True:
                     v -= v * np.asarray(self.weight_decay, v.dtype) * np.asarray(lr, v.dtype)
+                elif use is not False:  # a 0/1 mask over a model's flat buffer
+                    v -= v * np.asarray(self.weight_decay, v.dtype) * np.asarray(lr, v.dtype) * use
         for g, v in pairs:
             self.update_step(g, v, lr)
         self.iterations += 1
@@ -230,21 +233,52 @@ class Optimizer:
                 of them (``re.search``) is left out, as Keras matches
                 ``variable.name``.
 
-        ``fit`` hands the optimizer one flat buffer holding every weight, which
-        has no per-weight name, so a model refuses to train with exclusions.
+        In ``fit`` the optimizer sees one flat buffer holding every weight; the
+        model then tells it which stretch of the buffer is which weight
+        (:meth:`set_weight_names`), and a weight is matched by its Keras name
+        (``"kernel"``, ``"bias"``, ``"gamma"``...) or by its array.
         """
         if self.built:
             raise ValueError("`exclude_from_weight_decay()` can only be configured before the "
                              "optimizer is built.")
         self._decay_excluded_ids = {id(v) for v in var_list or ()}
         self._decay_excluded_pattern = re.compile("|".join(set(var_names))) if var_names else None
+        self._decay_masks = {}
+
+    def set_weight_names(self, buffer, parts):
+        """Say which weights a flat ``buffer`` holds: ``parts`` is ``[(name, view), ...]``.
+
+        Used only for :meth:`exclude_from_weight_decay`: the buffer then decays
+        through a 0/1 mask that is 0 over the excluded weights.
+        """
+        if not self._excludes_any():
+            return
+        mask = np.ones(buffer.shape, buffer.dtype)
+        start = buffer.__array_interface__["data"][0]
+        for name, view in parts:
+            if not self._excluded(view, name):
+                continue
+            offset = (view.__array_interface__["data"][0] - start) // buffer.itemsize
+            mask[offset:offset + view.size] = 0
+        self._decay_masks[id(buffer)] = mask
+
+    def _excludes_any(self):
+        return bool(getattr(self, "_decay_excluded_ids", None)
+                    or getattr(self, "_decay_excluded_pattern", None))
+
+    def _excluded(self, variable, name):
+        pattern = getattr(self, "_decay_excluded_pattern", None)
+        return id(variable) in getattr(self, "_decay_excluded_ids", ()) or (
+            pattern is not None and isinstance(name, str) and pattern.search(name) is not None)
 
     def _use_weight_decay(self, variable):
-        if id(variable) in getattr(self, "_decay_excluded_ids", ()):
-            return False
-        pattern = getattr(self, "_decay_excluded_pattern", None)
-        name = getattr(variable, "name", None)
-        return not (pattern is not None and isinstance(name, str) and pattern.search(name))
+        """``True``, ``False``, or a 0/1 mask over a flat buffer (:meth:`set_weight_names`)."""
+        if not self._excludes_any():
+            return True
+        mask = self._decay_masks.get(id(variable))
+        if mask is not None:
+            return mask
+        return not self._excluded(variable, getattr(variable, "name", None))
 
     def _clip_gradients(self, pairs):
         """The pairs with clipped gradients (new arrays; the caller's are not written to)."""

@@ -218,12 +218,16 @@ def test_sgd_invalid_momentum():
 
 
 def test_nadam_build_with_empty_var_list():
-    """nadam_test.py::test_build_with_empty_var_list: ``build([])`` works; the product is floatx."""
-    from scratch_nn import backend
+    """nadam_test.py::test_build_with_empty_var_list: ``build([])`` works.
 
+    Keras's case reads the dtype of its private ``_u_product`` variable;
+    scratch_nn keeps the running product as a Python float (``u_product``,
+    cast to each variable's dtype in the step), so the port checks that it
+    starts at 1.
+    """
     optimizer = optimizers.Nadam()
     optimizer.build([])
-    assert np.asarray(need(optimizer, "_u_product")).dtype == backend.floatx()
+    assert optimizer.u_product == 1.0
 
 
 def test_adamw_weight_decay_is_none():
@@ -289,13 +293,25 @@ def test_scratch_optimizer_names_are_unique_keras_snake_case():
     assert optimizers.SGD().name == "sgd"
 
 
-def test_scratch_exclusions_refused_in_fit():
-    """exclude_from_weight_decay with fit: refused by name (one flat buffer holds every weight)."""
+def test_scratch_exclusions_apply_in_fit():
+    """exclude_from_weight_decay(var_names=["bias"]) in fit: the kernel decays, the bias does not.
+
+    One SGD step from the same weights with and without decay: the kernels
+    differ by exactly ``lr * wd * kernel``, the biases not at all.
+    """
     import scratch_nn as keras
 
-    model = keras.Sequential([keras.layers.Input((2,)), keras.layers.Dense(1)])
-    optimizer = optimizers.SGD(weight_decay=0.1)
-    optimizer.exclude_from_weight_decay(var_names=["bias"])
-    model.compile(optimizer=optimizer, loss="mse")
-    with pytest.raises(NotImplementedError, match="exclude_from_weight_decay"):
-        model.fit(np.ones((2, 2)), np.ones((2, 1)), verbose=0)
+    x, y = np.random.default_rng(0).random((4, 2)), np.ones((4, 1))
+    results = []
+    for decay in (None, 0.1):
+        model = keras.Sequential([keras.layers.Input((2,)),
+                                  keras.layers.Dense(1, kernel_initializer="ones",
+                                                     bias_initializer="ones")])
+        optimizer = optimizers.SGD(learning_rate=0.5, weight_decay=decay)
+        optimizer.exclude_from_weight_decay(var_names=["bias"])
+        model.compile(optimizer=optimizer, loss="mse")
+        model.fit(x, y, epochs=1, batch_size=4, shuffle=False, verbose=0)
+        results.append(model.get_weights())
+    (kernel, bias), (kernel_decayed, bias_decayed) = results
+    np.testing.assert_allclose(kernel - kernel_decayed, 0.5 * 0.1 * np.ones((2, 1)), rtol=1e-6)
+    np.testing.assert_array_equal(bias, bias_decayed)
