@@ -17,6 +17,9 @@ import scratch_nn as keras
 from scratch_nn import callbacks, initializers, layers
 from tests.keras_cases.support import need
 
+# The cases overflow on purpose (that is how the loss becomes infinite).
+pytestmark = pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+
 
 def _one_dense():
     model = keras.Sequential([layers.Input((1,)), layers.Dense(1, kernel_initializer="ones")])
