@@ -11,7 +11,8 @@ sample_weight=w)`` returns::
     reduction None / "none":          v
     "sum":                            sum(v)
     "sum_over_batch_size" / "mean":   sum(v) / size(v)        (0 when size is 0)
-    "mean_with_sample_weight":        sum(v) / sum(w)         (w given; else as "mean")
+    "mean_with_sample_weight":        sum(v) / sum(w)         (w given, summed as given, so a
+                                                               scalar w divides by w; else as "mean")
 
 Training (``fit``) uses ``"sum_over_batch_size"`` only: the gradients are
 written for the batch mean, so ``compile`` refuses another reduction.
@@ -69,7 +70,7 @@ def reduce_weighted_values(values, sample_weight=None, reduction=DEFAULT_REDUCTI
     if reduction == "sum":
         return total
     if reduction == "mean_with_sample_weight" and weights is not None:
-        divisor = np.broadcast_to(weights, values.shape).sum()
+        divisor = weights.sum()  # as Keras: the weights as given (a scalar w divides by w)
     else:
         divisor = values.size
     return (total / divisor if divisor else np.zeros_like(total)).astype(values.dtype)
