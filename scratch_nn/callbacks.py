@@ -206,6 +206,8 @@ class EarlyStopping(MonitorCallback):
         self.best_weights = None
 
     def on_epoch_end(self, epoch, logs=None):
+        if self._minimize is None:  # as Keras: the direction is settled first, so an
+            self._minimize = self._resolve_direction()  # unknown monitor in 'auto' raises
         current = (logs or {}).get(self.monitor)
         if current is None:
             warnings.warn(
@@ -243,11 +245,24 @@ class EarlyStopping(MonitorCallback):
 
 
 class TerminateOnNaN(Callback):
-    """Stop training as soon as a batch's loss is NaN or infinite, and say why."""
+    """Stop training as soon as a batch's loss is NaN or infinite, and say why.
+
+    Args:
+        raise_error: raise ``RuntimeError`` at once (Keras 3's option, so no
+            other callback's ``on_train_end`` runs) instead of stopping
+            gracefully with ``model.stop_training = True``.
+    """
+
+    def __init__(self, raise_error=False):
+        super().__init__()
+        self.raise_error = raise_error
 
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
+            if self.raise_error:  # Keras's message (keras/src/callbacks/terminate_on_nan.py)
+                raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. "
+                                   f"Loss value: {loss}. Terminating training immediately.")
             print(
                 f"Batch {batch}: Invalid loss ({loss}), terminating training. A loss that "
                 "becomes NaN or inf usually means the learning rate is too high or the inputs "
@@ -392,12 +407,12 @@ def pythonify_logs(logs):
     return result
 
 
-# ModelCheckpoint lives in its own module, scratch_nn/checkpoint.py.
+# ModelCheckpoint and TensorBoard live in modules of their own.
 from scratch_nn.checkpoint import ModelCheckpoint  # noqa: F401
+from scratch_nn.tensorboard import TensorBoard  # noqa: F401
 
 #: Keras callbacks that scratch_nn does not provide, and why (`scratch_nn.unsupported`).
 _UNSUPPORTED = {
-    "TensorBoard": "TensorBoard logging needs TensorFlow's summary writer",
     "BackupAndRestore": "fault-tolerant training checkpoints are not built",
     "CSVLogger": "CSV logging is not built; read model.history.history instead",
     "RemoteMonitor": "remote monitoring is not built",

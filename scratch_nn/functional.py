@@ -28,6 +28,7 @@ scratch_nn layer carries its own ``backward`` instead).
 
 import weakref
 
+from scratch_nn.layers.base import SampleShape
 from scratch_nn.layers.core import InputLayer
 from scratch_nn.models import Sequential
 
@@ -82,7 +83,7 @@ def call_layer(layer, x):
         )
     sample_shape = x.shape[1:]
     if not layer.built:
-        layer.build(sample_shape)
+        layer.build(SampleShape(sample_shape))
     return KerasTensor((*x.chain, layer), layer.compute_output_shape(sample_shape), x.dtype)
 
 

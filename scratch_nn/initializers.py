@@ -170,14 +170,19 @@ class VarianceScaling(Initializer):
     """
 
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        # Keras's messages (keras/src/initializers/random_initializers.py), word for word
+        if not scale > 0.0:
+            raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(
-                f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', received {mode!r}"
+                f"Invalid `mode` argument: {mode}. Please use one of "
+                "{'fan_in', 'fan_out', 'fan_avg'}"
             )
         if distribution not in ("uniform", "truncated_normal"):
             raise ValueError(
-                "VarianceScaling: distribution must be 'uniform' or "
-                f"'truncated_normal', received {distribution!r}"
+                f"Invalid `distribution` argument: {distribution}.Please use one of "
+                "{'uniform', 'truncated_normal'} (Keras's 'untruncated_normal' is not "
+                "in scratch_nn)"
             )
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
 
@@ -259,6 +264,8 @@ def get(identifier):
 
     Names, as ``keras.initializers.get`` takes them: a class name
     (``"RandomUniform"``), its snake_case form (``"random_uniform"``) or one of
-    Keras's aliases (``"uniform"``, ``"normal"``, ``"one"``, ``"zero"``).
+    Keras's aliases (``"uniform"``, ``"normal"``, ``"one"``, ``"zero"``); ``None`` gives ``None``.
     """
+    if identifier is None:
+        return None
     return resolve("initializer", identifier, _REGISTRY, Initializer)

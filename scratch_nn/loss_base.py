@@ -12,6 +12,11 @@ share it without importing each other.
 import numpy as np
 
 from scratch_nn.config import floatx
+from scratch_nn.loss_reduction import (
+    DEFAULT_REDUCTION,
+    reduce_weighted_values,
+    standardize_reduction,
+)
 from scratch_nn.serialization import Configurable
 from scratch_nn.tensor import as_tensor
 
@@ -22,8 +27,16 @@ _KERAS_DEFAULTS = {"reduction": "sum_over_batch_size", "axis": -1, "dtype": None
 
 
 def _check_keras_kwargs(loss, kwargs, allowed=("reduction", "axis", "dtype")):
-    """Refuse, by name, a Keras loss argument set away from its default; reject unknown ones."""
+    """Refuse, by name, a Keras loss argument set away from its default; reject unknown ones.
+
+    ``reduction`` is taken (any of Keras's) and applies when the loss is
+    called directly; ``compile`` refuses a loss whose reduction is not the
+    default.
+    """
     for arg, value in kwargs.items():
+        if arg == "reduction" and arg in allowed:
+            loss.reduction = standardize_reduction(value, type(loss).__name__)
+            continue
         if arg not in allowed:
             raise TypeError(f"{type(loss).__name__}.__init__() got an unexpected keyword "
                             f"argument {arg!r}")
@@ -49,7 +62,8 @@ class Loss(Configurable):
     """
 
     name = None
-    reduction = _KERAS_DEFAULTS["reduction"]
+    #: Keras's ``reduction``; see :mod:`scratch_nn.loss_reduction`
+    reduction = DEFAULT_REDUCTION
     _config_extra = ("reduction",)
 
     def __init__(self, name=None, **kwargs):
@@ -59,9 +73,17 @@ class Loss(Configurable):
     #: whether a softmax output is scored from its logits (cross-entropies only)
     fuses_softmax = False
 
-    def __call__(self, y_true, y_pred):
-        """The batch mean, as a 0-d :class:`~scratch_nn.tensor.Tensor` (``.numpy()`` works)."""
-        return as_tensor(np.mean(self.per_sample(y_true, y_pred)))
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        """The reduced loss, a :class:`~scratch_nn.tensor.Tensor` (``.numpy()`` works).
+
+        The batch mean by default; ``sample_weight`` (a scalar, one weight per
+        sample, or per time step) and ``reduction`` as Keras's ``Loss.__call__``
+        (:func:`~scratch_nn.loss_reduction.reduce_weighted_values`).
+        """
+        values = self.per_sample(y_true, np.asarray(y_pred))
+        if sample_weight is None and self.reduction == DEFAULT_REDUCTION:
+            return as_tensor(np.mean(values))
+        return as_tensor(reduce_weighted_values(values, sample_weight, self.reduction))
 
     def per_sample(self, y_true, y_pred):
         """The loss of each sample, shape ``(n,)``."""

@@ -72,6 +72,9 @@ from scratch_nn.hinge_losses import (  # noqa: F401
     squared_hinge,
 )
 from scratch_nn.loss_base import Loss, _check_keras_kwargs
+from scratch_nn.loss_reduction import (
+    squeeze_or_expand_to_same_rank,
+)
 from scratch_nn.probabilistic_losses import (  # noqa: F401
     KLDivergence,
     Poisson,
@@ -132,6 +135,27 @@ def _clip_mask(p):
     return np.clip(p, low, high), (p >= low) & (p <= high)
 
 
+def _check_same_shape(target, output):
+    """Keras's check (``keras/src/backend/tensorflow/nn.py``): the target has the output's shape.
+
+    A target of one rank less is first given a trailing axis of 1 (labels
+    ``(n,)`` for outputs ``(n, 1)``), as Keras's binary cross-entropy does.
+    """
+    if target.ndim == output.ndim - 1 and output.shape[-1] == 1:
+        target = target[..., None]
+    if target.ndim != output.ndim:
+        raise ValueError(
+            "Arguments `target` and `output` must have the same rank (ndim). Received: "
+            f"target.shape={target.shape}, output.shape={output.shape}"
+        )
+    if target.shape != output.shape:
+        raise ValueError(
+            "Arguments `target` and `output` must have the same shape. Received: "
+            f"target.shape={target.shape}, output.shape={output.shape}"
+        )
+    return target
+
+
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     """Per-sample cross-entropy with integer labels ``y_true``, ``y_pred.shape[:-1]``; returns that shape."""
     y_pred = np.asarray(y_pred)
@@ -144,7 +168,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False):
     """Per-sample cross-entropy with one-hot (or soft) ``y_true`` ``(n, k)``; returns ``(n,)``."""
-    t = np.asarray(y_true, y_pred.dtype)
+    y_pred = np.asarray(y_pred)
+    t = _check_same_shape(np.asarray(y_true, y_pred.dtype), y_pred)
     if from_logits:
         return -np.sum(t * log_softmax(y_pred), axis=-1)
     o = y_pred / np.sum(y_pred, axis=-1, keepdims=True)
@@ -154,9 +179,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False):
 
 def _binary_targets(y_true, y_pred, label_smoothing):
     """``y_true`` as floats with ``y_pred``'s rank (``(n,)`` labels for ``(n, 1)`` outputs), smoothed."""
-    t = np.asarray(y_true, y_pred.dtype)
-    if t.ndim == y_pred.ndim - 1:
-        t = t[..., None]
+    t = _check_same_shape(np.asarray(y_true, y_pred.dtype), y_pred)
     if label_smoothing:
         t = t * (1 - label_smoothing) + 0.5 * label_smoothing
     return t
@@ -176,8 +199,16 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
 
 
 def mean_squared_error(y_true, y_pred):
-    """Per-sample ``mean((y_true - y_pred)**2, axis=-1)``; returns ``(n,)``."""
-    return np.mean(np.square(np.asarray(y_true, y_pred.dtype) - y_pred), axis=-1)
+    """Per-sample ``mean((y_true - y_pred)**2, axis=-1)``; returns ``(n,)``.
+
+    As Keras (``keras/src/losses/losses.py``), the ranks are first made to
+    agree (:func:`~scratch_nn.loss_reduction.squeeze_or_expand_to_same_rank`):
+    labels ``(n,)`` against predictions ``(n, 1)`` are compared sample by
+    sample, never broadcast into an ``(n, n)`` difference.
+    """
+    y_pred = np.asarray(y_pred)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(np.asarray(y_true, y_pred.dtype), y_pred)
+    return np.mean(np.square(y_true - y_pred), axis=-1)
 
 
 class CrossentropyLoss(Loss):

@@ -32,6 +32,7 @@ import numpy as np
 
 from scratch_nn import losses
 from scratch_nn.config import floatx, standardize_dtype
+from scratch_nn.loss_reduction import squeeze_or_expand_to_same_rank
 from scratch_nn.losses import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -78,17 +79,26 @@ def categorical_accuracy(y_true, y_pred):
     return (np.argmax(y_pred, axis=-1) == np.argmax(y_true, axis=-1)).astype(y_pred.dtype)
 
 
+def binary_matches(y_true, y_pred, threshold=0.5):
+    """``[y_true == (y_pred > threshold)]`` per element (Keras's ``binary_accuracy``)."""
+    y_true, y_pred = _same_rank(y_true, y_pred)
+    return (y_true == (y_pred > threshold)).astype(floatx())
+
+
+def matches(y_true, y_pred):
+    """``[y_true == y_pred]`` per element (Keras's ``accuracy``)."""
+    y_true, y_pred = _same_rank(y_true, y_pred)
+    return (y_true == y_pred).astype(floatx())
+
+
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """``mean_k [y_true == (y_pred > threshold)]`` per sample (labels compared as given)."""
-    y_true, y_pred = _same_rank(y_true, y_pred)
-    match = y_true == (y_pred > threshold)
-    return _per_sample(match.astype(floatx()))
+    return _per_sample(binary_matches(y_true, y_pred, threshold))
 
 
 def accuracy(y_true, y_pred):
     """``mean_k [y_true == y_pred]`` per sample: exact equality, for class ids (``Accuracy``)."""
-    y_true, y_pred = _same_rank(y_true, y_pred)
-    return _per_sample((y_true == y_pred).astype(floatx()))
+    return _per_sample(matches(y_true, y_pred))
 
 
 def _in_top_k(target, y_pred, k):
@@ -105,9 +115,19 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     return _in_top_k(np.argmax(y_true, axis=-1), y_pred, k)
 
 
-def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """``[y_true is among the k largest y_pred]`` per sample."""
-    return _in_top_k(y_true, y_pred, k)
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
+    """``[y_true is among the k largest y_pred]`` per sample.
+
+    With ``from_sorted_ids=True``, ``y_pred`` holds class ids sorted from the
+    highest score down (``(n, N)``), and the match is ``y_true in y_pred[:, :k]``
+    (Keras's ``sparse_top_k_categorical_accuracy``).
+    """
+    if not from_sorted_ids:
+        return _in_top_k(y_true, y_pred, k)
+    y_pred = np.asarray(y_pred)
+    ids = y_pred.reshape(-1, y_pred.shape[-1])[:, :k]
+    target = np.asarray(y_true).reshape(-1)
+    return (ids == target[:, None]).any(axis=1).astype(floatx())
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
@@ -144,6 +164,41 @@ _FUNCTIONS = {
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
 }
+
+
+def reduce_to_samplewise_values(values, sample_weight=None, reduce_fn=np.mean):
+    """Keras's ``reduce_to_samplewise_values`` (``keras/src/metrics/reduction_metrics.py``).
+
+    ``values`` of any rank and weights of any rank up to it (a scalar, one
+    per sample, per element...) become one weighted value per sample::
+
+        v, w = squeeze_or_expand_to_same_rank(values, w)
+        v = mean of v over the axes w lacks;   v = v * w (w broadcast to v)
+        w = mean of w over its axes after the first
+        v = mean of v over its axes after the first
+
+    (``reduce_fn=np.sum`` sums instead of averaging, for :class:`Sum`.)
+    Returns ``(v, w)``, ``w`` ``None`` when not given.
+    """
+    values = np.asarray(values, "float64")
+    if sample_weight is not None:
+        w = np.asarray(sample_weight, "float64")
+        values, w = squeeze_or_expand_to_same_rank(values, w)
+        if w.ndim > values.ndim:
+            raise ValueError(
+                f"sample_weight of shape {w.shape} for values of shape {values.shape}: "
+                "expected a scalar, one weight per sample, or weights of the values' shape"
+            )
+        if values.ndim > w.ndim:
+            values = reduce_fn(values, axis=tuple(range(w.ndim, values.ndim)))
+        w = np.broadcast_to(w, values.shape)
+        values = values * w
+        if w.ndim > 1:
+            w = reduce_fn(w, axis=tuple(range(1, w.ndim)))
+        sample_weight = w
+    if values.ndim > 1:
+        values = reduce_fn(values, axis=tuple(range(1, values.ndim)))
+    return values, sample_weight
 
 
 # -- metric objects ----------------------------------------------------------
@@ -207,26 +262,54 @@ class Mean(Metric):
         self.count = 0.0
 
     def update_state(self, values, sample_weight=None):
-        values = _per_sample(np.asarray(values, "float64"))
-        if sample_weight is None:
-            self.total += float(values.sum())
+        values, w = reduce_to_samplewise_values(values, sample_weight)
+        self.total += float(values.sum())
+        if w is None:
             self.count += values.shape[0] if values.ndim else 1
-            return
-        w = np.asarray(sample_weight, "float64")
-        if w.ndim == values.ndim + 1 and w.shape[-1] == 1:
-            w = w[..., 0]
-        if w.ndim > values.ndim:
-            raise ValueError(
-                f"{self.name}: sample_weight of shape {w.shape} for values of shape "
-                f"{values.shape}; expected a scalar or one weight per sample"
-            )
-        w = np.broadcast_to(w, values.shape)
-        self.total += float((values * w).sum())
-        self.count += float(w.sum())
+        else:
+            self.count += float(np.broadcast_to(w, values.shape).sum())
 
     def result(self):
         value = self.total / self.count if self.count else 0.0
         return np.dtype(self.dtype).type(value)
+
+
+class Sum(Metric):
+    """The weighted sum of the values given: ``total += sum(w * values)``; ``result() = total``."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name, dtype)
+        self.reset_state()
+
+    def reset_state(self):
+        self.total = 0.0
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = reduce_to_samplewise_values(values, sample_weight, reduce_fn=np.sum)
+        self.total += float(np.sum(values))
+
+    def result(self):
+        return np.dtype(self.dtype).type(self.total)
+
+
+class RootMeanSquaredError(Mean):
+    """``sqrt`` of the weighted mean of ``mean((y_pred - y_true)**2, axis=-1)``.
+
+    ``keras/src/metrics/regression_metrics.py``: the ranks are made to agree
+    first (a trailing axis of 1 squeezed or added), the square root is taken
+    of the running mean, not averaged per batch.
+    """
+
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name, dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(np.asarray(y_true, "float64"),
+                                                        np.asarray(y_pred, "float64"))
+        super().update_state(np.square(y_pred - y_true), sample_weight)
+
+    def result(self):
+        return np.dtype(self.dtype).type(np.sqrt(self.total / self.count) if self.count else 0.0)
 
 
 class MeanMetricWrapper(Mean):
@@ -247,14 +330,25 @@ class MeanMetricWrapper(Mean):
         return _per_sample(self._fn(y_true, np.asarray(y_pred), **self._fn_kwargs))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        super().update_state(self.per_sample(y_true, y_pred), sample_weight)
+        values = getattr(self, "_elementwise", self._fn)(y_true, np.asarray(y_pred),
+                                                         **self._fn_kwargs)
+        super().update_state(values, sample_weight)
 
     def get_config(self):
         return {**super().get_config(), **self._fn_kwargs}
 
+    def __getattr__(self, name):
+        """The function's arguments read as attributes, as Keras's (``metric.k``, ``.threshold``)."""
+        kwargs = self.__dict__.get("_fn_kwargs", {})
+        if name in kwargs:
+            return kwargs[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
 
 class Accuracy(MeanMetricWrapper):
     """How often ``y_pred`` equals ``y_true`` exactly (class ids against class ids)."""
+
+    _elementwise = staticmethod(matches)  # weights may be per element, as in Keras
 
     def __init__(self, name="accuracy", dtype=None):
         super().__init__(accuracy, name, dtype)
@@ -262,6 +356,8 @@ class Accuracy(MeanMetricWrapper):
 
 class BinaryAccuracy(MeanMetricWrapper):
     """How often ``y_pred > threshold`` equals ``y_true``."""
+
+    _elementwise = staticmethod(binary_matches)  # weights may be per element, as in Keras
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
         super().__init__(binary_accuracy, name, dtype, threshold=threshold)
@@ -291,8 +387,10 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the integer label is among the ``k`` largest scores."""
 
-    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
-        super().__init__(sparse_top_k_categorical_accuracy, name, dtype, k=k)
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
+                 from_sorted_ids=False):
+        super().__init__(sparse_top_k_categorical_accuracy, name, dtype, k=k,
+                         from_sorted_ids=from_sorted_ids)
 
 
 class MeanSquaredError(MeanMetricWrapper):

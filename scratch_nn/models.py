@@ -35,6 +35,7 @@ from scratch_nn import blas, data, losses, optimizers, saving
 from scratch_nn import metrics as metrics_module
 from scratch_nn import random as _random
 from scratch_nn.callbacks import CallbackList, History
+from scratch_nn.layers.base import SampleShape
 from scratch_nn.layers.core import InputLayer
 from scratch_nn.progbar import Progbar
 from scratch_nn.tensor import as_tensor
@@ -141,7 +142,7 @@ class Sequential:
                 if not layer.built or layer._input_shape != shape:
                     layer.build((None, *shape))
             elif not layer.built:
-                layer.build(shape)
+                layer.build(SampleShape(shape))
             shape = layer.compute_output_shape(shape)
         self.output_shape = shape
         self._leaves = [leaf for layer in self._layers for leaf in (
@@ -428,6 +429,10 @@ class Sequential:
         y_pred = self.forward(x, training=True)
         loss, _ = self._loss_and_backward(y, y_pred, sample_weight=sample_weight)
         self._check_views()
+        if self.optimizer.weight_decay and id(self._flat_params) not in getattr(
+                self.optimizer, "_decay_masks", {}):  # exclusions: which stretch is which weight
+            self.optimizer.set_weight_names(
+                self._flat_params, [(name, view) for _, name, _, view, *_ in self._views])
         self.optimizer.apply_gradients([(self._flat_grads, self._flat_params)])
         for weight, constraint in self._constraints:
             weight[...] = constraint(weight)
@@ -440,6 +445,13 @@ class Sequential:
             raise ValueError("compile: loss is required, e.g. loss='sparse_categorical_crossentropy'")
         self.optimizer = optimizers.get(optimizer)
         self.loss = losses.get(loss)
+        if self.loss.reduction != "sum_over_batch_size":  # the gradients are the batch mean's
+            raise NotImplementedError(
+                f"compile: {type(self.loss).__name__}(reduction={self.loss.reduction!r}) cannot "
+                "be trained on by scratch_nn; its gradients are those of the batch mean "
+                "(reduction='sum_over_batch_size'); the reduction applies when the loss is "
+                "called directly"
+            )
         if metrics is None:
             metrics = []
         elif isinstance(metrics, (str, bytes)) or callable(metrics):

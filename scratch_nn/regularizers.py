@@ -77,7 +77,8 @@ l1 = L1
 l2 = L2
 l1_l2 = L1L2
 
-_REGISTRY = {"l1": L1, "l2": L2, "l1_l2": L1L2}
+# Keras registers L1L2 as "l1_l2" and, by its class name, "l1l2"
+_REGISTRY = {"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2}
 
 
 def get(identifier):

@@ -51,6 +51,11 @@ class ScalarVariable(float):
         """The value as a NumPy scalar of ``floatx()``, as Keras's variable gives it."""
         return np.dtype(floatx()).type(self)
 
+    @property
+    def value(self):
+        """The value, as Keras's ``Variable.value`` (a NumPy scalar of ``floatx()``)."""
+        return self.numpy()
+
     def assign(self, value):
         """Set the owner's attribute to ``value`` (as ``variable.assign(value)``); returns ``value``."""
         setattr(self._owner, self._attribute, value)

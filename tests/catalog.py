@@ -61,7 +61,12 @@ BASES = {
 }
 
 #: compile refuses these as metrics (they accumulate values, not (y_true, y_pred)); configs only
-CONFIG_ONLY = {"metrics.Mean": "accumulates the values it is given; compile(metrics=) refuses it"}
+CONFIG_ONLY = {
+    "metrics.Mean": "accumulates the values it is given; compile(metrics=) refuses it",
+    "metrics.Sum": "accumulates the values it is given; compile(metrics=) refuses it",
+    "metrics.RootMeanSquaredError": "the root of a running mean, which compile(metrics=) "
+                                    "cannot log as a mean of per-sample values; refused there",
+}
 
 #: arguments of the classes that need some (the default build), by "kind.Class"
 REQUIRED = {

@@ -69,7 +69,7 @@ def test_fit_before_compile():
 
 @pytest.mark.parametrize("rate", [-0.1, 1.0, 1.5, "0.2"])
 def test_dropout_rate_outside_0_1(rate):
-    with pytest.raises(ValueError, match=r"Dropout: rate must be a float in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"Invalid value received for argument `rate`. Expected a float value between 0 and 1"):
         Dropout(rate)
 
 

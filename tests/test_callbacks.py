@@ -225,3 +225,13 @@ def test_only_callbacks_with_batch_hooks_are_called_per_batch():
 def test_callback_list_has_only_hooks():
     with pytest.raises(AttributeError, match="^set_model$"):
         CallbackList([], FakeModel(), {}).set_model  # noqa: B018 (the attribute lookup is the test)
+
+
+def test_early_stopping_unknown_monitor_in_auto_mode_raises_even_when_absent_from_the_logs():
+    """Keras (``early_stopping.py``) settles the direction before reading the value: an
+    unknown monitor in ``mode='auto'`` raises at the first epoch end, never warns and trains on."""
+    from scratch_nn.callbacks import EarlyStopping
+
+    callback = EarlyStopping(monitor="unknown", mode="auto")
+    with pytest.raises(ValueError, match="callback received monitor='unknown'"):
+        callback.on_epoch_end(0, {"loss": 1.0})

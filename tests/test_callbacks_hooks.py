@@ -84,6 +84,7 @@ def test_predict_batch_end_receives_the_batch_outputs():
     np.testing.assert_array_equal(np.concatenate(seen), out)
 
 
-def test_tensorboard_is_refused_by_name():
-    with pytest.raises(NotImplementedError, match="TensorBoard is not supported by scratch_nn"):
-        scratch_nn.callbacks.TensorBoard(log_dir="logs")
+def test_a_callback_not_provided_is_refused_by_name():
+    """TensorBoard is provided (tests/test_tensorboard.py); BackupAndRestore is not."""
+    with pytest.raises(NotImplementedError, match="BackupAndRestore is not supported by scratch_nn"):
+        scratch_nn.callbacks.BackupAndRestore(backup_dir="backup")

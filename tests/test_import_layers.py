@@ -36,8 +36,10 @@ UPWARD = {
 SCRATCH_NN_ALLOWED = ("numpy", "scratch_nn")
 
 #: Optional package -> why scratch_nn may import it, inside a function only.
-#: Empty: scratch_nn has no optional dependency.
-OPTIONAL_INSIDE_FUNCTIONS = {}
+#: The one optional dependency: tensorboard, for callbacks.TensorBoard.
+OPTIONAL_INSIDE_FUNCTIONS = {
+    "tensorboard": "callbacks.TensorBoard writes its event files with it (scratch_nn/tensorboard.py)",
+}
 
 
 def _module_name(path):

@@ -178,6 +178,15 @@ def test_sparse_labels_of_a_3d_batch_lose_a_trailing_one_and_must_match():
 @pytest.mark.parametrize("cls", ["BinaryCrossentropy", "CategoricalCrossentropy",
                                  "SparseCategoricalCrossentropy", "MeanSquaredError"])
 def test_a_reduction_other_than_the_batch_mean_is_refused_by_name(cls):
+    """A loss with ``reduction='sum'`` sums when called, and ``compile`` refuses to train on it."""
+    loss = getattr(scratch_nn.losses, cls)(reduction="sum")
+    y, p = np.array([0, 1]), np.array([[0.7, 0.3], [0.2, 0.8]])
+    if cls != "SparseCategoricalCrossentropy":
+        y = np.eye(2)[y]
+    np.testing.assert_allclose(float(loss(y, p)), loss.per_sample(y, p).sum(), rtol=1e-12)
+    model = scratch_nn.Sequential([scratch_nn.layers.Input((2,)), scratch_nn.layers.Dense(2)])
     with pytest.raises(NotImplementedError, match=re.escape(
-            f"{cls}: reduction='sum' is not supported by scratch_nn (leave it at 'sum_over_batch_size')")):
-        getattr(scratch_nn.losses, cls)(reduction="sum")
+            f"compile: {cls}(reduction='sum') cannot be trained on by scratch_nn")):
+        model.compile(optimizer="sgd", loss=loss)
+    with pytest.raises(ValueError, match="Invalid value for argument `reduction`"):
+        getattr(scratch_nn.losses, cls)(reduction="average")

@@ -13,6 +13,7 @@
   decay; a negative decay is refused.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -131,11 +132,12 @@ def test_new_optimizer_is_not_built_like_keras(cls):
 @pytest.mark.parametrize(("cls", "kwargs"), [("Adam", {}), ("Nadam", {}), ("SGD", {"name": None}),
                                              ("Adam", {"name": None}), ("Nadam", {"name": None})])
 def test_optimizer_name_like_keras(cls, kwargs):
-    """The name Keras gives (before the unique suffix it adds, `adam_1`).
+    """The name Keras gives, compared before the unique suffix both libraries add (`adam_1`).
 
     SGD's default `SGD` and RMSprop's `rmsprop` are Keras 2's spellings; Keras 3 says `sgd`, `rm_sprop`.
     """
     keras = pytest.importorskip("keras")
     theirs = getattr(keras.optimizers, cls)(**kwargs).name
-    assert getattr(optimizers, cls)(**kwargs).name == theirs.rsplit("_", 1)[0]
+    ours = getattr(optimizers, cls)(**kwargs).name
+    assert re.sub(r"_\d+$", "", ours) == re.sub(r"_\d+$", "", theirs)
 

@@ -141,7 +141,7 @@ def test_exponential_decay_schedule_drives_the_steps():
                                [-0.1, -0.1 - 0.1 * 0.5**0.5, -0.1 - 0.1 * 0.5**0.5 - 0.05],
                                rtol=1e-12)
     assert opt.iterations == 3
-    with pytest.raises(TypeError, match="schedule"):
+    with pytest.raises(TypeError, match="created with a `LearningRateSchedule`"):
         opt.learning_rate = 0.5
 
 
@@ -198,4 +198,4 @@ def test_nadam_refuses_betas_outside_zero_to_one(arg, value):
 
 def test_nadam_takes_betas_of_zero_and_its_name():
     assert Nadam(beta_1=0.0, beta_2=0.0).beta_1 == 0.0
-    assert Nadam().name == "nadam" and Nadam(name="my_nadam").name == "my_nadam"
+    assert re.fullmatch(r"nadam(_\d+)?", Nadam().name) and Nadam(name="my_nadam").name == "my_nadam"

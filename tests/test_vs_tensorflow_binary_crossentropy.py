@@ -189,9 +189,9 @@ def test_keras_loss_arguments_at_defaults_are_accepted(cls):
 
 
 @pytest.mark.parametrize("cls,kwargs", [
-    ("BinaryCrossentropy", {"reduction": "sum"}),
+    ("BinaryCrossentropy", {"axis": 0}),
     ("CategoricalCrossentropy", {"axis": 0}),
-    ("MeanSquaredError", {"reduction": None}),
+    ("MeanSquaredError", {"dtype": "float64"}),
     ("SparseCategoricalCrossentropy", {"ignore_class": 0}),
 ])
 def test_unsupported_keras_loss_arguments_are_refused_by_name(cls, kwargs):
@@ -199,3 +199,20 @@ def test_unsupported_keras_loss_arguments_are_refused_by_name(cls, kwargs):
     (arg, _), = kwargs.items()
     with pytest.raises(NotImplementedError, match=f"{cls}: {arg}="):
         getattr(losses, cls)(**kwargs)
+
+
+@pytest.mark.parametrize("reduction", [None, "none", "sum", "sum_over_batch_size", "mean",
+                                       "mean_with_sample_weight"])
+@pytest.mark.parametrize("cls", ["BinaryCrossentropy", "CategoricalCrossentropy",
+                                 "MeanSquaredError"])
+@pytest.mark.parametrize("weights", ["none", "scalar", "per_sample", "column"])
+def test_reduction_and_sample_weight_of_a_direct_call_like_keras(cls, reduction, weights):
+    """``loss(y, p, sample_weight=w)`` with each reduction: Keras's value (float64 inputs)."""
+    rng = np.random.default_rng(7)
+    p = rng.dirichlet(np.ones(3), 4)
+    y = np.eye(3)[rng.integers(0, 3, 4)]
+    w = {"none": None, "scalar": 2.5, "per_sample": rng.random(4),
+         "column": rng.random((4, 1))}[weights]
+    theirs = getattr(keras.losses, cls)(reduction=reduction)(y, p, sample_weight=w)
+    ours = getattr(losses, cls)(reduction=reduction)(y, p, sample_weight=w)
+    np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=1e-6, atol=1e-7)

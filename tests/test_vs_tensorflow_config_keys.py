@@ -35,6 +35,17 @@ KERAS_MODULES = {"layers": keras.layers, "optimizers": keras.optimizers,
 OWN_KEYS = {
     ("layers.InputLayer", "shape"): "Keras keeps batch_shape (None first); scratch_nn's "
                                     "InputLayer, as keras.Input, takes one sample's shape",
+    # Keras 3.15 drops these constructor arguments from its configs (Huber.get_config and
+    # CosineSimilarity.get_config return Loss.get_config; the metrics and Identity define
+    # none), so its own save/load resets them to the default; scratch_nn keeps them.
+    ("losses.Huber", "delta"): "Keras's config drops it (keras/src/losses/losses.py)",
+    ("losses.CosineSimilarity", "axis"): "Keras's config drops it (keras/src/losses/losses.py)",
+    ("metrics.CosineSimilarity", "axis"): "Keras's config drops it "
+                                          "(keras/src/metrics/regression_metrics.py)",
+    ("metrics.SparseTopKCategoricalAccuracy", "from_sorted_ids"):
+        "Keras's config drops it (keras/src/metrics/accuracy_metrics.py)",
+    ("initializers.Identity", "gain"): "Keras's Identity has no get_config "
+                                       "(keras/src/initializers/constant_initializers.py)",
 }
 
 PLAIN = (bool, int, float, str, type(None), list, tuple)

@@ -178,7 +178,7 @@ def test_batch_norm_refusals_name_argument_and_value():
         scratch_nn.layers.BatchNormalization(axis=2)
     with pytest.raises(ValueError, match=r"^BatchNormalization 'bn': expected inputs \(batch, features\), "
                                          r"received samples of shape \(2, 3\)$"):
-        scratch_nn.layers.BatchNormalization(name="bn").build((2, 3))
+        scratch_nn.layers.BatchNormalization(name="bn").build((None, 2, 3))  # a batch of (2, 3) samples, as Keras passes it
 
 
 @pytest.mark.parametrize("name", ["tanh", "leaky_relu", "elu"])

@@ -210,11 +210,46 @@ class Layer(Configurable):
             return call_layer(self, x)
         x = np.asarray(x)
         if not self.built:
-            self.build(x.shape[1:])
+            self.build(SampleShape(x.shape[1:]))
+        elif self.checks_last_axis:
+            self._check_last_axis(x)
         return as_tensor(self.forward(x, training=training))
+
+    #: whether calling the built layer checks the inputs' last axis (Keras's ``InputSpec(axes={-1: d})``)
+    checks_last_axis = False
+
+    def _check_last_axis(self, x):
+        expected = self.input_shape[-1] if self.input_shape else None
+        if expected is not None and (x.ndim < 2 or x.shape[-1] != expected):
+            raise ValueError(  # Keras's words (keras/src/layers/input_spec.py)
+                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis -1 '
+                f"of input shape to have value {expected}, but received input with shape "
+                f"{x.shape}")
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
+
+
+class SampleShape(tuple):
+    """The shape of one sample, as scratch_nn's own calls pass it to ``build``."""
+
+
+def batchless_shape(input_shape, rank):
+    """One sample's shape from what ``build`` was given: a sample shape, or Keras's batch shape.
+
+    scratch_nn's model, layer call and functional API pass ``build`` the shape
+    of one sample (a :class:`SampleShape`). Code written for Keras calls
+    ``build`` with the batch shape (``Dense(2).build((None, 3))`` or
+    ``build((1, 3))``): there, a shape of ``rank + 1`` axes, or one starting
+    with ``None``, loses its batch axis, for a layer whose samples have
+    ``rank`` axes.
+    """
+    if isinstance(input_shape, SampleShape):
+        return tuple(input_shape)
+    input_shape = tuple(input_shape)
+    if input_shape and (input_shape[0] is None or len(input_shape) == rank + 1):
+        return input_shape[1:]
+    return input_shape
 
 
 def _is_symbolic(x):

@@ -27,7 +27,7 @@ In inference mode the statistics are constants:
 import numpy as np
 
 from scratch_nn import initializers
-from scratch_nn.layers.base import Layer
+from scratch_nn.layers.base import Layer, batchless_shape
 
 
 class BatchNormalization(Layer):
@@ -39,6 +39,8 @@ class BatchNormalization(Layer):
         epsilon: added to the variance before the square root (1e-3).
         center: learn ``beta``; scale: learn ``gamma``.
     """
+
+    checks_last_axis = True
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, **kwargs):
         super().__init__(**kwargs)
@@ -55,6 +57,7 @@ class BatchNormalization(Layer):
         self.center, self.scale = center, scale
 
     def build(self, input_shape):
+        input_shape = batchless_shape(input_shape, rank=1)
         if len(input_shape) != 1:
             raise ValueError(
                 f"BatchNormalization {self.name!r}: expected inputs (batch, features), "

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from scratch_nn import activations, constraints, initializers, regularizers
-from scratch_nn.layers.base import Layer
+from scratch_nn.layers.base import Layer, batchless_shape
 
 
 class InputLayer(Layer):
@@ -33,9 +33,21 @@ class InputLayer(Layer):
         return {"shape": self.input_shape, "dtype": self.dtype, "name": self.name}
 
 
-def Input(shape, dtype=None, name=None):
-    """Return an :class:`InputLayer` for samples of ``shape`` (as ``keras.Input``)."""
-    return InputLayer(shape, dtype=dtype, name=name)
+def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None):
+    """Return an :class:`InputLayer` for samples of ``shape`` (as ``keras.Input``).
+
+    ``batch_shape=(b, *shape)`` may replace ``shape``; ``batch_size`` (or
+    ``b``) is kept as ``batch_size`` for code that reads it: scratch_nn's
+    batches are whatever ``fit``/``predict`` are given.
+    """
+    if batch_shape is not None:
+        if shape is not None:
+            raise ValueError("Input: pass `shape` or `batch_shape`, not both "
+                             f"(received shape={shape!r}, batch_shape={batch_shape!r})")
+        batch_size, shape = batch_shape[0], tuple(batch_shape[1:])
+    layer = InputLayer(shape, dtype=dtype, name=name)
+    layer.batch_size = batch_size
+    return layer
 
 
 class Flatten(Layer):
@@ -104,6 +116,8 @@ class Dense(_SoftmaxAware, Layer):
             each optimizer step.
     """
 
+    checks_last_axis = True
+
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
@@ -121,7 +135,27 @@ class Dense(_SoftmaxAware, Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
 
+    @property
+    def activation(self):
+        """The activation object; setting ``None`` or a name resolves it (``None``: linear)."""
+        return self._activation
+
+    @activation.setter
+    def activation(self, value):
+        self._activation = activations.get(value)
+
+    @property
+    def kernel(self):
+        """The ``(in, units)`` kernel array, as Keras's ``layer.kernel`` (once built)."""
+        return self._weight("kernel")
+
+    @property
+    def bias(self):
+        """The ``(units,)`` bias array; ``None`` with ``use_bias=False``, as Keras."""
+        return self.params.get("bias") if self.use_bias else None
+
     def build(self, input_shape):
+        input_shape = batchless_shape(input_shape, rank=1)
         if len(input_shape) != 1:
             raise ValueError(
                 f"Dense {self.name!r}: expected inputs of shape (batch, features), "

@@ -30,7 +30,9 @@ class Dropout(Layer):
         super().__init__(**kwargs)
         if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) \
                 or not 0 <= rate < 1:
-            raise ValueError(f"Dropout: rate must be a float in [0, 1), received {rate!r}")
+            raise ValueError(  # Keras's message; scratch_nn also refuses rate=1 (1/(1-rate))
+                "Invalid value received for argument `rate`. Expected a float value between 0 "
+                f"and 1. Received: rate={rate} (Dropout in scratch_nn needs rate < 1)")
         self.rate = float(rate)
         self.seed = seed
         self._generator = _random.make_generator(seed)

@@ -11,6 +11,23 @@ from scratch_nn.optimizers.sgd import SGD
 _REGISTRY = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "nadam": Nadam}
 
 
+def serialize(optimizer):
+    """``{"class_name": ..., "config": get_config()}``, as ``keras.optimizers.serialize``."""
+    return {"module": "keras.optimizers", "class_name": type(optimizer).__name__,
+            "config": optimizer.get_config(), "registered_name": None}
+
+
+def deserialize(config, custom_objects=None):
+    """The optimizer :func:`serialize` described (``custom_objects``: extra classes by name)."""
+    classes = {cls.__name__: cls for cls in _REGISTRY.values()}
+    classes.update(custom_objects or {})
+    name = config.get("class_name")
+    if name not in classes:
+        raise ValueError(f"optimizers.deserialize: unknown optimizer class {name!r}; expected "
+                         f"one of {sorted(classes)}")
+    return classes[name].from_config(config["config"])
+
+
 def get(identifier):
     """Return an optimizer for ``'sgd'``, ``'adam'``, ``'rmsprop'``, ``'nadam'`` (any case) or an instance."""
     if isinstance(identifier, str):
@@ -18,4 +35,5 @@ def get(identifier):
     return resolve("optimizer", identifier, _REGISTRY, Optimizer)
 
 
-__all__ = ["SGD", "Adam", "Nadam", "Optimizer", "RMSprop", "get", "schedules"]
+__all__ = ["SGD", "Adam", "Nadam", "Optimizer", "RMSprop", "deserialize", "get", "schedules",
+           "serialize"]

@@ -27,10 +27,12 @@ gradient and flat parameter buffers, so one step is a handful of NumPy
 calls however many layers the model has.
 """
 
+import re
 import warnings
 
 import numpy as np
 
+from scratch_nn.layers.base import unique_name
 from scratch_nn.optimizers import schedules
 from scratch_nn.optimizers.schedules import LearningRateSchedule
 from scratch_nn.tensor import ScalarVariable
@@ -57,6 +59,12 @@ def _check_kwargs(cls_name, kwargs):
             )
     if kwargs:
         raise ValueError(f"Argument(s) not recognized: {kwargs}")
+
+
+def _keras_snake_case(name):
+    """Keras's ``to_snake_case`` (``keras/src/utils/naming.py``): ``SGD`` -> ``sgd``, ``RMSprop`` -> ``rm_sprop``."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class Optimizer:
@@ -91,7 +99,7 @@ class Optimizer:
                     f"{type(self).__name__}: {arg} must be None or a float > 0, received {value!r}"
                 )
         self.clipvalue, self.global_clipnorm = clipvalue, global_clipnorm
-        self.name = name or type(self).__name__.lower()
+        self.name = name or unique_name(_keras_snake_case(type(self).__name__))
         self.learning_rate = learning_rate
         if weight_decay is not None and not (np.isfinite(weight_decay) and weight_decay >= 0):
             raise ValueError(
@@ -121,9 +129,12 @@ class Optimizer:
             return
         if getattr(self, "_learning_rate", None) is not None and isinstance(
                 self._learning_rate, LearningRateSchedule):
-            raise TypeError(
-                f"{type(self).__name__}: this optimizer's learning rate is a schedule; "
-                f"it cannot be set to {value!r}"
+            raise TypeError(  # Keras's message (keras/src/optimizers/base_optimizer.py)
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not "
+                "settable. If you need the learning rate to be settable, you should "
+                "instantiate the optimizer with a float `learning_rate` argument. "
+                f"({type(self).__name__}; received {value!r})"
             )
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
                 or not np.isfinite(value) or value < 0:
@@ -182,7 +193,12 @@ class Optimizer:
             return self.iterations
         if not self.built:
             self.build([v for _, v in pairs])
-        for g, v in pairs:
+        for i, (g, v) in enumerate(pairs):
+            if g is None:
+                raise ValueError(
+                    f"{type(self).__name__}.apply_gradients: the gradient of variable {i} "
+                    f"({getattr(v, 'name', 'shape ' + str(np.shape(v)))}) is None; every "
+                    "variable passed needs a gradient array")
             if id(v) not in self._index:
                 raise ValueError(
                     f"{type(self).__name__}: unknown variable of shape {v.shape}; an "
@@ -197,11 +213,72 @@ class Optimizer:
         lr = self.learning_rate
         if self.weight_decay:
             for _, v in pairs:
-                v -= v * np.asarray(self.weight_decay, v.dtype) * np.asarray(lr, v.dtype)
+                use = self._use_weight_decay(v)
+                if use is True:
+                    v -= v * np.asarray(self.weight_decay, v.dtype) * np.asarray(lr, v.dtype)
+                elif use is not False:  # a 0/1 mask over a model's flat buffer
+                    v -= v * np.asarray(self.weight_decay, v.dtype) * np.asarray(lr, v.dtype) * use
         for g, v in pairs:
             self.update_step(g, v, lr)
         self.iterations += 1
         return self.iterations
+
+    # -- weight decay exclusions (keras/src/optimizers/base_optimizer.py) ----
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Leave some variables out of weight decay; call before the first step.
+
+        Args:
+            var_list: variables (arrays) to leave out, matched by identity.
+            var_names: strings; a variable whose ``name`` attribute contains one
+                of them (``re.search``) is left out, as Keras matches
+                ``variable.name``.
+
+        In ``fit`` the optimizer sees one flat buffer holding every weight; the
+        model then tells it which stretch of the buffer is which weight
+        (:meth:`set_weight_names`), and a weight is matched by its Keras name
+        (``"kernel"``, ``"bias"``, ``"gamma"``...) or by its array.
+        """
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before the "
+                             "optimizer is built.")
+        self._decay_excluded_ids = {id(v) for v in var_list or ()}
+        self._decay_excluded_pattern = re.compile("|".join(set(var_names))) if var_names else None
+        self._decay_masks = {}
+
+    def set_weight_names(self, buffer, parts):
+        """Say which weights a flat ``buffer`` holds: ``parts`` is ``[(name, view), ...]``.
+
+        Used only for :meth:`exclude_from_weight_decay`: the buffer then decays
+        through a 0/1 mask that is 0 over the excluded weights.
+        """
+        if not self._excludes_any():
+            return
+        mask = np.ones(buffer.shape, buffer.dtype)
+        start = buffer.__array_interface__["data"][0]
+        for name, view in parts:
+            if not self._excluded(view, name):
+                continue
+            offset = (view.__array_interface__["data"][0] - start) // buffer.itemsize
+            mask[offset:offset + view.size] = 0
+        self._decay_masks[id(buffer)] = mask
+
+    def _excludes_any(self):
+        return bool(getattr(self, "_decay_excluded_ids", None)
+                    or getattr(self, "_decay_excluded_pattern", None))
+
+    def _excluded(self, variable, name):
+        pattern = getattr(self, "_decay_excluded_pattern", None)
+        return id(variable) in getattr(self, "_decay_excluded_ids", ()) or (
+            pattern is not None and isinstance(name, str) and pattern.search(name) is not None)
+
+    def _use_weight_decay(self, variable):
+        """``True``, ``False``, or a 0/1 mask over a flat buffer (:meth:`set_weight_names`)."""
+        if not self._excludes_any():
+            return True
+        mask = self._decay_masks.get(id(variable))
+        if mask is not None:
+            return mask
+        return not self._excluded(variable, getattr(variable, "name", None))
 
     def _clip_gradients(self, pairs):
         """The pairs with clipped gradients (new arrays; the caller's are not written to)."""

@@ -36,7 +36,7 @@ class Nadam(Optimizer):
     _config_keys = ("beta_1", "beta_2", "epsilon")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 weight_decay=None, name="nadam", **kwargs):
+                 weight_decay=None, name=None, **kwargs):
         super().__init__(learning_rate, weight_decay, name, **kwargs)
         for arg, value in (("beta_1", beta_1), ("beta_2", beta_2)):
             if not 0 <= value < 1:

@@ -44,7 +44,7 @@ class RMSprop(Optimizer):
     _config_keys = ("rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                 centered=False, weight_decay=None, name="rmsprop", **kwargs):
+                 centered=False, weight_decay=None, name=None, **kwargs):
         super().__init__(learning_rate, weight_decay, name, **kwargs)
         if not 0 <= rho < 1:
             raise ValueError(f"RMSprop: rho must be in [0, 1), received {rho!r}")

@@ -31,10 +31,11 @@ class SGD(Optimizer):
     _config_keys = ("momentum", "nesterov")
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
-                 name="SGD", **kwargs):
+                 name=None, **kwargs):
         super().__init__(learning_rate, weight_decay, name, **kwargs)
         if not 0 <= momentum <= 1:
-            raise ValueError(f"SGD: momentum must be a float in [0, 1], received {momentum!r}")
+            raise ValueError(  # Keras's message (keras/src/optimizers/sgd.py)
+                f"`momentum` must be a float between [0, 1]. Received: momentum={momentum!r}")
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
 
     def build_slots(self, variables):
