@@ -31,8 +31,11 @@ from keras.src.backend.common import global_state
 
 #: Public names of the optimizer slots, as scratch_nn exposes them. Keras 3
 #: keeps them on the optimizer as `_momentums`, `_velocities`,
-#: `_velocity_hats`, `_average_gradients` (Adam, RMSprop) or `momentums` (SGD).
-SLOT_NAMES = ("momentums", "velocities", "velocity_hats", "average_gradients")
+#: `_velocity_hats`, `_average_gradients` (Adam, RMSprop, Lion), `momentums`
+#: (SGD), `_accumulators` (Adagrad, Ftrl), `_linears` (Ftrl),
+#: `_accumulated_grads`, `_accumulated_delta_vars` (Adadelta), `_m`, `_u` (Adamax).
+SLOT_NAMES = ("momentums", "velocities", "velocity_hats", "average_gradients", "accumulators",
+              "linears", "accumulated_grads", "accumulated_delta_vars", "m", "u")
 
 
 @contextlib.contextmanager

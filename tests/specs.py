@@ -162,7 +162,8 @@ class OptimizerSpec:
         return build(self.spec(), scratch_nn)
 
 
-#: Every variant the issue names; each is drawn with and without weight decay.
+#: Every variant the issues name; each is drawn with and without weight decay
+#: (AdamW always decays: without one drawn, with its default 0.004).
 OPTIMIZER_VARIANTS = (
     ("SGD", {}),
     ("SGD", {"momentum": None}),
@@ -173,4 +174,13 @@ OPTIMIZER_VARIANTS = (
     ("RMSprop", {"momentum": None}),
     ("RMSprop", {"centered": True}),
     ("RMSprop", {"momentum": None, "centered": True}),
+    ("Adagrad", {}),
+    ("Adadelta", {}),
+    ("Adamax", {}),
+    ("AdamW", {}),
+    ("AdamW", {"amsgrad": True}),
+    ("Lion", {}),
+    ("Ftrl", {}),
+    ("Ftrl", {"l1_regularization_strength": 2.0**-6, "l2_regularization_strength": 2.0**-4,
+              "l2_shrinkage_regularization_strength": 2.0**-5, "beta": 0.5}),
 )

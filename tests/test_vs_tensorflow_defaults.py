@@ -15,6 +15,8 @@ tolerances as in `tests.tolerances`.
 - Optimizers given one argument or none, over five steps of gradients at
   1e-6 (where epsilon shows) and 1: same variables and slots after every step;
   SGD in float32 (plain, momentum, Nesterov, momentum 1) bit for bit.
+- Every optimizer's `get_config()` with no argument given: the values of
+  Keras's `get_config()` under the same keys (each default, read from Keras).
 - Losses default-constructed (`from_logits=False`): same value and gradient.
 - What only a targeted example shows: `Dense.regularization_loss` with both
   a kernel and a bias regularizer equals the sum of Keras's `layer.losses`;
@@ -108,6 +110,8 @@ OPTIMIZERS_NEAR_DEFAULT = [
     OptimizerSpec("RMSprop", {"learning_rate": 0.125}),
     OptimizerSpec("RMSprop", {"momentum": 0.5}),
     OptimizerSpec("RMSprop", {"centered": True}),
+    *(OptimizerSpec(name, kwargs) for name in ("Adagrad", "Adadelta", "Adamax", "AdamW", "Lion", "Ftrl")
+      for kwargs in ({}, {"learning_rate": 0.125})),
 ]
 
 
@@ -118,6 +122,17 @@ def test_optimizer_defaults_over_several_steps_match_keras(spec, scale):
     steps = [[data(v.shape, seed=10 + 2 * k + i, scale=scale) for i, v in enumerate(variables)]
              for k in range(5)]
     check_optimizer(spec, variables, steps)
+
+
+@pytest.mark.parametrize("name", sorted(set(scratch_nn.optimizers.__all__) - {"Optimizer", "get", "schedules"}))
+def test_optimizer_default_configs_are_keras_defaults(name):
+    ours = getattr(scratch_nn.optimizers, name)().get_config()
+    theirs = getattr(keras.optimizers, name)().get_config()
+    assert set(ours) <= set(theirs), f"{name}: keys Keras does not have: {set(ours) - set(theirs)}"
+    for key, value in ours.items():
+        if key == "name":  # Keras numbers its names (sgd_6); see test_model_api
+            continue
+        assert value == pytest.approx(theirs[key]), f"{name} default {key}: {value!r} != {theirs[key]!r}"
 
 
 def test_default_losses_match_keras():
