@@ -22,7 +22,7 @@ import keras
 import numpy as np
 
 import scratch_nn
-from keras_ref.transfer import keras_to_scratch
+from keras_ref.transfer import keras_to_scratch, set_keras_weights
 
 
 def keras_activation(activation):
@@ -98,7 +98,7 @@ def keras_twin_layer(layer, dtype=None):
     """A built Keras layer with a built scratch_nn layer's hyperparameters and weights."""
     twin = keras_layer(layer, dtype)
     twin.build((None, *layer.input_shape))
-    twin.set_weights(layer.get_weights())
+    set_keras_weights(twin, layer.get_weights())
     return twin
 
 
