@@ -114,7 +114,7 @@ class AlphaDropout(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = _check_fraction("AlphaDropout", "rate", rate, top_open=True)
-        self.noise_shape = None if noise_shape is None else list(noise_shape)
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed
         self._generator = _random.make_generator(seed)
 
