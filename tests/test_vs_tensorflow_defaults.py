@@ -7,7 +7,8 @@ scratch_nn object). In float32, the dtype both libraries default to;
 tolerances as in `tests.tolerances`.
 
 - Layers: Dense (no activation, and each activation by name), Flatten,
-  Dropout at inference, BatchNormalization over three training steps then at
+  Dropout at inference, the layers of `test_vs_tensorflow_layer_blocks` with
+  their defaults (the random ones at inference), BatchNormalization over three training steps then at
   inference (momentum 0.99, epsilon 1e-3), Activation for every name: same
   outputs and weights as Keras's; a fresh Dense and BatchNormalization start
   from the weights Keras starts from (bias, gamma, beta, moving statistics
@@ -63,14 +64,28 @@ DEFAULT_LAYERS = [
     Spec("layers.BatchNormalization"),
     *(Spec("layers.Dense", {"units": 3, "activation": name}) for name in ACTIVATIONS),
     *(Spec("layers.Activation", {"activation": name}) for name in ACTIVATIONS),
+    Spec("layers.Rescaling", {"scale": 0.5}),
+    Spec("layers.Normalization", {"mean": 1.0, "variance": 2.0}),
+    Spec("layers.Normalization"),
+    Spec("layers.LayerNormalization"),
+    Spec("layers.ReLU"),
+    Spec("layers.LeakyReLU"),
+    Spec("layers.PReLU"),
+    Spec("layers.ELU"),
+    Spec("layers.GaussianNoise", {"stddev": 0.5}),
+    Spec("layers.GaussianDropout", {"rate": 0.5}),
+    Spec("layers.AlphaDropout", {"rate": 0.5}),
+    Spec("layers.ActivityRegularization"),
+    Spec("layers.Reshape", {"target_shape": (2, -1)}),
 ]
+RANDOM_IN_TRAINING = ("Dropout", "GaussianNoise", "GaussianDropout", "AlphaDropout")
 
 
 @pytest.mark.parametrize("training", [False, True], ids=["inference", "training"])
 @pytest.mark.parametrize("spec", DEFAULT_LAYERS, ids=lambda s: f"{s.name}{s.kwargs}")
 def test_default_layer_matches_keras(spec, training):
-    if spec.name == "Dropout" and training:
-        pytest.skip("a random mask: Dropout in training is compared in test_vs_tensorflow_layers")
+    if spec.name in RANDOM_IN_TRAINING and training:
+        pytest.skip("random: compared in test_vs_tensorflow_layers and _layer_blocks")
     check_layer_forward(spec, data((5, 4), seed=1, scale=2.0), training=training, seed=2)
 
 
@@ -79,7 +94,9 @@ def test_default_batch_norm_steps_match_keras():
     check_batch_norm_steps(Spec("layers.BatchNormalization"), batches)
 
 
-@pytest.mark.parametrize("spec", [Spec("layers.Dense", {"units": 60}), Spec("layers.BatchNormalization")],
+@pytest.mark.parametrize("spec", [Spec("layers.Dense", {"units": 60}), Spec("layers.BatchNormalization"),
+                                  Spec("layers.LayerNormalization"), Spec("layers.PReLU"),
+                                  Spec("layers.Normalization")],
                          ids=lambda s: s.name)
 def test_fresh_layer_starts_from_keras_initial_weights(spec):
     scratch_nn.utils.set_random_seed(0)
