@@ -118,3 +118,23 @@ def test_each_optimizer_converts_both_ways_and_trains_alike(name):
     tol = 1e-4 if name == "Lion" else 1e-5
     for i, (ours, theirs) in enumerate(zip(twin.get_weights(), expected[-1], strict=True)):
         assert_close(ours, theirs, tol, f"{name}: weight {i} after two steps")
+
+
+def test_the_doctor_diagnoses_a_tutorial_model_with_the_new_blocks(mnist):
+    """A Keras tutorial's MLP (Rescaling first, LayerNormalization, AdamW) goes through the doctor untouched."""
+    from experiments.doctor import diagnose
+
+    (x, y), _ = mnist
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Rescaling(1 / 255),
+                              keras.layers.Flatten(), keras.layers.Dense(32),
+                              keras.layers.LayerNormalization(), keras.layers.ReLU(),
+                              keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.AdamW(), loss="sparse_categorical_crossentropy")
+    before = model.get_weights()
+    report = diagnose(model, x[:1000], y[:1000], batch_size=32, budget_seconds=4,
+                      checks=["input_scale", "initialization"])
+    assert report.setup["model"].startswith("Keras")
+    assert "AdamW" in report.setup["optimizer"]
+    for old, new in zip(before, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(old, new)
