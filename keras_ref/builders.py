@@ -12,10 +12,13 @@ fresh optimizer of the same class and hyperparameters.
 
 Supported layers, both ways: Dense (units, activation, use_bias, kernel/bias
 initializers and regularizers), Flatten, Dropout (rate, seed),
-BatchNormalization (axis, momentum, epsilon, center, scale), Activation.
-Activations, initializers and losses convert both ways with their arguments
-(`relu`'s `negative_slope`/`max_value`/`threshold`, `gelu`'s `approximate`,
-`Huber`'s `delta`...).
+BatchNormalization (axis, momentum, epsilon, center, scale), Activation, and
+each layer of `_BLOCK_ARGS` with the arguments listed there (Rescaling,
+Normalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU, GaussianNoise,
+GaussianDropout, AlphaDropout, ActivityRegularization, Reshape). Activations,
+initializers and losses convert both ways with their arguments (`relu`'s
+`negative_slope`/`max_value`/`threshold`, `gelu`'s `approximate`, `Huber`'s
+`delta`...). Optimizers, both ways: those of `_OPTIMIZER_ARGS`.
 """
 
 import functools
@@ -25,7 +28,7 @@ import keras
 import numpy as np
 
 import scratch_nn
-from keras_ref.transfer import keras_to_scratch
+from keras_ref.transfer import keras_to_scratch, set_keras_weights
 
 #: Activation name -> the constructor arguments it carries, in both libraries.
 _ACTIVATION_ARGS = {"leaky_relu": ("negative_slope",), "elu": ("alpha",),
@@ -114,7 +117,37 @@ def _batch_normalization(layer, dtype):
     )
 
 
+#: Layers that convert by copying these constructor arguments, both ways, each
+#: read from the attribute of the same name (Normalization's given statistics:
+#: `input_mean` and `input_variance`, in both libraries).
+_BLOCK_ARGS = {
+    "Rescaling": {"scale": "scale", "offset": "offset"},
+    "Normalization": {"axis": "axis", "mean": "input_mean", "variance": "input_variance",
+                      "invert": "invert"},
+    "LayerNormalization": {"axis": "axis", "epsilon": "epsilon", "center": "center",
+                           "scale": "scale"},
+    "ReLU": {"max_value": "max_value", "negative_slope": "negative_slope", "threshold": "threshold"},
+    "LeakyReLU": {"negative_slope": "negative_slope"},
+    "PReLU": {"shared_axes": "shared_axes"},
+    "ELU": {"alpha": "alpha"},
+    "GaussianNoise": {"stddev": "stddev", "seed": "seed"},
+    "GaussianDropout": {"rate": "rate", "seed": "seed"},
+    "AlphaDropout": {"rate": "rate", "noise_shape": "noise_shape", "seed": "seed"},
+    "ActivityRegularization": {"l1": "l1", "l2": "l2"},
+    "Reshape": {"target_shape": "target_shape"},
+}
+
+
+def _block_builder(library, kind):
+    """A builder of layer `kind` in `library` (a `layers` module) from the other library's layer."""
+    def build(layer, dtype):
+        kwargs = {arg: getattr(layer, attr) for arg, attr in _BLOCK_ARGS[kind].items()}
+        return getattr(library, kind)(**kwargs, dtype=dtype)
+    return build
+
+
 _LAYER_BUILDERS = {
+    **{kind: _block_builder(keras.layers, kind) for kind in _BLOCK_ARGS},
     "Dense": _dense,
     "Flatten": lambda layer, dtype: keras.layers.Flatten(dtype=dtype),
     "Dropout": lambda layer, dtype: keras.layers.Dropout(layer.rate, seed=layer.seed, dtype=dtype),
@@ -144,7 +177,7 @@ def keras_twin_layer(layer, dtype=None):
     """A built Keras layer with a built scratch_nn layer's hyperparameters and weights."""
     twin = keras_layer(layer, dtype)
     twin.build((None, *layer.input_shape))
-    twin.set_weights(layer.get_weights())
+    set_keras_weights(twin, layer.get_weights())
     return twin
 
 
@@ -224,6 +257,13 @@ _OPTIMIZER_ARGS = {
     "SGD": ("momentum", "nesterov"),
     "Adam": ("beta_1", "beta_2", "epsilon", "amsgrad"),
     "RMSprop": ("rho", "momentum", "epsilon", "centered"),
+    "Adagrad": ("initial_accumulator_value", "epsilon"),
+    "Adadelta": ("rho", "epsilon"),
+    "Adamax": ("beta_1", "beta_2", "epsilon"),
+    "AdamW": ("beta_1", "beta_2", "epsilon", "amsgrad"),
+    "Lion": ("beta_1", "beta_2"),
+    "Ftrl": ("learning_rate_power", "initial_accumulator_value", "l1_regularization_strength",
+             "l2_regularization_strength", "l2_shrinkage_regularization_strength", "beta"),
 }
 
 
@@ -295,7 +335,22 @@ def _scratch_batch_normalization(layer, dtype):
         center=layer.center, scale=layer.scale, dtype=dtype)
 
 
+def _scratch_prelu(layer, dtype):
+    return scratch_nn.layers.PReLU(alpha_initializer=_scratch_initializer(layer.alpha_initializer),
+                                   shared_axes=layer.shared_axes, dtype=dtype)
+
+
+def _scratch_layer_normalization(layer, dtype):
+    return scratch_nn.layers.LayerNormalization(
+        axis=layer.axis, epsilon=layer.epsilon, center=layer.center, scale=layer.scale,
+        beta_initializer=_scratch_initializer(layer.beta_initializer),
+        gamma_initializer=_scratch_initializer(layer.gamma_initializer), dtype=dtype)
+
+
 _SCRATCH_LAYER_BUILDERS = {
+    **{kind: _block_builder(scratch_nn.layers, kind) for kind in _BLOCK_ARGS},
+    "PReLU": _scratch_prelu,
+    "LayerNormalization": _scratch_layer_normalization,
     "Dense": _scratch_dense,
     "Flatten": lambda layer, dtype: scratch_nn.layers.Flatten(dtype=dtype),
     "Dropout": lambda layer, dtype: scratch_nn.layers.Dropout(layer.rate, seed=layer.seed,

@@ -6,7 +6,8 @@ put scratch_nn's answer next to TensorFlow's with nothing else in between:
 
 - `forward`: the output of a Keras layer or model.
 - `activation_value_and_gradient`: an activation and its vector-Jacobian
-  product with an upstream gradient, by `tf.GradientTape`.
+  product with an upstream gradient, by `tf.GradientTape`;
+  `layer_value_and_gradients` the same for a layer, with its weights' gradients.
 - `loss_value_and_gradient`: a loss and dL/dy_pred; `softmax_loss_value_and_gradient`
   the same loss fed by `keras.activations.softmax(logits)`, so that Keras takes
   its `_keras_logits` path (keras/src/backend/tensorflow/nn.py, `_get_logits`).
@@ -31,8 +32,11 @@ from keras.src.backend.common import global_state
 
 #: Public names of the optimizer slots, as scratch_nn exposes them. Keras 3
 #: keeps them on the optimizer as `_momentums`, `_velocities`,
-#: `_velocity_hats`, `_average_gradients` (Adam, RMSprop) or `momentums` (SGD).
-SLOT_NAMES = ("momentums", "velocities", "velocity_hats", "average_gradients")
+#: `_velocity_hats`, `_average_gradients` (Adam, RMSprop, Lion), `momentums`
+#: (SGD), `_accumulators` (Adagrad, Ftrl), `_linears` (Ftrl),
+#: `_accumulated_grads`, `_accumulated_delta_vars` (Adadelta), `_m`, `_u` (Adamax).
+SLOT_NAMES = ("momentums", "velocities", "velocity_hats", "average_gradients", "accumulators",
+              "linears", "accumulated_grads", "accumulated_delta_vars", "m", "u")
 
 
 @contextlib.contextmanager
@@ -99,6 +103,29 @@ def activation_value_and_gradient(name, x, upstream, **kwargs):
         tape.watch(x_t)
         y = fn(x_t, **kwargs)
     return to_numpy(y), to_numpy(tape.gradient(y, x_t, output_gradients=tf.constant(upstream)))
+
+
+def layer_value_and_gradients(layer, x, upstream, training=False):
+    """A built Keras layer's output and the vector-Jacobian products with `upstream`, by `tf.GradientTape`.
+
+    Args:
+        layer: a built Keras layer.
+        x: NumPy input, `(batch, ...)`.
+        upstream: dL/dy, shaped like the output.
+        training: the Keras `training` flag.
+
+    Returns:
+        `(y, dx, weight_grads)`: the output, dL/dx and a list of dL/dw aligned
+        with `layer.trainable_weights` (zeros for a weight the output does
+        not depend on).
+    """
+    x_t = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x_t)
+        y = layer(x_t, training=training)
+    grads = tape.gradient(y, [x_t, *layer.trainable_weights], output_gradients=tf.constant(upstream),
+                          unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    return to_numpy(y), to_numpy(grads[0]), [to_numpy(g) for g in grads[1:]]
 
 
 def loss_value_and_gradient(loss, y_true, y_pred):

@@ -44,6 +44,19 @@ def _names(layers):
     return ", ".join(type(layer).__name__ for layer in layers) or "none"
 
 
+def set_keras_weights(layer, weights):
+    """``layer.set_weights(weights)`` on a Keras layer, then whatever Keras derives from them.
+
+    Keras's ``Normalization`` computes with copies of its ``mean`` and
+    ``variance`` made by ``finalize_state()``, which ``set_weights`` does not
+    call (loading a file does); it is called here.
+    """
+    layer.set_weights(weights)
+    finalize = getattr(layer, "finalize_state", None)
+    if callable(finalize):
+        finalize()
+
+
 def scratch_to_keras(scratch_model, keras_model):
     """Copy every weight of a built scratch_nn model into a built Keras model.
 
@@ -51,7 +64,7 @@ def scratch_to_keras(scratch_model, keras_model):
         ValueError: layer counts, weight counts or shapes differ (nothing is copied).
     """
     for layer, weights in _checked_pairs(scratch_model, keras_model, "scratch_nn", "keras"):
-        layer.set_weights(weights)
+        set_keras_weights(layer, weights)
 
 
 def keras_to_scratch(keras_model, scratch_model):

@@ -36,7 +36,7 @@ def keras_twin_layer(layer_spec, scratch_layer):
     """The built Keras layer of `layer_spec` holding a built scratch_nn layer's weights."""
     twin = keras_object(layer_spec)
     twin.build((None, *scratch_layer.input_shape))
-    twin.set_weights(scratch_layer.get_weights())
+    transfer.set_keras_weights(twin, scratch_layer.get_weights())
     return twin
 
 

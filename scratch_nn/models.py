@@ -606,13 +606,13 @@ class Sequential:
         totals = _Totals(metrics)
         batch_hooks = callbacks.batch_callbacks("test")
         callbacks.on_test_begin()
-        reg = self._regularization()
         for step, (xb, yb, wb) in enumerate(_batches(x, y, sample_weight, batch_size)):
             for cb in batch_hooks:
                 cb.on_test_batch_begin(step, {})
             y_pred = self.forward(xb, training=False)
             loss = self._batch_loss(yb, y_pred, wb, with_gradient=False)[0]
-            totals.add(float(loss) + reg, yb, y_pred)
+            # after the forward pass: an activity penalty is this batch's
+            totals.add(float(loss) + self._regularization(), yb, y_pred)
             if batch_hooks:
                 logs = totals.means()
                 for cb in batch_hooks:

@@ -67,6 +67,35 @@ def check_layer_forward(layer_spec, x, training=False, seed=0):
     compare_layer(layer, twin, x, training, tolerance(x.dtype, [activation]), type(layer).__name__)
 
 
+def check_layer_gradients(layer_spec, x, upstream, training=False, seed=0, tol=None):
+    """The layer of `layer_spec` in both libraries, same random weights: same output, dL/dx and dL/dw.
+
+    `upstream` is dL/dy. Inputs and `upstream` must not be written to.
+    Returns the scratch_nn layer, for further checks.
+    """
+    layer = build(layer_spec, scratch_nn)
+    layer.build(x.shape[1:])
+    layer.set_weights(random_weights(np.random.default_rng(seed), layer))
+    twin = twins.keras_twin_layer(layer_spec, layer)
+    expected_y, expected_dx, expected_dw = oracle.layer_value_and_gradients(twin, x, upstream, training)
+    x_before, upstream_before = x.copy(), upstream.copy()
+    y = layer.forward(x, training=training)
+    dx = layer.backward(upstream)
+    what = f"{layer_spec.name}({layer_spec.kwargs})"
+    np.testing.assert_array_equal(x, x_before, err_msg=f"{what} changed its input")
+    np.testing.assert_array_equal(upstream, upstream_before, err_msg=f"{what} backward wrote into dout")
+    tol = tol or tolerance(x.dtype)
+    assert_close(y, expected_y, tol, f"{what} output (training={training})")
+    # dx and dw are sums of upstream-sized terms: judged against their size.
+    scale = float(np.max(np.abs(upstream))) * max(1.0, float(np.max(np.abs(x))))
+    assert_close(dx, expected_dx, tol, f"{what} input gradient", scale=scale)
+    assert len(layer.params) == len(expected_dw), f"{what}: trainable weights {list(layer.params)}"
+    for name, theirs in zip(layer.params, expected_dw):
+        assert_close(layer.grads[name], theirs, tol, f"{what} gradient of {name}",
+                     scale=scale * x.shape[0])
+    return layer
+
+
 def check_activation(name, x, upstream, **kwargs):
     """Activation `name` (with `kwargs`): forward and `backward(upstream)` equal Keras's value and VJP."""
     expected_y, expected_dx = oracle.activation_value_and_gradient(name, x, upstream, **kwargs)

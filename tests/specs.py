@@ -116,9 +116,14 @@ def random_weights(rng, layer, scale=1.0):
     """Random values for a scratch_nn layer's weights, each in its valid range.
 
     Kernels are normal with standard deviation `scale / sqrt(fan_in)`; biases,
-    beta and moving means normal; gamma of either sign and magnitude 0.5-1.5;
-    moving variances in [0.2, 2].
+    beta, moving means and any other weight (PReLU's alpha, LayerNormalization's
+    gamma) normal; BatchNormalization's gamma of either sign and magnitude
+    0.5-1.5; moving variances and Normalization's variance in [0.2, 2].
     """
+    if type(layer).__name__ == "Normalization":  # mean, variance > 0, the int count
+        return [rng.standard_normal(w.shape) if name == "mean" else
+                rng.uniform(0.2, 2.0, w.shape) if name == "variance" else w.copy()
+                for name, w in zip(layer._weight_order, layer.weights)]
     if type(layer).__name__ == "BatchNormalization":
         n = layer.weights[-1].shape
         gamma = rng.uniform(0.5, 1.5, n) * rng.choice([-1.0, 1.0], n)
@@ -162,7 +167,8 @@ class OptimizerSpec:
         return build(self.spec(), scratch_nn)
 
 
-#: Every variant the issue names; each is drawn with and without weight decay.
+#: Every variant the issues name; each is drawn with and without weight decay
+#: (AdamW always decays: without one drawn, with its default 0.004).
 OPTIMIZER_VARIANTS = (
     ("SGD", {}),
     ("SGD", {"momentum": None}),
@@ -173,4 +179,13 @@ OPTIMIZER_VARIANTS = (
     ("RMSprop", {"momentum": None}),
     ("RMSprop", {"centered": True}),
     ("RMSprop", {"momentum": None, "centered": True}),
+    ("Adagrad", {}),
+    ("Adadelta", {}),
+    ("Adamax", {}),
+    ("AdamW", {}),
+    ("AdamW", {"amsgrad": True}),
+    ("Lion", {}),
+    ("Ftrl", {}),
+    ("Ftrl", {"l1_regularization_strength": 2.0**-6, "l2_regularization_strength": 2.0**-4,
+              "l2_shrinkage_regularization_strength": 2.0**-5, "beta": 0.5}),
 )

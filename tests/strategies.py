@@ -8,8 +8,9 @@ What is drawn here, and then built twice (scratch_nn and Keras):
 - `tests.specs.ModelSpec`: a random MLP (depth 1-4, widths, activations,
   optional BatchNormalization and L2) with its loss;
 - `tests.specs.OptimizerSpec`: SGD (plain, momentum, Nesterov), Adam
-  (+ AMSGrad), RMSprop (plain, momentum, centered), each with or without weight
-  decay, with a float or ExponentialDecay learning rate;
+  (+ AMSGrad), RMSprop (plain, momentum, centered), Adagrad, Adadelta, Adamax,
+  AdamW (+ AMSGrad), Lion, Ftrl (plain and regularized), each with or without
+  weight decay, with a float or ExponentialDecay learning rate;
 - EarlyStopping configurations with scripted metric sequences.
 """
 
@@ -233,12 +234,19 @@ def optimizer_specs(draw, variants=OPTIMIZER_VARIANTS, weight_decay=None, schedu
     kwargs = {"learning_rate": draw(st.sampled_from([2.0**-10, 2.0**-7, 2.0**-3, 0.5]))}
     for key, value in fixed.items():
         kwargs[key] = draw(st.integers(4, 61)) / 64 if value is None else value
-    if name == "Adam":
+    if name in ("Adam", "AdamW", "Adamax"):
         kwargs["beta_1"] = draw(st.sampled_from([0.0, 0.5, 0.875]))
         kwargs["beta_2"] = draw(st.sampled_from([0.875, 1 - 2.0**-10]))
-    if name == "RMSprop":
+    if name == "Lion":  # beta_1 in (0, 1]
+        kwargs["beta_1"] = draw(st.sampled_from([0.5, 0.875, 1.0]))
+        kwargs["beta_2"] = draw(st.sampled_from([0.5, 0.875, 1 - 2.0**-7]))
+    if name in ("RMSprop", "Adadelta"):
         kwargs["rho"] = draw(st.sampled_from([0.5, 0.875]))
-    if name in ("Adam", "RMSprop"):
+    if name in ("Adagrad", "Ftrl"):
+        kwargs["initial_accumulator_value"] = draw(st.sampled_from([0.0, 2.0**-3, 1.0]))
+    if name == "Ftrl":
+        kwargs["learning_rate_power"] = draw(st.sampled_from([-0.5, -0.25, 0.0]))
+    if name in ("Adam", "AdamW", "Adamax", "RMSprop", "Adagrad", "Adadelta"):
         kwargs["epsilon"] = draw(st.sampled_from([2.0**-23, 2.0**-10, 0.125]))
     if weight_decay if weight_decay is not None else draw(st.booleans()):
         kwargs["weight_decay"] = draw(st.sampled_from([2.0**-8, 0.125, 0.5]))

@@ -74,7 +74,8 @@ def test_dropout_rate_outside_0_1(rate):
 
 
 @pytest.mark.parametrize("kwargs,pattern", [
-    ({"optimizer": "adagrad", "loss": "mse"}, r"unknown optimizer 'adagrad'.*\['adam', 'nadam', 'rmsprop', 'sgd'\]"),
+    ({"optimizer": "adafactor", "loss": "mse"},
+     r"unknown optimizer 'adafactor'.*\['adadelta', 'adagrad', 'adam', 'adamax', 'adamw', 'ftrl', 'lion', 'nadam', 'rmsprop', 'sgd'\]"),
     ({"optimizer": "sgd", "loss": "focal_loss"}, r"unknown loss 'focal_loss'.*categorical_crossentropy"),
     ({"optimizer": "sgd", "loss": "mse", "metrics": ["f1"]}, r"unknown metric 'f1'.*accuracy"),
 ])

@@ -59,6 +59,37 @@ def test_activation_gradients(data, activation):
     check_layer(Activation(activation, dtype="float64"), x, False, np.random.default_rng(1))
 
 
+@given(data=st.data(), case=st.sampled_from([
+    ("Rescaling", {"scale": -0.5, "offset": 2.0}),
+    ("Normalization", {"mean": 0.5, "variance": 3.0}),
+    ("Normalization", {"mean": 0.5, "variance": 3.0, "invert": True}),
+    ("LayerNormalization", {}),
+    ("LayerNormalization", {"center": False, "epsilon": 0.5}),
+    ("ReLU", {"max_value": 2.5, "negative_slope": 0.3, "threshold": 0.5}),
+    ("LeakyReLU", {}),
+    ("ELU", {"alpha": 0.7}),
+    ("PReLU", {"alpha_initializer": "random_normal"}),
+    ("Reshape", {"target_shape": (-1, 1)}),
+]), shared=st.booleans())
+def test_block_layer_gradients(data, case, shared):
+    """Rescaling, Normalization, LayerNormalization, the ReLU family and Reshape; samples (3, units)."""
+    from scratch_nn import layers
+    name, kwargs = case
+    batch, units = data.draw(st.integers(1, 5)), data.draw(st.integers(2, 5))
+    if name == "PReLU" and shared:
+        kwargs = {**kwargs, "shared_axes": [1]}
+    if name == "LayerNormalization" and shared:
+        kwargs = {**kwargs, "axis": [1, 2]}
+    x = data.draw(magnitudes((batch, 3, units), 1e-3, 3.0))
+    if name == "ReLU" and np.min(np.abs(np.abs(x - 0.5) * (np.abs(x - 2.5)))) < 1e-3:
+        return  # a step of 1e-6 must not cross the threshold or the ceiling
+    layer = getattr(layers, name)(**kwargs, dtype="float64")
+    layer.build(x.shape[1:])
+    for param in layer.params.values():  # gamma, beta, alpha: off their initial constants
+        param[...] = data.draw(magnitudes(param.shape, 0.3, 1.5))
+    check_layer(layer, x, False, np.random.default_rng(2))
+
+
 @given(data=st.data(), training=st.booleans())
 def test_batch_normalization_gradients(data, training):
     batch = data.draw(st.integers(2, 6))

@@ -4,6 +4,9 @@
   gradient (Dense with each activation, Flatten, Activation, Dropout and
   BatchNormalization in training and inference mode), the model's
   predictions, loss gradients and weights after a `fit` step.
+  The same for the layers of `test_vs_tensorflow_layer_blocks`; Reshape
+  and the layers that keep their input's shape give back an input gradient
+  of the input's shape.
 - Two Dropout layers with the same seed drop the same units (Keras's seeded
   `SeedGenerator` does too); one layer called twice draws a new mask.
 - BatchNormalization refuses `momentum` outside [0, 1] and `epsilon <= 0`
@@ -33,6 +36,19 @@ LAYERS = [
     Spec("layers.BatchNormalization", {"center": False, "scale": False}),
     *(Spec("layers.Dense", {"units": 3, "activation": name}) for name in ACTIVATIONS),
     *(Spec("layers.Activation", {"activation": name}) for name in ACTIVATIONS),
+    Spec("layers.Rescaling", {"scale": 1 / 255, "offset": [0.0, 0.1, 0.2, 0.3]}),
+    Spec("layers.Normalization"),
+    Spec("layers.Normalization", {"mean": 0.5, "variance": 2.0, "invert": True}),
+    Spec("layers.LayerNormalization"),
+    Spec("layers.ReLU", {"max_value": 1.0, "negative_slope": 0.1, "threshold": 0.5}),
+    Spec("layers.LeakyReLU"),
+    Spec("layers.PReLU"),
+    Spec("layers.ELU"),
+    Spec("layers.GaussianNoise", {"stddev": 0.5, "seed": 1}),
+    Spec("layers.GaussianDropout", {"rate": 0.5, "seed": 1}),
+    Spec("layers.AlphaDropout", {"rate": 0.5, "seed": 1}),
+    Spec("layers.ActivityRegularization", {"l1": 0.1, "l2": 0.1}),
+    Spec("layers.Reshape", {"target_shape": (2, 2)}),
 ]
 
 
@@ -46,8 +62,10 @@ def test_layer_keeps_float32_float32(spec, training):
     assert y.dtype == F32, f"{spec.name} forward(training={training}) returned {y.dtype}"
     dx = layer.backward(np.ones_like(y))
     assert dx.dtype == F32, f"{spec.name} backward(training={training}) returned {dx.dtype}"
+    assert dx.shape == x.shape, f"{spec.name} backward gave shape {dx.shape}"
     for name, w in zip(layer._weight_order, layer.weights):
-        assert w.dtype == F32, f"{spec.name} weight {name} is {w.dtype}"
+        if name != "count":  # Normalization's counter is an int64, as Keras's
+            assert w.dtype == F32, f"{spec.name} weight {name} is {w.dtype}"
 
 
 def test_float32_model_stays_float32_through_fit():

@@ -7,7 +7,8 @@ scratch_nn object). In float32, the dtype both libraries default to;
 tolerances as in `tests.tolerances`.
 
 - Layers: Dense (no activation, and each activation by name), Flatten,
-  Dropout at inference, BatchNormalization over three training steps then at
+  Dropout at inference, the layers of `test_vs_tensorflow_layer_blocks` with
+  their defaults (the random ones at inference), BatchNormalization over three training steps then at
   inference (momentum 0.99, epsilon 1e-3), Activation for every name: same
   outputs and weights as Keras's; a fresh Dense and BatchNormalization start
   from the weights Keras starts from (bias, gamma, beta, moving statistics
@@ -15,6 +16,8 @@ tolerances as in `tests.tolerances`.
 - Optimizers given one argument or none, over five steps of gradients at
   1e-6 (where epsilon shows) and 1: same variables and slots after every step;
   SGD in float32 (plain, momentum, Nesterov, momentum 1) bit for bit.
+- Every optimizer's `get_config()` with no argument given: the values of
+  Keras's `get_config()` under the same keys (each default, read from Keras).
 - Losses default-constructed (`from_logits=False`): same value and gradient.
 - What only a targeted example shows: `Dense.regularization_loss` with both
   a kernel and a bias regularizer equals the sum of Keras's `layer.losses`;
@@ -61,14 +64,28 @@ DEFAULT_LAYERS = [
     Spec("layers.BatchNormalization"),
     *(Spec("layers.Dense", {"units": 3, "activation": name}) for name in ACTIVATIONS),
     *(Spec("layers.Activation", {"activation": name}) for name in ACTIVATIONS),
+    Spec("layers.Rescaling", {"scale": 0.5}),
+    Spec("layers.Normalization", {"mean": 1.0, "variance": 2.0}),
+    Spec("layers.Normalization"),
+    Spec("layers.LayerNormalization"),
+    Spec("layers.ReLU"),
+    Spec("layers.LeakyReLU"),
+    Spec("layers.PReLU"),
+    Spec("layers.ELU"),
+    Spec("layers.GaussianNoise", {"stddev": 0.5}),
+    Spec("layers.GaussianDropout", {"rate": 0.5}),
+    Spec("layers.AlphaDropout", {"rate": 0.5}),
+    Spec("layers.ActivityRegularization"),
+    Spec("layers.Reshape", {"target_shape": (2, -1)}),
 ]
+RANDOM_IN_TRAINING = ("Dropout", "GaussianNoise", "GaussianDropout", "AlphaDropout")
 
 
 @pytest.mark.parametrize("training", [False, True], ids=["inference", "training"])
 @pytest.mark.parametrize("spec", DEFAULT_LAYERS, ids=lambda s: f"{s.name}{s.kwargs}")
 def test_default_layer_matches_keras(spec, training):
-    if spec.name == "Dropout" and training:
-        pytest.skip("a random mask: Dropout in training is compared in test_vs_tensorflow_layers")
+    if spec.name in RANDOM_IN_TRAINING and training:
+        pytest.skip("random: compared in test_vs_tensorflow_layers and _layer_blocks")
     check_layer_forward(spec, data((5, 4), seed=1, scale=2.0), training=training, seed=2)
 
 
@@ -77,7 +94,9 @@ def test_default_batch_norm_steps_match_keras():
     check_batch_norm_steps(Spec("layers.BatchNormalization"), batches)
 
 
-@pytest.mark.parametrize("spec", [Spec("layers.Dense", {"units": 60}), Spec("layers.BatchNormalization")],
+@pytest.mark.parametrize("spec", [Spec("layers.Dense", {"units": 60}), Spec("layers.BatchNormalization"),
+                                  Spec("layers.LayerNormalization"), Spec("layers.PReLU"),
+                                  Spec("layers.Normalization")],
                          ids=lambda s: s.name)
 def test_fresh_layer_starts_from_keras_initial_weights(spec):
     scratch_nn.utils.set_random_seed(0)
@@ -108,6 +127,8 @@ OPTIMIZERS_NEAR_DEFAULT = [
     OptimizerSpec("RMSprop", {"learning_rate": 0.125}),
     OptimizerSpec("RMSprop", {"momentum": 0.5}),
     OptimizerSpec("RMSprop", {"centered": True}),
+    *(OptimizerSpec(name, kwargs) for name in ("Adagrad", "Adadelta", "Adamax", "AdamW", "Lion", "Ftrl")
+      for kwargs in ({}, {"learning_rate": 0.125})),
 ]
 
 
@@ -118,6 +139,17 @@ def test_optimizer_defaults_over_several_steps_match_keras(spec, scale):
     steps = [[data(v.shape, seed=10 + 2 * k + i, scale=scale) for i, v in enumerate(variables)]
              for k in range(5)]
     check_optimizer(spec, variables, steps)
+
+
+@pytest.mark.parametrize("name", sorted(set(scratch_nn.optimizers.__all__) - {"Optimizer", "get", "schedules"}))
+def test_optimizer_default_configs_are_keras_defaults(name):
+    ours = getattr(scratch_nn.optimizers, name)().get_config()
+    theirs = getattr(keras.optimizers, name)().get_config()
+    assert set(ours) <= set(theirs), f"{name}: keys Keras does not have: {set(ours) - set(theirs)}"
+    for key, value in ours.items():
+        if key == "name":  # Keras numbers its names (sgd_6); see test_model_api
+            continue
+        assert value == pytest.approx(theirs[key]), f"{name} default {key}: {value!r} != {theirs[key]!r}"
 
 
 def test_default_losses_match_keras():

@@ -1,12 +1,15 @@
 """Optimizers against the real Keras optimizers, step by step, variables and slots.
 
 Property: for SGD (plain, momentum, Nesterov), Adam (with and without
-AMSGrad) and RMSprop (plain, momentum, centered, both), each with and without
+AMSGrad), RMSprop (plain, momentum, centered, both), Adagrad, Adadelta,
+Adamax, AdamW (with and without AMSGrad), Lion and Ftrl (plain, and with
+every regularization strength and beta set), each with and without
 weight decay and with a float or ExponentialDecay learning rate, k random
 gradient steps (gradients from 1e-6 to 10, several variables of different
 shapes) applied by scratch_nn and by Keras leave, after every step, the same
 variables, the same slots (momentums, velocities, velocity_hats,
-average_gradients, whichever the configuration has), the same learning rate
+average_gradients, accumulators, linears, accumulated_grads,
+accumulated_delta_vars, m, u: whichever the configuration has), the same learning rate
 and the same iteration count. Tolerance: 1e-10 of each array's largest entry
 in float64; 1e-5 in float32 (Keras computes Adam's step size in float32,
 scratch_nn in float64 then rounds, a difference of a few float32 ulps per step).
@@ -71,5 +74,5 @@ def test_default_hyperparameters_match_keras(seed):
     rng = np.random.default_rng(seed)
     variables = [rng.standard_normal((3, 2)).astype(np.float32)]
     steps = [[rng.standard_normal((3, 2)).astype(np.float32)] for _ in range(3)]
-    for name in ("SGD", "Adam", "RMSprop"):
+    for name in ("SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "AdamW", "Lion", "Ftrl"):
         check_optimizer(OptimizerSpec(name, {}), variables, steps)

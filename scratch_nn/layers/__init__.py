@@ -5,6 +5,7 @@ recurrent layers, embeddings...) are still reachable by name, and raise a
 ``NotImplementedError`` that names them.
 """
 
+from scratch_nn.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU
 from scratch_nn.layers.base import Layer
 from scratch_nn.layers.batch_normalization import BatchNormalization
 from scratch_nn.layers.core import (
@@ -16,10 +17,17 @@ from scratch_nn.layers.core import (
     Softmax,
 )
 from scratch_nn.layers.dropout import Dropout
+from scratch_nn.layers.noise import AlphaDropout, GaussianDropout, GaussianNoise
+from scratch_nn.layers.normalization import LayerNormalization
+from scratch_nn.layers.preprocessing import Normalization, Rescaling
+from scratch_nn.layers.regularization import ActivityRegularization
+from scratch_nn.layers.reshaping import Reshape
 
 __all__ = [
-    "Activation", "BatchNormalization", "Dense", "Dropout", "Flatten", "Input",
-    "InputLayer", "Layer", "Softmax",
+    "ELU", "Activation", "ActivityRegularization", "AlphaDropout", "BatchNormalization",
+    "Dense", "Dropout", "Flatten", "GaussianDropout", "GaussianNoise", "Input", "InputLayer",
+    "Layer", "LayerNormalization", "LeakyReLU", "Normalization", "PReLU", "ReLU", "Rescaling",
+    "Reshape", "Softmax",
 ]
 
 #: Keras layers outside an MLP, by family; each name raises when reached.
@@ -36,13 +44,11 @@ _UNSUPPORTED = {
     "embeddings and attention": ("Embedding", "MultiHeadAttention", "Attention"),
     "merging layers (branching graphs)": ("Concatenate", "Add", "Multiply", "Average",
                                           "Subtract", "Dot", "Maximum", "Minimum"),
-    "image preprocessing and reshaping": ("Rescaling", "Resizing", "RandomFlip",
-                                          "RandomRotation", "RandomZoom", "Reshape",
-                                          "ZeroPadding2D", "UpSampling2D", "Cropping2D"),
-    "other Keras layers": ("LayerNormalization", "GroupNormalization", "Lambda",
-                           "Normalization", "TextVectorization", "SpatialDropout2D",
-                           "GaussianNoise", "GaussianDropout", "AlphaDropout",
-                           "ReLU", "LeakyReLU", "PReLU", "ELU", "TimeDistributed"),
+    "image preprocessing and reshaping": ("Resizing", "RandomFlip", "RandomRotation",
+                                          "RandomZoom", "ZeroPadding2D", "UpSampling2D",
+                                          "Cropping2D"),
+    "other Keras layers": ("GroupNormalization", "Lambda", "TextVectorization",
+                           "SpatialDropout2D", "TimeDistributed"),
 }
 _FAMILY = {name: family for family, names in _UNSUPPORTED.items() for name in names}
 

@@ -101,9 +101,14 @@ class Layer(Configurable):
             _use_call_as_forward(cls)
 
     # -- weights -----------------------------------------------------------
-    def add_weight(self, name, shape, initializer, trainable=True):
-        """Create a weight with ``initializer(shape, dtype)``; trainable ones get a gradient slot."""
-        value = np.ascontiguousarray(initializer(tuple(shape), self.dtype), dtype=self.dtype)
+    def add_weight(self, name, shape, initializer, trainable=True, dtype=None):
+        """Create a weight with ``initializer(shape, dtype)``; trainable ones get a gradient slot.
+
+        ``dtype`` is the layer's unless given (a counter is an integer).
+        """
+        dtype = self.dtype if dtype is None else dtype
+        # np.array, not np.ascontiguousarray: that one turns a scalar weight into shape (1,)
+        value = np.array(initializer(tuple(shape), dtype), dtype=dtype, order="C")
         if trainable:
             self.params[name] = value
             self.grads[name] = np.zeros_like(value)
