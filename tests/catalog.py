@@ -74,6 +74,11 @@ REQUIRED = {
     "layers.Dropout": {"rate": 0.25},
     "layers.Activation": {"activation": "relu"},
     "layers.InputLayer": {"shape": (6,)},
+    "layers.Rescaling": {"scale": 0.5},
+    "layers.GaussianNoise": {"stddev": 0.1},
+    "layers.GaussianDropout": {"rate": 0.2},
+    "layers.AlphaDropout": {"rate": 0.2},
+    "layers.Reshape": {"target_shape": (2, 3)},
     "schedules.ExponentialDecay": {"initial_learning_rate": 0.1, "decay_steps": 2,
                                    "decay_rate": 0.5},
     "schedules.InverseTimeDecay": {"initial_learning_rate": 0.1, "decay_steps": 2,
@@ -91,6 +96,11 @@ NON_DEFAULT = {
                      "bias_regularizer": regularizers.L1(0.01),
                      "kernel_constraint": constraints.MaxNorm(1.5)},
     "layers.InputLayer": {"shape": (2, 3)},
+    "layers.Normalization": {"mean": [0.5] * 6, "variance": [2.0] * 6},
+    "layers.PReLU": {"shared_axes": [1]},
+    "layers.ReLU": {"max_value": 6.0},
+    "layers.Reshape": {"target_shape": (3, 2)},
+    "layers.AlphaDropout": {"noise_shape": (1, 6)},
     "schedules.PiecewiseConstantDecay": {"boundaries": [1, 3], "values": [0.2, 0.1, 0.05]},
     "schedules.CosineDecay": {"warmup_target": 0.2, "warmup_steps": 2},
     "initializers.VarianceScaling": {"mode": "fan_avg", "distribution": "uniform"},
@@ -150,15 +160,18 @@ IDS = [key(kind, cls) for kind, cls in CLASSES]
 def constructor_arguments(cls):
     """``{argument: default}`` of ``cls``, following ``**kwargs`` up to the parents' constructors.
 
-    A required argument's default is ``inspect.Parameter.empty``.
+    A required argument's default is ``inspect.Parameter.empty``. Arguments the
+    class leaves out of its config (``_config_ignored``: a parent's argument the
+    subclass fills itself) are not the class's own.
     """
+    ignored = getattr(cls, "_config_ignored", ())
     out = {}
     for klass in cls.__mro__:
         if "__init__" not in vars(klass) or klass is object:
             continue
         params = list(inspect.signature(klass.__init__).parameters.values())[1:]
         for p in params:
-            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in ignored:
                 out.setdefault(p.name, p.default)
         if not any(p.kind is p.VAR_KEYWORD for p in params):
             break

@@ -42,6 +42,9 @@ class ReLU(Activation):
         threshold: float >= 0; inputs at or below it are "negative" (0).
     """
 
+    #: the activation is made from the layer's own arguments, never given
+    _config_ignored = Activation._config_ignored + ("activation",)
+
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         # keras/src/layers/activations/relu.py's checks and messages
         if max_value is not None and max_value < 0.0:
@@ -93,6 +96,9 @@ class LeakyReLU(Activation):
         negative_slope: float >= 0.
     """
 
+    #: the activation is made from the layer's own arguments, never given
+    _config_ignored = Activation._config_ignored + ("activation",)
+
     def __init__(self, negative_slope=0.3, **kwargs):
         if negative_slope is None or negative_slope < 0:
             raise ValueError(
@@ -108,6 +114,9 @@ class ELU(Activation):
     Args:
         alpha: the negative saturation value is ``-alpha``.
     """
+
+    #: the activation is made from the layer's own arguments, never given
+    _config_ignored = Activation._config_ignored + ("activation",)
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(activations.ELU(alpha), **kwargs)
