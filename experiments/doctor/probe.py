@@ -1,23 +1,28 @@
-"""The shared probe: does a fix reach a held-out accuracy level sooner than the setting as given?
+"""The shared probe: does a fix reach a held-out level of the task's metric sooner than the setting as given?
 
 Every fix the doctor recommends is tried before it is recommended. Two
 :class:`Variant` s of the setup, the current setting and the fix, each train a
 copy of the model from the user's current weights (`Setup.clone`) for up to
-``K`` steps on the same batch order, and every ``M`` steps the copy's accuracy
-on held-out data is measured: the user's validation data or split, else the
-last ``HOLDOUT`` of the training samples, which the probe then does not train
-on. Over probe seeds ``s`` (each its own batch order, the same for both
-variants):
+``K`` steps on the same batch order, and every ``M`` steps the copy's task
+metric on held-out data is measured (accuracy for classification, ``R^2``
+for regression: `experiments.doctor.task`; a fix that changes the loss is
+compared on this metric, not on the loss): the user's validation data or
+split, else a random ``HOLDOUT`` of the training samples, drawn
+independently of their order (`Setup.split`), which the probe then does not
+train on. Over probe seeds ``s`` (each its own batch order, the same for
+both variants):
 
-    cost_v,s = steps_v,s(L) * t_v      steps to the first check with accuracy >= L,
+    cost_v,s = steps_v,s(L) * t_v      steps to the first check with metric >= L,
                                        times seconds per step (1 when the fix
                                        leaves the step time alone: cost in steps)
-    L        = max(LEVEL_SHARE * min_v,s best_v,s, 2 / classes)
+    L        = max(LEVEL_SHARE * min_v,s best_v,s, floor)
 
-``L`` is just below the accuracy that both variants reach on every seed by
-the end of their probes (at least twice chance, so a setting that learns
-nothing sets no level a random guess meets): the question is which of the two
-gets there first, not which one ends higher. A run that never reaches ``L``
+``L`` is just below the metric that both variants reach on every seed by the
+end of their probes, and at least the task's floor (`Task.floor`: for 10
+balanced classes ``2 / classes``, twice chance; for a binary task halfway
+from chance to perfect; an ``R^2`` of 0.1 for regression), so a setting that
+learns nothing sets no level a constant guess meets: the question is which of
+the two gets there first, not which one ends higher. A run that never reaches ``L``
 costs ``inf``. The gain on seed ``s`` is ``g_s = cost_current,s / cost_fix,s``
 and the probe's noise is the seed spread of the current setting,
 ``max_s cost / min_s cost``. The fix **helps** when
@@ -76,25 +81,36 @@ class Variant:
         name: what the variant is, for the report (``"learning_rate=0.01"``).
         learning_rate: the copy's rate (``None``: the user's).
         batch_size: the copy's batch size (``None``: the user's).
-        scale, shift: inputs become ``(x - shift) * scale``, train and held out alike.
+        scale, shift: inputs become ``(x - shift) * scale``, train and held out alike
+            (numbers, or arrays of one value per feature).
         initializer: re-draw every kernel with this initializer (biases to 0).
         step_seconds: seconds one step costs; ``None`` counts cost in steps.
+        output_activation, loss: names replacing the output layer's
+            activation and the loss (``None``: the user's).
+        target_scale, target_shift: regression targets become
+            ``(y - target_shift) * target_scale``, train and held out alike
+            (``R^2`` does not change under it, so both variants compare).
     """
 
     name: str
     learning_rate: float | None = None
     batch_size: int | None = None
-    scale: float = 1.0
-    shift: float = 0.0
+    scale: object = 1.0
+    shift: object = 0.0
     initializer: str | None = None
     step_seconds: float | None = None
+    output_activation: str | None = None
+    loss: str | None = None
+    target_scale: float = 1.0
+    target_shift: float = 0.0
 
 
 @dataclass
 class Curve:
-    """Held-out accuracy of one probe run at each check (``steps[i]`` steps trained).
+    """Held-out metric of one probe run at each check (``steps[i]`` steps trained).
 
-    ``model`` is the trained copy, as the run left it.
+    ``accuracy`` holds the task's metric (accuracy, or ``R^2`` for
+    regression); ``model`` is the trained copy, as the run left it.
     """
 
     steps: list
@@ -107,25 +123,20 @@ class Curve:
 
     @property
     def best(self):
-        """Best held-out accuracy of the run (0 when it diverged at once)."""
-        return max(self.accuracy, default=0.0)
+        """Best held-out metric of the run (``-inf`` when it diverged at once)."""
+        return max(self.accuracy, default=-math.inf)
 
 
 def held_out(setup):
-    """``(x_train, y_train, x_held, y_held)``: the probes' training pool and held-out data."""
-    if setup.x_val is not None:
-        return setup.x, setup.y, setup.x_val[:HELD_OUT_SAMPLES], setup.y_val[:HELD_OUT_SAMPLES]
-    split = max(1, int(setup.n * (1 - HOLDOUT)))
-    return (setup.x[:split], setup.y[:split], setup.x[split:][:HELD_OUT_SAMPLES],
-            setup.y[split:][:HELD_OUT_SAMPLES])
+    """``(x_train, y_train, x_held, y_held)``: the probes' training pool and held-out data
+    (`Setup.split`: order-independent)."""
+    return setup.split(HOLDOUT, HELD_OUT_SAMPLES)
 
 
-def accuracy(model, x, y):
-    """Share of ``x`` whose arg-max output is the label (sparse or one-hot ``y``)."""
+def score(setup, model, x, y, from_logits=None):
+    """The task's held-out metric of ``model`` on ``(x, y)`` (`Task.score`)."""
     with np.errstate(all="ignore"):
-        predicted = np.argmax(model.forward(x, training=False), axis=-1)
-    labels = y if y.ndim == 1 else np.argmax(y, axis=-1)
-    return float(np.mean(predicted == labels))
+        return setup.task.score(model.forward(x, training=False), y, from_logits)
 
 
 def reinitialize(model, name, seed):
@@ -144,30 +155,37 @@ def reinitialize(model, name, seed):
 def train(setup, variant, steps, every, seed, arrays=None):
     """Train a copy of ``setup`` as ``variant`` for ``steps`` steps; its :class:`Curve`.
 
-    Held-out accuracy is measured every ``every`` steps; batches are drawn
-    from a permutation per epoch seeded by the setup's seed and the probe
-    seed ``seed`` (the same for every variant). A loss that stops being finite ends the run.
+    The held-out metric (`score`) is measured every ``every`` steps; batches
+    are drawn from a permutation per epoch seeded by the setup's seed and the
+    probe seed ``seed`` (the same for every variant). A loss that stops being
+    finite ends the run.
     """
     x, y, x_held, y_held = arrays or held_out(setup)
-    model = setup.clone(learning_rate=variant.learning_rate)
+    model = setup.clone(learning_rate=variant.learning_rate, loss=variant.loss,
+                        output_activation=variant.output_activation)
     if variant.initializer is not None:
         reinitialize(model, variant.initializer, seed)
-    x_held = (x_held - variant.shift) * variant.scale if variant.scale != 1 or variant.shift \
-        else x_held
+    rescale = bool(np.any(np.asarray(variant.scale) != 1) or np.any(variant.shift))
+    if rescale:
+        x_held = ((x_held - variant.shift) * variant.scale).astype(x_held.dtype)
+    if variant.target_scale != 1 or variant.target_shift:
+        y = ((y - variant.target_shift) * variant.target_scale).astype(y.dtype)
+        y_held = ((y_held - variant.target_shift) * variant.target_scale).astype(y_held.dtype)
+    logits = False if variant.loss is not None or variant.output_activation is not None else None
     batch = min(variant.batch_size or setup.batch_size, x.shape[0])
     batches = full_batches(x, y, batch, np.random.default_rng([setup.seed, 10_000 + seed]))
     curve = Curve([], [], model)
     with np.errstate(all="ignore"):
         for step in range(1, steps + 1):
             xb, yb = next(batches)
-            if variant.scale != 1 or variant.shift:
-                xb = (xb - variant.shift) * variant.scale
+            if rescale:
+                xb = ((xb - variant.shift) * variant.scale).astype(xb.dtype)
             loss = float(model.train_step(xb, yb)[0])
             if not math.isfinite(loss):
                 return curve
             if step % every == 0 or step == steps:
                 curve.steps.append(step)
-                curve.accuracy.append(accuracy(model, x_held, y_held))
+                curve.accuracy.append(score(setup, model, x_held, y_held, logits))
     return curve
 
 
@@ -177,12 +195,13 @@ class Comparison:
 
     Attributes:
         current, fix: the two variants.
-        level: the held-out accuracy ``L`` both are timed to.
+        level: the held-out metric ``L`` both are timed to.
         current_cost, fix_cost: cost to ``L`` per seed (``inf``: not reached).
-        current_best, fix_best: best held-out accuracy per seed.
+        current_best, fix_best: best held-out metric per seed.
         steps: probe length of each variant.
         unit: ``"steps"`` or ``"s"``.
         held_out: number of held-out samples scored.
+        metric: the metric's name (``"accuracy"``, ``"R^2"``).
     """
 
     current: Variant
@@ -195,6 +214,12 @@ class Comparison:
     steps: tuple
     unit: str
     held_out: int
+    metric: str = "accuracy"
+
+    def _level_text(self, value=None):
+        value = self.level if value is None else value
+        return (f"{value:.1%} held-out accuracy" if self.metric == "accuracy" else
+                f"held-out {self.metric} {value:.3g}")
 
     @property
     def gains(self):
@@ -264,7 +289,7 @@ class Comparison:
         bound = "" if self.current_reached else "at least "
         spread = (f", {min(gains):.2g}x to {max(gains):.2g}x over {len(gains)} probe seeds"
                   if len(gains) > 1 else ", one probe seed")
-        return (f"{bound}{self.gain:.2g}x sooner to {self.level:.1%} held-out accuracy{spread} "
+        return (f"{bound}{self.gain:.2g}x sooner to {self._level_text()}{spread} "
                 f"(seed noise of the current setting {self.noise:.2g}x; {self.held_out} held-out "
                 "samples)")
 
@@ -272,10 +297,13 @@ class Comparison:
         """One sentence: both variants' cost to ``L`` and best accuracy."""
         def costs(values):
             return ", ".join("not reached" if math.isinf(v) else f"{v:.3g}" for v in values)
-        return (f"To {self.level:.1%} held-out accuracy ({self.unit}, per probe seed): "
+        def best(values):
+            value = max(values)
+            return f"{value:.1%}" if self.metric == "accuracy" else f"{value:.3g}"
+        return (f"To {self._level_text()} ({self.unit}, per probe seed): "
                 f"{self.current.name} {costs(self.current_cost)} (best "
-                f"{max(self.current_best):.1%} in {self.steps[0]} steps); {self.fix.name} "
-                f"{costs(self.fix_cost)} (best {max(self.fix_best):.1%} in {self.steps[1]} steps).")
+                f"{best(self.current_best)} in {self.steps[0]} steps); {self.fix.name} "
+                f"{costs(self.fix_cost)} (best {best(self.fix_best)} in {self.steps[1]} steps).")
 
     def evidence(self):
         """The comparison as JSON-ready numbers."""
@@ -328,8 +356,9 @@ def compare(setup, current, fix, steps, seeds=2, deadline=math.inf):
             break
         curves.append((train(setup, current, steps, max(1, steps // CHECKS), seed, arrays),
                        train(setup, fix, fix_steps, max(1, fix_steps // CHECKS), seed, arrays)))
-    classes = setup.model.output_shape[-1]
-    level = max(LEVEL_SHARE * min(c.best for pair in curves for c in pair), 2 / classes)
+    lowest = min(c.best for pair in curves for c in pair)
+    floor = setup.task.floor(arrays[3])
+    level = max(LEVEL_SHARE * lowest if lowest > 0 else lowest, floor)
     unit = "s" if current.step_seconds and fix.step_seconds else "steps"
 
     def cost(curve, variant):
@@ -338,4 +367,4 @@ def compare(setup, current, fix, steps, seeds=2, deadline=math.inf):
     return Comparison(current, fix, level,
                       [cost(c, current) for c, _ in curves], [cost(f, fix) for _, f in curves],
                       [c.best for c, _ in curves], [f.best for _, f in curves],
-                      (steps, fix_steps), unit, arrays[3].shape[0])
+                      (steps, fix_steps), unit, arrays[3].shape[0], setup.task.metric)

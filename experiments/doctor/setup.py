@@ -16,7 +16,8 @@ import time
 
 import numpy as np
 
-from scratch_nn import data
+from experiments.doctor import task as tasks
+from scratch_nn import activations, data, losses
 from scratch_nn.layers import Input
 from scratch_nn.models import Sequential
 
@@ -85,6 +86,10 @@ class Setup:
             converts them (``x_val`` is ``None`` without validation data).
         test: ``(x_test, y_test)`` converted the same way, or ``None``.
         raw: the inputs exactly as given, by split (``"train"``, ...).
+        facts: the model's loss, output activation and width
+            (`experiments.doctor.task.ModelFacts`).
+        task: the task read from ``y``, the loss and the output layer
+            (`experiments.doctor.task.Task`); the probes' metric.
 
     Raises:
         ValueError: the model is not compiled or built, or the arrays do not
@@ -107,6 +112,9 @@ class Setup:
         self.seed = seed
         self.raw = {"train": x}
         self.test = None
+        self.facts = tasks.model_facts(model)
+        self.task = tasks.detect(self.facts, np.asarray(y))
+        self._splits = {}
         x_all, y_all = self.prepare(x, y, "x", "y")
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
@@ -139,19 +147,49 @@ class Setup:
         """Number of training samples (after any validation split)."""
         return self.x.shape[0]
 
-    def clone(self, learning_rate=None, metrics=None):
+    def clone(self, learning_rate=None, metrics=None, loss=None, output_activation=None):
         """A compiled copy of the model with the user's current weights and a fresh optimizer.
 
         Args:
             learning_rate: the copy's learning rate (the user's by default).
             metrics: metrics to compile the copy with (none by default).
+            loss: a loss name replacing the user's (a probe of a loss fix).
+            output_activation: an activation name replacing the output
+                layer's (a probe of an output fix).
         """
         layers = copy.deepcopy(self.model.layers)
         twin = Sequential([Input(self.input_shape), *layers], name=f"{self.model.name}_probe")
         twin.set_weights(self.model.get_weights())
+        if output_activation is not None:
+            last = next(layer for layer in reversed(twin.layers) if hasattr(layer, "activation"))
+            last.activation = activations.get(output_activation)
         twin.compile(optimizer=fresh_optimizer(self.model.optimizer, learning_rate),
-                     loss=copy.deepcopy(self.model.loss), metrics=metrics)
+                     loss=copy.deepcopy(self.model.loss) if loss is None else losses.get(loss),
+                     metrics=metrics)
         return twin
+
+    def split(self, holdout, samples):
+        """``(x_train, y_train, x_held, y_held)``: the probes' training pool and held-out data.
+
+        The user's validation data when there is some (``samples`` rows of
+        it drawn at random), else a random ``holdout`` share of the training
+        samples, which the probes then do not train on. The draw is seeded by
+        the setup's seed and independent of the data's order: data sorted by
+        class, or by time, gives a held-out set like the rest (the last rows
+        of class-sorted data are a single class). Computed once per setup.
+        """
+        key = (holdout, samples)
+        if key not in self._splits:
+            rng = np.random.default_rng([self.seed, 7])
+            if self.x_val is not None:
+                idx = np.sort(rng.permutation(self.x_val.shape[0])[:samples])
+                self._splits[key] = (self.x, self.y, self.x_val[idx], self.y_val[idx])
+            else:
+                order = rng.permutation(self.n)
+                cut = max(1, int(self.n * (1 - holdout)))
+                train, held = np.sort(order[:cut]), np.sort(order[cut:][:samples])
+                self._splits[key] = (self.x[train], self.y[train], self.x[held], self.y[held])
+        return self._splits[key]
 
     def batches(self, batch_size=None, seed_offset=0):
         """Endless ``(x_batch, y_batch)`` pairs, each epoch a fresh permutation (as ``fit``)."""
@@ -174,6 +212,7 @@ class Setup:
             "parameters": model.count_params(),
             "optimizer": f"{type(optimizer).__name__}(learning_rate={optimizer.learning_rate:g})",
             "loss": model.loss.name,
+            "task": self.task.describe(),
             "batch_size": self.batch_size,
             "epochs": self.epochs,
             "training samples": self.n,
