@@ -37,26 +37,36 @@ copies of those tables, and copies drift apart.
 import time
 
 from experiments.doctor import (
+    data_order,
     generalization,
     health,
     initialization,
     input_scale,
     learning_rate,
+    output_loss,
     speed,
+    target_scale,
 )
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, Report
-from experiments.doctor.setup import Setup
+from experiments.doctor.setup import Setup, StaticSetup, TargetsError
+from experiments.doctor.task import model_facts
 
-#: Check module -> share of the time budget. Input scale and initialization
-#: train (a probe of their fix) only when they find something.
+#: Check module -> share of the time budget. The output/loss, target-scale,
+#: input-scale and initialization checks train (a probe of their fix) only
+#: when they find something; the data-order check never trains.
 CHECKS = {
+    "output_loss": (output_loss, 0.1),
+    "data_order": (data_order, 0.0),
+    "target_scale": (target_scale, 0.05),
     "input_scale": (input_scale, 0.1),
     "initialization": (initialization, 0.1),
     "speed": (speed, 0.2),
-    "learning_rate": (learning_rate, 0.3),
-    "health": (health, 0.1),
-    "generalization": (generalization, 0.2),
+    "learning_rate": (learning_rate, 0.25),
+    "health": (health, 0.05),
+    "generalization": (generalization, 0.15),
 }
+#: The checks that need no trained copy: all a setup the probes cannot train gets.
+STATIC_CHECKS = ("output_loss", "data_order", "target_scale", "input_scale")
 
 
 def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
@@ -86,14 +96,29 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
     unknown = [c for c in selected if c not in CHECKS]
     if unknown:
         raise ValueError(f"diagnose: unknown checks {unknown}; choose from {list(CHECKS)}")
-    keras_model = None
+    start = time.perf_counter()
+    arguments = {"batch_size": batch_size, "epochs": epochs, "validation_data": validation_data,
+                 "validation_split": validation_split, "test_data": test_data}
+    keras_model, reason = None, None
     if type(model).__module__.split(".")[0] in ("keras", "tf_keras", "tensorflow"):
         from keras_ref.builders import scratch_model
-        keras_model, model = model, scratch_model(model)
-    setup = Setup(model, x, y, batch_size=batch_size, epochs=epochs,
-                  validation_data=validation_data, validation_split=validation_split,
-                  test_data=test_data, seed=seed, keras_model=keras_model)
-    start = time.perf_counter()
+        keras_model = model
+        try:
+            model = scratch_model(model)
+        except (ValueError, NotImplementedError) as err:
+            reason = f"the Keras model has no scratch_nn twin ({err})"
+    setup = None
+    if reason is None:
+        try:
+            setup = Setup(model, x, y, seed=seed, keras_model=keras_model, **arguments)
+        except TargetsError as err:
+            static = _static(model_facts(model), x, y, str(err), arguments, keras_model)
+            if not any(r.status == PROBLEM for r in static[1]):
+                raise
+            return Report(static[0].describe(), static[1], time.perf_counter() - start)
+    if setup is None:
+        static, results = _static(model_facts(keras_model), x, y, reason, arguments, keras_model)
+        return Report(static.describe(), results, time.perf_counter() - start)
     results = []
     for name in selected:
         module, share = CHECKS[name]
@@ -104,6 +129,19 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
             result.seconds = time.perf_counter() - began
         results.extend(outcome)
     return Report(setup.describe(), results, time.perf_counter() - start)
+
+
+def _static(facts, x, y, reason, arguments, keras_model):
+    """``(StaticSetup, results of the checks that train nothing)`` for a setup the probes
+    cannot train, plus a result naming the skipped checks and why."""
+    static = StaticSetup(facts, x, y, reason, keras_model=keras_model, **arguments)
+    results = [CHECKS[name][0].check(static, 0.0) for name in STATIC_CHECKS]
+    skipped = [name for name in CHECKS if name not in STATIC_CHECKS]
+    results.append(CheckResult("probes", "Probes", OK, f"Skipped: {reason}.", {
+        "skipped_checks": skipped},
+        [(f"The checks that train copies of the model ({', '.join(skipped)}) did not run; "
+         "those above read the data, labels and model only.")]))
+    return static, results
 
 
 __all__ = ["CHECKS", "OK", "PROBLEM", "WARN", "CheckResult", "Report", "Setup", "diagnose"]

@@ -122,6 +122,18 @@ def check(setup, seconds):
     evidence["train_column_normalized"] = normalized
     gain, gain_text = None, ""
     summary_ok = ", near unit scale."
+    if not getattr(setup, "trainable", True):
+        if mismatch:
+            findings.append(WARN)
+            fix = ("apply the same preprocessing, fitted on the training data, to every split.")
+            change = {"preprocessing": "standardize"}
+        status = worst(findings)
+        summary = (f"Inputs: RMS {r:.3g}, range [{train['min']:.3g}, {train['max']:.3g}]"
+                   f"{summary_ok}" if status == OK else details[-1] if mismatch else
+                   f"Input scale: features have RMS {r:.3g}, far from the unit scale.")
+        return CheckResult("input_scale", "Input scale", status, summary, evidence, details,
+                           fix, None, "not probed (probes skipped, see the report's header)"
+                           if fix else "", change)
     step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 10) if findings or \
         mismatch else 0.0
     if mismatch:

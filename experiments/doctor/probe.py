@@ -71,6 +71,8 @@ MATERIAL_GAIN = 1.5
 SINGLE_SEED_GAIN = 3.0
 #: ``L`` as a share of the accuracy both variants reach.
 LEVEL_SHARE = 0.99
+#: The fewest training and held-out samples a probe can judge a fix on.
+MIN_TRAIN, MIN_HELD_OUT = 100, 30
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,24 @@ def held_out(setup):
     """``(x_train, y_train, x_held, y_held)``: the probes' training pool and held-out data
     (`Setup.split`: order-independent)."""
     return setup.split(HOLDOUT, HELD_OUT_SAMPLES)
+
+
+def enough_data(setup):
+    """Whether the setup has samples enough for a probe (``MIN_TRAIN``, ``MIN_HELD_OUT``).
+
+    With fewer, the held-out metric moves in steps of a few percent per
+    sample and a probe cannot tell a fix from noise: checks then give no
+    probed advice (early stopping advised on 4 samples is advice on noise).
+    """
+    x, _, x_held, _ = held_out(setup)
+    return x.shape[0] >= MIN_TRAIN and x_held.shape[0] >= MIN_HELD_OUT
+
+
+def too_few(setup):
+    """The sample counts, in words, against what a probe needs."""
+    x, _, x_held, _ = held_out(setup)
+    return (f"{x.shape[0]} to train on and {x_held.shape[0]} held out; a probe needs "
+            f"{MIN_TRAIN} and {MIN_HELD_OUT}")
 
 
 def score(setup, model, x, y, from_logits=None):

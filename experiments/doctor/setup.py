@@ -16,10 +16,15 @@ import time
 
 import numpy as np
 
+from experiments.doctor import data_order
 from experiments.doctor import task as tasks
 from scratch_nn import activations, data, losses
 from scratch_nn.layers import Input
 from scratch_nn.models import Sequential
+
+
+class TargetsError(ValueError):
+    """The targets do not fit the model's output and loss (``fit`` would raise)."""
 
 
 def fresh_optimizer(optimizer, learning_rate=None):
@@ -90,6 +95,12 @@ class Setup:
             (`experiments.doctor.task.ModelFacts`).
         task: the task read from ``y``, the loss and the output layer
             (`experiments.doctor.task.Task`); the probes' metric.
+        targets: the targets exactly as given, by split (``"train"`` holds
+            those ``fit`` trains on, after any validation split).
+        validation_source: ``"validation_data"``, ``"validation_split"`` or ``None``.
+        split_shift: ``(unseen, shift)`` of a validation split
+            (`experiments.doctor.data_order.split_shift`), ``(0, 0)`` otherwise.
+        trainable: ``True``: the probes can train copies of the model.
 
     Raises:
         ValueError: the model is not compiled or built, or the arrays do not
@@ -110,16 +121,15 @@ class Setup:
         self.batch_size = data.check_batch_size(batch_size)
         self.epochs = int(epochs)
         self.seed = seed
-        self.raw = {"train": x}
         self.test = None
-        self.facts = tasks.model_facts(model)
-        self.task = tasks.detect(self.facts, np.asarray(y))
         self._splits = {}
+        describe_data(self, tasks.model_facts(model), x, y, validation_data, validation_split,
+                      test_data)
         x_all, y_all = self.prepare(x, y, "x", "y")
+        self._all = (x_all, y_all)
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ValueError("diagnose: validation_data must be a tuple (x_val, y_val)")
-            self.raw["validation"] = validation_data[0]
             self.x, self.y = x_all, y_all
             self.x_val, self.y_val = self.prepare(*validation_data, "validation_data[0]",
                                                   "validation_data[1]")
@@ -132,15 +142,24 @@ class Setup:
         if test_data is not None:
             if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
                 raise ValueError("diagnose: test_data must be a tuple (x_test, y_test)")
-            self.raw["test"] = test_data[0]
             self.test = self.prepare(*test_data, "test_data[0]", "test_data[1]")
 
     def prepare(self, x, y, x_name, y_name):
         """``x`` and ``y`` checked and converted as ``fit`` would (model dtype, label form)."""
         x = data.check_inputs(x, self.input_shape, self.model.dtype, x_name)
-        y = data.check_targets(y, x.shape[0], self.model.output_shape, self.model.loss.name,
-                               self.model.dtype, y_name)
+        try:
+            y = data.check_targets(y, x.shape[0], self.model.output_shape, self.model.loss.name,
+                                   self.model.dtype, y_name)
+        except ValueError as err:
+            raise TargetsError(f"diagnose: {err}") from err
         return x, y
+
+    trainable = True
+
+    @property
+    def unrepresentative_split(self):
+        """Whether a ``validation_split`` cut sorted data (`experiments.doctor.data_order`)."""
+        return data_order.unrepresentative(self.split_shift)
 
     @property
     def n(self):
@@ -176,12 +195,21 @@ class Setup:
         samples, which the probes then do not train on. The draw is seeded by
         the setup's seed and independent of the data's order: data sorted by
         class, or by time, gives a held-out set like the rest (the last rows
-        of class-sorted data are a single class). Computed once per setup.
+        of class-sorted data are a single class). A ``validation_split`` that
+        cut sorted data (`experiments.doctor.data_order`) is replaced by a
+        random share of all the samples, as shuffling first would give.
+        Computed once per setup.
         """
         key = (holdout, samples)
         if key not in self._splits:
             rng = np.random.default_rng([self.seed, 7])
-            if self.x_val is not None:
+            if self.unrepresentative_split:
+                x, y = self._all
+                order = rng.permutation(len(x))
+                cut = max(1, int(len(x) * (1 - holdout)))
+                train, held = np.sort(order[:cut]), np.sort(order[cut:][:samples])
+                self._splits[key] = (x[train], y[train], x[held], y[held])
+            elif self.x_val is not None:
                 idx = np.sort(rng.permutation(self.x_val.shape[0])[:samples])
                 self._splits[key] = (self.x, self.y, self.x_val[idx], self.y_val[idx])
             else:
@@ -218,6 +246,76 @@ class Setup:
             "training samples": self.n,
             "validation samples": 0 if self.x_val is None else self.x_val.shape[0],
         }
+
+
+def describe_data(target, facts, x, y, validation_data, validation_split, test_data):
+    """Set the data attributes a static check reads on ``target`` (a `Setup` or a `StaticSetup`).
+
+    ``raw``, ``targets``, ``facts``, ``task``, ``validation_source``,
+    ``validation_split`` and ``split_shift``, from the arrays as given (no
+    conversion to the model's dtype or label form).
+    """
+    y = np.asarray(y)
+    target.facts = facts
+    target.task = tasks.detect(facts, y)
+    target.raw, target.targets = {"train": x}, {"train": y}
+    target.validation_split = validation_split
+    target.split_shift = (0.0, 0.0)
+    target.validation_source = None
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ValueError("diagnose: validation_data must be a tuple (x_val, y_val)")
+        target.validation_source = "validation_data"
+        target.raw["validation"] = validation_data[0]
+        target.targets["validation"] = np.asarray(validation_data[1])
+    elif validation_split:
+        target.validation_source = "validation_split"
+        cut = math.floor(len(y) * (1.0 - validation_split))
+        target.targets["train"], target.targets["validation"] = y[:cut], y[cut:]
+        target.split_shift = data_order.split_shift(target.task, y[:cut], y[cut:])
+    if test_data is not None:
+        if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
+            raise ValueError("diagnose: test_data must be a tuple (x_test, y_test)")
+        target.raw["test"] = test_data[0]
+        target.targets["test"] = np.asarray(test_data[1])
+
+
+class StaticSetup:
+    """What the checks that train nothing read, for a model the probes cannot train.
+
+    Used when the setup cannot be probed: the Keras model's scratch_nn twin
+    cannot be built, or the labels do not fit the model's output (the user's
+    ``fit`` would raise). Has the data attributes of a `Setup`
+    (`describe_data`) and ``trainable = False``.
+
+    Args:
+        facts: the model's `experiments.doctor.task.ModelFacts`.
+        reason: why the probes cannot run, for the report.
+        (the rest as `Setup`)
+    """
+
+    trainable = False
+
+    def __init__(self, facts, x, y, reason, batch_size=None, epochs=1, validation_data=None,
+                 validation_split=0.0, test_data=None, keras_model=None):
+        describe_data(self, facts, x, y, validation_data, validation_split, test_data)
+        self.reason = reason
+        self.keras_model = keras_model
+        self.batch_size, self.epochs = batch_size or 32, epochs
+
+    @property
+    def unrepresentative_split(self):
+        """Whether a ``validation_split`` cut sorted data (`experiments.doctor.data_order`)."""
+        return data_order.unrepresentative(self.split_shift)
+
+    def describe(self):
+        """The setup in a few words per item, for the report's header."""
+        return {"model": ("Keras " if self.keras_model is not None else "scratch_nn ")
+                + f"(output {self.facts.activation}, {self.facts.units} units)",
+                "loss": self.facts.loss, "task": self.task.describe(),
+                "batch_size": self.batch_size, "epochs": self.epochs,
+                "training samples": len(self.targets["train"]),
+                "probes": f"skipped: {self.reason}"}
 
 
 def _layer_words(layer):
