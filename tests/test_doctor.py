@@ -121,7 +121,7 @@ def test_good_setup_has_no_problem_and_model_is_untouched(mnist):
     report = diagnose(model, **arguments, budget_seconds=30)
     problems = [(r.key, r.summary) for r in report.results if r.status == PROBLEM]
     assert problems == []
-    assert len(report.results) == 7
+    assert len(report.results) == 10
     for old, new in zip(before, model.get_weights()):
         np.testing.assert_array_equal(old, new)
     assert model.optimizer.iterations == 0

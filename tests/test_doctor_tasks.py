@@ -187,17 +187,30 @@ def test_regression_targets_on_a_large_scale(scale):
         assert result.status == OK, result.summary
 
 
+def _bright_blocks(n=1200, classes=3, features=12, seed=0, bump=0.2):
+    """Non-negative features in [0, 1.2], each class a brighter block: overlapping classes."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, classes, n)
+    x = rng.uniform(0, 1, (n, features))
+    width = features // classes
+    for c in range(classes):
+        x[y == c, c * width:(c + 1) * width] += bump
+    return x.astype("float32"), y
+
+
 @pytest.mark.parametrize("test_scale", [255.0, 1.0])
 def test_preprocessing_mismatch_is_judged_on_the_loss(test_scale):
-    """Train in one scale, test in 255x it: the arg-max may survive, the loss does not."""
-    x, y = _blobs(spread=3.0)
-    x_test, y_test = _blobs(seed=1, spread=3.0)
-    result = diagnose(_model(3, "softmax", "sparse_categorical_crossentropy"), x, y,
+    """Train in one scale, test in 255x it (the seed's Example 3): the accuracy holds, the loss does not."""
+    x, y = _bright_blocks()
+    x_test, y_test = _bright_blocks(seed=1)
+    result = diagnose(_model(3, "softmax", "sparse_categorical_crossentropy", features=12), x, y,
                       batch_size=32, test_data=(x_test * test_scale, y_test),
                       budget_seconds=BUDGET, checks=["input_scale"])["input_scale"]
     if test_scale > 1:
         assert result.status == PROBLEM, result.details
-        assert result.evidence["test_loss_as_given"] > 2 * result.evidence["held_out_loss"]
+        evidence = result.evidence
+        assert evidence["test_metric_as_given"] > evidence["held_out_metric"] - 0.02
+        assert evidence["test_loss_as_given"] > 2 * evidence["held_out_loss"]
     else:
         assert result.status == OK, result.summary
 

@@ -53,17 +53,19 @@ from experiments.doctor.task import model_facts
 
 #: Check module -> share of the time budget. The output/loss, target-scale,
 #: input-scale and initialization checks train (a probe of their fix) only
-#: when they find something; the data-order check never trains.
+#: when they find something, and the data-order check never trains, so a
+#: setup with no such finding spends the shares of the other five (which
+#: add up to 1); each finding's probe adds its share.
 CHECKS = {
     "output_loss": (output_loss, 0.1),
     "data_order": (data_order, 0.0),
-    "target_scale": (target_scale, 0.05),
+    "target_scale": (target_scale, 0.1),
     "input_scale": (input_scale, 0.1),
     "initialization": (initialization, 0.1),
     "speed": (speed, 0.2),
-    "learning_rate": (learning_rate, 0.25),
-    "health": (health, 0.05),
-    "generalization": (generalization, 0.15),
+    "learning_rate": (learning_rate, 0.3),
+    "health": (health, 0.1),
+    "generalization": (generalization, 0.2),
 }
 #: The checks that need no trained copy: all a setup the probes cannot train gets.
 STATIC_CHECKS = ("output_loss", "data_order", "target_scale", "input_scale")
