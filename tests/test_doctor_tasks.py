@@ -238,3 +238,20 @@ def test_static_problems_do_not_raise_warn_on_a_healthy_regression():
     assert all(r.status == OK for r in report.results), [r.summary for r in report.results]
     assert report.setup["task"].startswith("regression")
     assert WARN not in {r.status for r in report.results}
+
+
+@pytest.mark.parametrize("fixed", [False, True])
+def test_compound_input_scale_and_rate_are_found_together(fixed):
+    """Raw 0-255 features under SGD(1e-4): /255 alone is slower, the pair is faster."""
+    x, y = _bright_blocks()
+    pixels = np.round(x / 1.2 * 255).astype("float32")
+    rate = 0.1 if fixed else 1e-4
+    model = _model(3, "softmax", "sparse_categorical_crossentropy", features=12,
+                   optimizer=keras.optimizers.SGD(rate))
+    result = diagnose(model, pixels / 255 if fixed else pixels, y, batch_size=32,
+                      budget_seconds=BUDGET, checks=["input_scale"])["input_scale"]
+    if fixed:
+        assert result.status == OK, result.summary
+    else:
+        assert result.status == PROBLEM, result.details
+        assert "/ 255" in result.fix and "learning_rate" in result.change

@@ -25,6 +25,9 @@ standardized per feature with the training mean and std,
 ``(x - mean_j) / std_j``), and the fix is recommended only if it reaches a
 held-out level of the task's metric sooner on every probe seed, beyond
 their noise, by at least ``probe.MATERIAL_GAIN`` (a smaller gain is a note).
+When it does not, and the user's rate is far from what a range test on the
+rescaled inputs suggests, the two fixes together are probed (compound
+causes: raw pixels under a tiny rate need both; see ``_with_rate``).
 
 A mismatch: a copy trains on the inputs as given, and its metric and loss on
 the held-out training data are compared with those on the test data as
@@ -178,6 +181,19 @@ def check(setup, seconds):
                                    deadline=start + seconds)
         evidence.update(comparison.evidence())
         details.append(comparison.describe())
+        if not comparison.recommended:
+            combined = _with_rate(setup, variant, start + seconds, step)
+            if combined is not None:
+                suggestion, comparison = combined
+                evidence.update({"combined_" + k: v for k, v in comparison.evidence().items()})
+                details.append("Rescaled alone is no faster; with the rate the range test "
+                               f"suggests on rescaled inputs ({suggestion:.2g}): "
+                               + comparison.describe())
+                if comparison.recommended:
+                    name = type(setup.model.optimizer).__name__
+                    fix = (fix + f" Together with `{name}(learning_rate={suggestion:.2g})`: "
+                           "either alone is no faster (compound causes).")
+                    change = {**change, "learning_rate": float(f"{suggestion:.2g}")}
         if comparison.recommended:
             gain, gain_text = comparison.gain, comparison.gain_text()
         else:
@@ -195,6 +211,36 @@ def check(setup, seconds):
         summary = f"Input scale: features have RMS {r:.3g}, far from the unit scale."
     return CheckResult("input_scale", "Input scale", status, summary, evidence, details, fix,
                        gain, gain_text, change)
+
+
+def _with_rate(setup, variant, deadline, step):
+    """``(rate, Comparison)`` of the input fix together with a rate suited to it, or ``None``.
+
+    Compound causes: inputs far off scale under a rate far too low (raw pixels
+    under SGD at 1e-4) need both fixes, and each alone measures no faster. A
+    range test on the rescaled inputs (`learning_rate.range_test`) gives the
+    rate that suits them; when the user's rate is outside its useful band
+    (``lr_best / 30`` to ``lr_best``), the two fixes together are probed
+    against the setting as given (like every probe, at its least length even
+    when the check's share of the budget is spent). ``None`` when the rate
+    suits the rescaled inputs or the range test is inconclusive.
+    """
+    from experiments.doctor import learning_rate
+
+    rate = float(setup.model.optimizer.learning_rate)
+    left = max(deadline - time.perf_counter(), 1.0)
+    test = learning_rate.range_test(setup.rescaled(variant.scale, variant.shift),
+                                    learning_rate.MIN_STEPS, seconds=0.3 * left)
+    if not test.conclusive or test.best / 30 <= rate <= test.best:
+        return None
+    left = max(deadline - time.perf_counter(), 0.0)
+    steps = probe.plan_steps(left, 4, step, hi=300)
+    combined = probe.Variant(f"{variant.name} + learning_rate={test.suggestion:.2g}",
+                             scale=variant.scale, shift=variant.shift,
+                             learning_rate=test.suggestion)
+    return test.suggestion, probe.compare(setup, probe.Variant("inputs as given"), combined,
+                                          steps, seeds=probe.seeds_for(left, step, steps),
+                                          deadline=deadline)
 
 
 def pixel_like(x, stats):

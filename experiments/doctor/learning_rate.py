@@ -47,8 +47,11 @@ at the target. (With the bar at 3x, the doctor warned on that healthy
 setup.)
 
 A verdict other than OK is then put to the test on what the user cares
-about: a probe (`experiments.doctor.probe`) trains copies from the same
-weights at ``u`` and at the suggestion and times both to a held-out accuracy
+about (a rate above ``lr_best`` whose probe's loss goes NaN or infinite on
+every seed, where the suggestion's does not, is a PROBLEM whatever the
+held-out level: a diverging run has no level to be timed to): a probe
+(`experiments.doctor.probe`) trains copies from the same weights at ``u``
+and at the suggestion and times both to a held-out accuracy
 level over probe seeds. Only a suggestion that gets there sooner on every
 seed, by more than the seed noise, and by at least ``probe.MATERIAL_GAIN``,
 is recommended; otherwise the check says OK and reports what it measured
@@ -224,7 +227,12 @@ def check(setup, seconds):
         deadline=start + seconds)
     evidence.update(comparison.evidence())
     details.append(comparison.describe())
-    if not comparison.recommended:
+    diverges = status == PROBLEM and rate > test.best and comparison.only_current_diverges
+    if diverges:
+        details.append("Your rate's loss became NaN or infinite on every probe seed and the "
+                       "suggestion's did not: a diverging rate is a problem whatever the "
+                       "held-out level says.")
+    if not comparison.recommended and not diverges:
         details.append(f"The range test called the rate {verdict}; on held-out accuracy: "
                        + comparison.verdict())
         measured = (f"could be {comparison.gain:.2g}x sooner to the held-out accuracy level, "
@@ -240,4 +248,6 @@ def check(setup, seconds):
         f"{name} learning rate {rate:g} is {verdict}; suggested {test.suggestion:.2g} "
         f"(useful range {range_text}).",
         evidence, details, f"`{name}(learning_rate={test.suggestion:.2g})`.",
-        comparison.gain, comparison.gain_text(), {"learning_rate": float(f"{test.suggestion:.2g}")})
+        comparison.gain, comparison.gain_text() if comparison.recommended else
+        "your rate diverged (NaN loss) on every probe seed, the suggestion on none",
+        {"learning_rate": float(f"{test.suggestion:.2g}")})

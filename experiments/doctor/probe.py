@@ -112,12 +112,14 @@ class Curve:
     """Held-out metric of one probe run at each check (``steps[i]`` steps trained).
 
     ``accuracy`` holds the task's metric (accuracy, or ``R^2`` for
-    regression); ``model`` is the trained copy, as the run left it.
+    regression); ``model`` is the trained copy, as the run left it;
+    ``diverged`` whether its loss stopped being finite (which ended the run).
     """
 
     steps: list
     accuracy: list
     model: object = None
+    diverged: bool = False
 
     def steps_to(self, level):
         """Steps to the first check with accuracy >= ``level`` (``inf`` if none)."""
@@ -202,6 +204,7 @@ def train(setup, variant, steps, every, seed, arrays=None):
                 xb = ((xb - variant.shift) * variant.scale).astype(xb.dtype)
             loss = float(model.train_step(xb, yb)[0])
             if not math.isfinite(loss):
+                curve.diverged = True
                 return curve
             if step % every == 0 or step == steps:
                 curve.steps.append(step)
@@ -235,6 +238,13 @@ class Comparison:
     unit: str
     held_out: int
     metric: str = "accuracy"
+    diverged: tuple = ((), ())
+
+    @property
+    def only_current_diverges(self):
+        """Whether the current setting's loss went NaN/inf on every seed and the fix's on none."""
+        current, fix = self.diverged
+        return bool(current) and all(current) and not any(fix)
 
     def _level_text(self, value=None):
         value = self.level if value is None else value
@@ -387,4 +397,5 @@ def compare(setup, current, fix, steps, seeds=2, deadline=math.inf):
     return Comparison(current, fix, level,
                       [cost(c, current) for c, _ in curves], [cost(f, fix) for _, f in curves],
                       [c.best for c, _ in curves], [f.best for _, f in curves],
-                      (steps, fix_steps), unit, arrays[3].shape[0], setup.task.metric)
+                      (steps, fix_steps), unit, arrays[3].shape[0], setup.task.metric,
+                      ([c.diverged for c, _ in curves], [f.diverged for _, f in curves]))

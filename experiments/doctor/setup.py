@@ -187,6 +187,20 @@ class Setup:
                      metrics=metrics)
         return twin
 
+    def rescaled(self, scale, shift=0.0):
+        """A shallow copy whose training and validation inputs are ``(x - shift) * scale``.
+
+        For a check that must measure the setup as one fix leaves it (a range
+        test on rescaled inputs); the model and everything else are shared.
+        """
+        def transform(a):
+            return None if a is None else ((a - shift) * scale).astype(a.dtype)
+        twin = copy.copy(self)
+        twin.x, twin.x_val = transform(self.x), transform(self.x_val)
+        twin._all = (transform(self._all[0]), self._all[1])
+        twin._splits = {}
+        return twin
+
     def split(self, holdout, samples):
         """``(x_train, y_train, x_held, y_held)``: the probes' training pool and held-out data.
 
