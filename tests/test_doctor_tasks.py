@@ -255,3 +255,23 @@ def test_compound_input_scale_and_rate_are_found_together(fixed):
     else:
         assert result.status == PROBLEM, result.details
         assert "/ 255" in result.fix and "learning_rate" in result.change
+
+
+@pytest.mark.parametrize("diverged", [True, False])
+def test_a_diverging_rate_is_not_passed_when_no_level_is_reached(monkeypatch, diverged):
+    """Neither rate reaches the held-out level, but the user's goes NaN on every seed: PROBLEM."""
+    from experiments.doctor import learning_rate, probe
+
+    def compare(setup, current, fix, steps, seeds=2, deadline=None):
+        inf = float("inf")
+        return probe.Comparison(current, fix, 0.9, [inf, inf], [inf, inf], [0.3, 0.3],
+                                [0.5, 0.5], (steps, steps), "steps", 200, "accuracy",
+                                ([diverged] * 2, [False] * 2))
+    monkeypatch.setattr(probe, "compare", compare)
+    x, y = _blobs()
+    setup = Setup(_model(3, "softmax", "sparse_categorical_crossentropy",
+                         optimizer=keras.optimizers.SGD(10.0)), x, y, batch_size=32)
+    result = learning_rate.check(setup, 3.0)
+    assert (result.status == PROBLEM) == diverged, result.summary
+    if diverged:
+        assert "too high" in result.summary and "diverged" in result.gain_text
