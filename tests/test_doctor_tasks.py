@@ -275,3 +275,17 @@ def test_a_diverging_rate_is_not_passed_when_no_level_is_reached(monkeypatch, di
     assert (result.status == PROBLEM) == diverged, result.summary
     if diverged:
         assert "too high" in result.summary and "diverged" in result.gain_text
+
+
+@pytest.mark.parametrize("budget", [1e-4, BUDGET])
+def test_a_network_too_large_for_the_budget_gets_fewer_probes(budget):
+    """One probe would take far longer than the budget: the static checks only, and the report says why."""
+    x, y = _blobs()
+    report = diagnose(_model(3, "softmax", "sparse_categorical_crossentropy"), x, y,
+                      batch_size=32, budget_seconds=budget)
+    keys = [r.key for r in report.results]
+    if budget < 1:
+        assert "probes" in keys and "learning_rate" not in keys
+        assert "budget" in report["probes"].summary
+    else:
+        assert "probes" not in keys and "learning_rate" in keys

@@ -48,7 +48,7 @@ from experiments.doctor import (
     target_scale,
 )
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, Report
-from experiments.doctor.setup import Setup, StaticSetup, TargetsError
+from experiments.doctor.setup import Setup, StaticSetup, TargetsError, time_steps
 from experiments.doctor.task import model_facts
 
 #: Check module -> share of the time budget. The output/loss, target-scale,
@@ -69,6 +69,12 @@ CHECKS = {
 }
 #: The checks that need no trained copy: all a setup the probes cannot train gets.
 STATIC_CHECKS = ("output_loss", "data_order", "target_scale", "input_scale")
+#: Steps one probing check trains at the least (`probe.plan_steps`'s floor of
+#: 200 steps, for two variants over two seeds).
+PROBE_STEPS = 800
+#: A network whose single probe would take longer than this many budgets gets
+#: the static checks only (and the report says so), so the budget is kept.
+BUDGET_OVERRUN = 2.0
 
 
 def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
@@ -101,7 +107,7 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
     start = time.perf_counter()
     arguments = {"batch_size": batch_size, "epochs": epochs, "validation_data": validation_data,
                  "validation_split": validation_split, "test_data": test_data}
-    keras_model, reason = None, None
+    keras_model, reason, facts = None, None, None
     if type(model).__module__.split(".")[0] in ("keras", "tf_keras", "tensorflow"):
         from keras_ref.builders import scratch_model
         keras_model = model
@@ -109,17 +115,26 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
             model = scratch_model(model)
         except (ValueError, NotImplementedError) as err:
             reason = f"the Keras model has no scratch_nn twin ({err})"
+            facts = model_facts(keras_model)
     setup = None
     if reason is None:
         try:
             setup = Setup(model, x, y, seed=seed, keras_model=keras_model, **arguments)
         except TargetsError as err:
-            static = _static(model_facts(model), x, y, str(err), arguments, keras_model)
-            if not any(r.status == PROBLEM for r in static[1]):
+            static, results = _static(model_facts(model), x, y, str(err), arguments, keras_model)
+            if not any(r.status == PROBLEM for r in results):
                 raise
-            return Report(static[0].describe(), static[1], time.perf_counter() - start)
+            return Report(static.describe(), results, time.perf_counter() - start)
+        step = time_steps(setup.clone(), setup.batches(), 1.0, 3, warmup=1)
+        if PROBE_STEPS * step > BUDGET_OVERRUN * budget_seconds:
+            reason = (f"a training step at batch {setup.batch_size} takes {step:.3g} s, so one "
+                      f"probe ({PROBE_STEPS} steps) needs about {PROBE_STEPS * step:.0f} s, over "
+                      f"the {budget_seconds:g} s budget; give a budget of about "
+                      f"{(len(CHECKS) - len(STATIC_CHECKS)) * PROBE_STEPS * step:.0f} s for "
+                      "every probe, or a smaller batch")
+            facts, setup = setup.facts, None
     if setup is None:
-        static, results = _static(model_facts(keras_model), x, y, reason, arguments, keras_model)
+        static, results = _static(facts, x, y, reason, arguments, keras_model)
         return Report(static.describe(), results, time.perf_counter() - start)
     results = []
     for name in selected:
