@@ -289,3 +289,54 @@ def test_a_network_too_large_for_the_budget_gets_fewer_probes(budget):
         assert "budget" in report["probes"].summary
     else:
         assert "probes" not in keys and "learning_rate" in keys
+
+
+def _stack(activation, depth, initializer="glorot_uniform", optimizer="sgd", features=8):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input((features,))]
+        + [keras.layers.Dense(32, activation=activation, kernel_initializer=initializer)
+           for _ in range(depth)]
+        + [keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+    return model
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+def test_a_deep_sigmoid_stack_gets_relu_and_he(activation):
+    x, y = _blobs()
+    result = diagnose(_stack(activation, 6), x, y, batch_size=32, budget_seconds=BUDGET,
+                      checks=["initialization"])["initialization"]
+    if activation == "sigmoid":
+        assert result.status == WARN, result.details
+        assert result.change == {"hidden_activation": "relu", "initializer": "he_uniform"}
+    else:
+        assert result.status == OK, result.summary
+
+
+@pytest.mark.parametrize("stddev", [1.0, None])
+def test_saturated_tanh_units_at_step_0(stddev):
+    x, y = _blobs()
+    initializer = keras.initializers.RandomNormal(stddev=stddev) if stddev else "glorot_uniform"
+    result = diagnose(_stack("tanh", 1, initializer), x, y, batch_size=32,
+                      budget_seconds=BUDGET, checks=["initialization"])["initialization"]
+    saturated = result.evidence["saturated_fraction"]
+    if stddev:
+        assert max(saturated.values()) > 0.5
+        assert result.status == WARN and "saturated" in result.summary, result.details
+        assert result.change == {"initializer": "glorot_uniform"}
+    else:
+        assert max(saturated.values()) < 0.1 and result.status == OK, result.summary
+
+
+def test_dead_relus_from_the_initialization_are_reported():
+    """Kernels drawn around -0.05 on non-negative inputs: most ReLU units never fire."""
+    x, y = _bright_blocks()
+    initializer = keras.initializers.RandomNormal(mean=-0.05, stddev=0.05)
+    result = diagnose(_stack("relu", 1, initializer, features=12), x, y, batch_size=32,
+                      budget_seconds=BUDGET, checks=["initialization"])["initialization"]
+    assert max(result.evidence["dead_relu_fraction_at_step_0"].values()) > 0.5
+    healthy = diagnose(_stack("relu", 1, features=12), x, y, batch_size=32,
+                       budget_seconds=BUDGET, checks=["initialization"])["initialization"]
+    assert max(healthy.evidence["dead_relu_fraction_at_step_0"].values()) < 0.1
+    assert healthy.status == OK

@@ -89,6 +89,7 @@ class Variant:
         step_seconds: seconds one step costs; ``None`` counts cost in steps.
         output_activation, loss: names replacing the output layer's
             activation and the loss (``None``: the user's).
+        hidden_activation: a name replacing every sigmoid/tanh hidden activation.
         target_scale, target_shift: regression targets become
             ``(y - target_shift) * target_scale``, train and held out alike
             (``R^2`` does not change under it, so both variants compare).
@@ -103,6 +104,7 @@ class Variant:
     step_seconds: float | None = None
     output_activation: str | None = None
     loss: str | None = None
+    hidden_activation: str | None = None
     target_scale: float = 1.0
     target_shift: float = 0.0
 
@@ -184,7 +186,8 @@ def train(setup, variant, steps, every, seed, arrays=None):
     """
     x, y, x_held, y_held = arrays or held_out(setup)
     model = setup.clone(learning_rate=variant.learning_rate, loss=variant.loss,
-                        output_activation=variant.output_activation)
+                        output_activation=variant.output_activation,
+                        hidden_activation=variant.hidden_activation)
     if variant.initializer is not None:
         reinitialize(model, variant.initializer, seed)
     rescale = bool(np.any(np.asarray(variant.scale) != 1) or np.any(variant.shift))

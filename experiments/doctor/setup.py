@@ -166,7 +166,8 @@ class Setup:
         """Number of training samples (after any validation split)."""
         return self.x.shape[0]
 
-    def clone(self, learning_rate=None, metrics=None, loss=None, output_activation=None):
+    def clone(self, learning_rate=None, metrics=None, loss=None, output_activation=None,
+              hidden_activation=None):
         """A compiled copy of the model with the user's current weights and a fresh optimizer.
 
         Args:
@@ -175,13 +176,19 @@ class Setup:
             loss: a loss name replacing the user's (a probe of a loss fix).
             output_activation: an activation name replacing the output
                 layer's (a probe of an output fix).
+            hidden_activation: an activation name replacing every sigmoid or
+                tanh activation before the output layer's.
         """
         layers = copy.deepcopy(self.model.layers)
         twin = Sequential([Input(self.input_shape), *layers], name=f"{self.model.name}_probe")
         twin.set_weights(self.model.get_weights())
+        with_activation = [layer for layer in twin.layers if hasattr(layer, "activation")]
         if output_activation is not None:
-            last = next(layer for layer in reversed(twin.layers) if hasattr(layer, "activation"))
-            last.activation = activations.get(output_activation)
+            with_activation[-1].activation = activations.get(output_activation)
+        if hidden_activation is not None:
+            for layer in with_activation[:-1]:
+                if getattr(layer.activation, "name", None) in ("sigmoid", "tanh"):
+                    layer.activation = activations.get(hidden_activation)
         twin.compile(optimizer=fresh_optimizer(self.model.optimizer, learning_rate),
                      loss=copy.deepcopy(self.model.loss) if loss is None else losses.get(loss),
                      metrics=metrics)
