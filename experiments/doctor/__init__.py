@@ -5,25 +5,39 @@ would pass to ``fit`` and runs short probes on copies of the model (your
 model's weights and optimizer are never changed), within ``budget_seconds``.
 Each check returns OK / WARN / PROBLEM with its measured evidence and a fix:
 
-1. ``input_scale``     feature scale, train/test preprocessing mismatch
-2. ``learning_rate``   a learning-rate range test (Leslie Smith)
-3. ``health``          update/weight ratios, gradient norms, dead ReLUs, saturated softmax
-4. ``batch_size``      per-step overhead against per-sample cost
-5. ``architecture``    FLOPs per sample against the measured matrix-multiply rate
-6. ``generalization``  a short run with validation: wasted epochs, overfitting
-7. ``initialization``  activation and gradient scale through the layers at step 0
+1. ``output_loss``     output activation against loss against labels (softmax over
+                       one unit, cross-entropy on a relu output, softmax on
+                       multi-label data, labels out of range, a loss unfit for the task)
+2. ``data_order``      a ``validation_split`` that cut data sorted by label
+3. ``target_scale``    regression targets far from unit scale
+4. ``input_scale``     feature scale, train/test preprocessing mismatch (metric and loss)
+5. ``initialization``  activation and gradient scale, saturation and dead ReLUs at step 0
+6. ``batch_size``      per-step overhead against per-sample cost
+7. ``architecture``    FLOPs per sample against the measured matrix-multiply rate
+8. ``learning_rate``   a learning-rate range test (Leslie Smith)
+9. ``health``          update/weight ratios, gradient norms, dead ReLUs, saturated softmax
+10. ``generalization`` a short run with validation: wasted epochs, overfitting
 
-Every fix is tried before it is recommended: a probe
-(`experiments.doctor.probe`) trains copies with and without it from the same
-weights and times both to a held-out accuracy level over probe seeds; a fix
+The task (multi-class, binary, multi-label or regression) is read from the
+labels, the loss and the output layer (`experiments.doctor.task`), and every
+fix is tried before it is recommended: a probe (`experiments.doctor.probe`)
+trains copies with and without it from the same weights and times both to a
+held-out level of the task's metric (accuracy, or ``R^2`` for regression) over
+probe seeds, on a held-out set drawn independently of the data's order; a fix
 that does not get there sooner beyond the seed noise, and at least 1.5x
 sooner (`probe.MATERIAL_GAIN`), is not recommended: the check is OK and
-reports what it measured, a smaller real gain as a note. The returned
+reports what it measured, a smaller real gain as a note. Where rescaling the
+inputs alone is no faster, it is probed together with a rate suited to the
+rescaled inputs (compound causes). The returned
 :class:`~experiments.doctor.report.Report` writes Markdown (``to_markdown``)
 and JSON (``to_json``) and ranks the fixes by their measured gain.
 A Keras model is diagnosed through its scratch_nn twin
 (`keras_ref.builders.scratch_model`; TensorFlow is imported only then); the
 speed check times the Keras model itself (`experiments.doctor.keras_speed`).
+When the probes cannot run (a block the twin cannot convert, labels that do
+not fit the output, or a network so large that one probe would take over
+twice the budget), the checks that train nothing (``STATIC_CHECKS``) still
+run and the report names the skipped checks and why.
 From the shell: ``python -m experiments.doctor --help``.
 
 The doctor lives next to the experiments because its probes are small
