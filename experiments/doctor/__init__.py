@@ -62,7 +62,7 @@ from experiments.doctor import (
     target_scale,
 )
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, Report
-from experiments.doctor.setup import Setup, StaticSetup, TargetsError, time_steps
+from experiments.doctor.setup import Setup, StaticSetup, TargetsError
 from experiments.doctor.task import model_facts
 
 #: Check module -> share of the time budget. The output/loss, target-scale,
@@ -87,7 +87,10 @@ STATIC_CHECKS = ("output_loss", "data_order", "target_scale", "input_scale")
 #: 200 steps, for two variants over two seeds).
 PROBE_STEPS = 800
 #: A network whose single probe would take longer than this many budgets gets
-#: the static checks only (and the report says so), so the budget is kept.
+#: the static checks only (and the report says so), so the budget is kept. The
+#: step is estimated from its matrix multiplies (`speed.flops_per_sample` at
+#: the fastest measured `speed.matmul_rate`), a lower bound that a busy
+#: machine does not inflate, unlike a timed step.
 BUDGET_OVERRUN = 2.0
 
 
@@ -139,9 +142,11 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
             if not any(r.status == PROBLEM for r in results):
                 raise
             return Report(static.describe(), results, time.perf_counter() - start)
-        step = time_steps(setup.clone(), setup.batches(), 1.0, 3, warmup=1)
+        step = min(setup.batch_size, setup.n) * speed.flops_per_sample(model) \
+            / speed.matmul_rate(model, seconds=0.1)
         if PROBE_STEPS * step > BUDGET_OVERRUN * budget_seconds:
-            reason = (f"a training step at batch {setup.batch_size} takes {step:.3g} s, so one "
+            reason = (f"a training step at batch {setup.batch_size} needs at least {step:.3g} s "
+                      "of matrix multiplies, so one "
                       f"probe ({PROBE_STEPS} steps) needs about {PROBE_STEPS * step:.0f} s, over "
                       f"the {budget_seconds:g} s budget; give a budget of about "
                       f"{(len(CHECKS) - len(STATIC_CHECKS)) * PROBE_STEPS * step:.0f} s for "
