@@ -159,7 +159,7 @@ def check(setup, seconds):
         findings.append(WARN)
         details.append(f"Initial loss {loss:.3g}, more than {LOSS_FACTOR:g}x the "
                        f"{chance:.3g} of a uniform guess: the initial logits are too large.")
-        fixes.append("scale the inputs (x / 255.0) so the initial logits are small")
+        fixes.append("scale the inputs to unit scale so the initial logits are small")
     status = worst(findings)
     fix, gain, gain_text, change = None, None, "", None
     initializers_used = {type(getattr(layer, "kernel_initializer", None)).__name__
