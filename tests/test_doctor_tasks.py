@@ -340,3 +340,14 @@ def test_dead_relus_from_the_initialization_are_reported():
                        budget_seconds=BUDGET, checks=["initialization"])["initialization"]
     assert max(healthy.evidence["dead_relu_fraction_at_step_0"].values()) < 0.1
     assert healthy.status == OK
+
+
+def test_symptoms_of_an_output_bug_point_to_it():
+    """Softmax over one unit: the top fix is the output's, the other checks' symptoms point to it."""
+    x, y = _blobs(classes=2)
+    report = diagnose(_model(1, "softmax", "binary_crossentropy"), x, y, batch_size=32,
+                      budget_seconds=BUDGET, checks=["output_loss", "initialization", "health"])
+    assert report.ranked_fixes()[0].key == "output_loss"
+    for key in ("initialization", "health"):
+        assert report[key].status == OK or "consequence of the output and loss" in \
+            report[key].details[-1], report[key].details

@@ -164,7 +164,25 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
         for result in outcome:
             result.seconds = time.perf_counter() - began
         results.extend(outcome)
+    _mark_consequences(results)
     return Report(setup.describe(), results, time.perf_counter() - start)
+
+
+#: Checks whose PROBLEM breaks training at its root: the symptoms the other
+#: checks then see (no gradient, an inconclusive range test, not learning)
+#: are its consequences.
+ROOT_CHECKS = ("output_loss", "data_order", "target_scale")
+
+
+def _mark_consequences(results):
+    """Note on every unfixed finding that a root cause found by another check may explain it."""
+    roots = [r for r in results if r.key in ROOT_CHECKS and r.status == PROBLEM]
+    if not roots:
+        return
+    for result in results:
+        if result.key not in ROOT_CHECKS and result.status != OK and not result.fix:
+            result.details.append(f"This may be a consequence of the {roots[0].title.lower()} "
+                                  "problem: fix that first, then run the doctor again.")
 
 
 def _static(facts, x, y, reason, arguments, keras_model):

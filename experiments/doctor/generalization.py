@@ -11,9 +11,11 @@ validation metric is the task's (`experiments.doctor.task`: accuracy, or
 - **not learning**: best validation metric below the task's floor
   (`Task.floor`: twice chance for 10 balanced classes), or a non-finite
   loss: PROBLEM.
-- **learning slowly**: best validation metric below halfway from chance to
-  perfect after the run, when a healthy MLP on MNIST is past 0.85 after one
-  epoch of a few thousand samples: WARN.
+- **learning slowly**: best validation accuracy below halfway from chance
+  to perfect after the run, when a healthy MLP on MNIST is past 0.85 after
+  one epoch of a few thousand samples: WARN. (Not for regression: how much
+  of a target's variance is predictable at all is unknown, so a low ``R^2``
+  is no sign of slowness.)
 - **stopped improving**: the best validation loss came at epoch ``e*`` before
   the last and the last is over 5% worse. Epochs after ``e*`` only cost
   time; ``EarlyStopping(patience=3, restore_best_weights=True)`` stops there
@@ -126,7 +128,7 @@ def check(setup, seconds):
         details.append(f"Not learning: best validation {task.metric} {max(val_acc):.3g} after "
                        f"{ran} epochs, about chance ({chance:.2g}).")
     else:
-        if val_acc and max(val_acc) < slow:
+        if val_acc and max(val_acc) < slow and task.classification:
             findings.append(WARN)
             details.append(f"Learning slowly: best validation {task.metric} {max(val_acc):.3g} "
                            f"after {ran} epochs ({where}).")
