@@ -219,26 +219,24 @@ class Setup:
         of class-sorted data are a single class). A ``validation_split`` that
         cut sorted data (`experiments.doctor.data_order`) is replaced by a
         random share of all the samples, as shuffling first would give.
-        Computed once per setup.
+        Computed once per ``holdout`` (the held-out rows in a random order,
+        ``samples`` of them returned as a view), so the probes and the
+        generalization check share one copy of the training pool.
         """
-        key = (holdout, samples)
-        if key not in self._splits:
+        if holdout not in self._splits:
             rng = np.random.default_rng([self.seed, 7])
-            if self.unrepresentative_split:
-                x, y = self._all
+            if self.x_val is not None and not self.unrepresentative_split:
+                # The validation rows in a random order: any first rows are a random sample.
+                held = rng.permutation(self.x_val.shape[0])
+                self._splits[holdout] = (self.x, self.y, self.x_val[held], self.y_val[held])
+            else:
+                x, y = self._all if self.unrepresentative_split else (self.x, self.y)
                 order = rng.permutation(len(x))
                 cut = max(1, int(len(x) * (1 - holdout)))
-                train, held = np.sort(order[:cut]), np.sort(order[cut:][:samples])
-                self._splits[key] = (x[train], y[train], x[held], y[held])
-            elif self.x_val is not None:
-                idx = np.sort(rng.permutation(self.x_val.shape[0])[:samples])
-                self._splits[key] = (self.x, self.y, self.x_val[idx], self.y_val[idx])
-            else:
-                order = rng.permutation(self.n)
-                cut = max(1, int(self.n * (1 - holdout)))
-                train, held = np.sort(order[:cut]), np.sort(order[cut:][:samples])
-                self._splits[key] = (self.x[train], self.y[train], self.x[held], self.y[held])
-        return self._splits[key]
+                train, held = np.sort(order[:cut]), order[cut:]
+                self._splits[holdout] = (x[train], y[train], x[held], y[held])
+        x, y, x_held, y_held = self._splits[holdout]
+        return x, y, x_held[:samples], y_held[:samples]
 
     def batches(self, batch_size=None, seed_offset=0):
         """Endless ``(x_batch, y_batch)`` pairs, each epoch a fresh permutation (as ``fit``)."""
