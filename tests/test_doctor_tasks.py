@@ -309,7 +309,7 @@ def test_a_deep_sigmoid_stack_gets_relu_and_he(activation):
                       checks=["initialization"])["initialization"]
     if activation == "sigmoid":
         assert result.status == WARN, result.details
-        assert result.change == {"hidden_activation": "relu", "initializer": "he_uniform"}
+        assert result.change == {"activation": "relu", "initializer": "he_uniform"}
     else:
         assert result.status == OK, result.summary
 

@@ -170,7 +170,7 @@ def check(setup, seconds):
                                 initializer=DEEP_FIX, hidden_activation="relu")
         advice = (f"use `activation='relu'` with `kernel_initializer='{DEEP_FIX}'` in the hidden "
                   "layers: a deep sigmoid/tanh stack saturates and its gradients vanish.")
-        fix_change = {"hidden_activation": "relu", "initializer": DEEP_FIX}
+        fix_change = {"activation": "relu", "initializer": DEEP_FIX}
     else:
         variant = probe.Variant(f"{FIX} kernels", initializer=FIX)
         advice = f"use `kernel_initializer='{FIX}'` (the Keras default) on every Dense layer."

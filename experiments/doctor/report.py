@@ -40,7 +40,10 @@ class CheckResult:
             spread over probe seeds.
         change: the fix as data, for a program to apply: `Setting` field ->
             value (``{"batch_size": 128}``, ``{"learning_rate": 0.05}``,
-            ``{"preprocessing": "scale"}``), or ``None``.
+            ``{"preprocessing": "scale"}``, ``{"activation": "relu"}`` for the
+            hidden layers), or ``None``. Fixes outside a `Setting`'s fields use
+            their own keys: ``output_activation`` and ``loss``, ``output``
+            (advice in words), ``targets`` (``"standardize"``), ``shuffle``.
         seconds: wall time the check took (set by ``diagnose``).
     """
 
