@@ -90,3 +90,5 @@ def test_a_model_without_twin_is_diagnosed_without_probes():
     assert "Orthogonal" in report["probes"].summary
     assert "learning_rate" in report["probes"].evidence["skipped_checks"]
     assert "skipped" in report.setup["probes"]
+    speed = report["keras_speed"]
+    assert speed.status == "OK" and speed.evidence["keras_seconds_per_step"] > 0

@@ -56,6 +56,7 @@ from experiments.doctor import (
     health,
     initialization,
     input_scale,
+    keras_speed,
     learning_rate,
     output_loss,
     speed,
@@ -190,6 +191,8 @@ def _static(facts, x, y, reason, arguments, keras_model):
     cannot train, plus a result naming the skipped checks and why."""
     static = StaticSetup(facts, x, y, reason, keras_model=keras_model, **arguments)
     results = [CHECKS[name][0].check(static, 0.0) for name in STATIC_CHECKS]
+    if keras_model is not None and "no scratch_nn twin" in reason:
+        results.append(keras_speed.static_check(static))
     skipped = [name for name in CHECKS if name not in STATIC_CHECKS]
     results.append(CheckResult("probes", "Probes", OK, f"Skipped: {reason}.", {
         "skipped_checks": skipped},

@@ -318,6 +318,8 @@ class StaticSetup:
     def __init__(self, facts, x, y, reason, batch_size=None, epochs=1, validation_data=None,
                  validation_split=0.0, test_data=None, keras_model=None):
         describe_data(self, facts, x, y, validation_data, validation_split, test_data)
+        self.x, self.y = x, self.targets["train"]
+        self.n = len(self.y)
         self.reason = reason
         self.keras_model = keras_model
         self.batch_size, self.epochs = batch_size or 32, epochs
