@@ -8,7 +8,8 @@ Examples::
     python -m experiments.doctor --preprocessing scale --optimizer adam --batch-size 128
 
 **Your script** (a path): the doctor's own options come
-before the path, everything after it goes to the script. The script runs
+before the path, everything after it goes to the script (a path not ending
+in ``.py`` follows ``--``). The script runs
 unchanged up to its first ``fit``, which is diagnosed
 (`experiments.doctor.script`). The exit status is for CI: 0 no PROBLEM
 (WARNs allowed), 1 at least one PROBLEM, 2 the doctor refused the script or
@@ -43,6 +44,21 @@ SETUP_OPTIONS = ("example", "preprocessing", "optimizer", "learning_rate", "batc
                  "hidden", "initializer", "train_size")
 
 
+def split_script(argv):
+    """``(the doctor's arguments, [script, *its arguments])``, split at the script's path.
+
+    The path is the first argument ending in ``.py`` that is not an option,
+    or the one after ``--``; so ``--checks input_scale train.py`` gives
+    ``train.py`` to the doctor as its script, not as a check name.
+    """
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            return argv[:index], argv[index + 1:]
+        if arg.endswith(".py") and not arg.startswith("-"):
+            return argv[:index], argv[index:]
+    return argv, []
+
+
 def parse(argv):
     """The command line's options (see ``--help``)."""
     parser = argparse.ArgumentParser(
@@ -72,7 +88,12 @@ def parse(argv):
     parser.add_argument("--json", action="store_true", help="write JSON instead of Markdown")
     parser.add_argument("--out", help="write the report here (default: standard output)")
     parser.add_argument("--json-out", help="also write the JSON report here")
-    args = parser.parse_args(argv)
+    own, script = split_script(sys.argv[1:] if argv is None else list(argv))
+    args = parser.parse_args(own)
+    if script:
+        if args.script is not None:
+            parser.error(f"unrecognized arguments before the script: {args.script}")
+        args.script, args.script_args = script[0], script[1:]
     if args.script is not None:
         given = [f"--{name.replace('_', '-')}" for name in SETUP_OPTIONS
                  if getattr(args, name) is not None]

@@ -415,10 +415,10 @@ def _record(path, argv, model, given, seconds):
         notes.append(f"fit's tf.data.Dataset was gathered into {len(x)} samples in batches of "
                      f"{batch}, and the probes draw their own batches from them")
         fit["batch_size"] = batch
-    if x is None or y is None:
+    x = sd.as_array(x, "fit's x")
+    if y is None:
         raise ScriptRefused("fit was called without targets (y): the doctor diagnoses "
                             "supervised training")
-    x = sd.as_array(x, "fit's x")
     y = sd.as_array(y, "fit's y", len(x))
     validation = fit["validation_data"]
     if validation is not None:

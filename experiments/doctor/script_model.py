@@ -14,8 +14,8 @@ refusal names the part of the script at fault:
 - a functional model that is not a chain (a layer applied to several
   tensors, or layers off the path from input to output).
 
-A functional chain becomes a ``keras.Sequential`` over the same layer
-objects (so the same weights), compiled with the model's optimizer and loss:
+A functional chain (or a subclass of ``Sequential`` without its own
+``call``) becomes a ``keras.Sequential`` over the same layer objects (so the same weights), compiled with the model's optimizer and loss:
 that is what ``diagnose``'s Keras path converts. A Keras model ``fit`` would
 build on its first batch is built for the data's sample shape, as ``fit``
 would (``keras/src/trainers/trainer.py``, ``_symbolic_build``). TensorFlow
@@ -35,8 +35,9 @@ MLP_LAYERS = "Dense, Flatten, Dropout, BatchNormalization, Activation"
 
 
 def is_keras(model):
-    """Whether ``model`` is a Keras model (else a scratch_nn one)."""
-    return type(model).__module__.split(".")[0] in ("keras", "tf_keras", "tensorflow")
+    """Whether ``model`` is a Keras model or a subclass of one (else a scratch_nn one)."""
+    return any(cls.__module__.split(".")[0] in ("keras", "tf_keras", "tensorflow")
+               for cls in type(model).__mro__)
 
 
 def keras_for_doctor(model, sample_shape):
@@ -67,9 +68,9 @@ def keras_for_doctor(model, sample_shape):
         raise ScriptRefused(f"the model has {len(model.inputs)} inputs and {len(model.outputs)} "
                             "outputs: the doctor diagnoses one-input, one-output models")
     check_layers(model.layers)
-    if isinstance(model, keras.Sequential):
+    if type(model) is keras.Sequential:
         return model
-    chain = functional_chain(model)
+    chain = model.layers if isinstance(model, keras.Sequential) else functional_chain(model)
     twin = keras.Sequential([keras.Input(model.input_shape[1:]), *chain], name=model.name)
     twin.compile(optimizer=model.optimizer, loss=model.loss)
     return twin
