@@ -51,6 +51,7 @@ import contextlib
 import importlib.abc
 import inspect
 import os
+import random
 import runpy
 import signal
 import sys
@@ -193,8 +194,8 @@ class _ThenLoader(importlib.abc.Loader):
 class _Capture:
     """The state of one capture: the patches, the clock and what was recorded."""
 
-    def __init__(self, path, argv, fit_timeout):
-        self.path, self.argv, self.fit_timeout = path, tuple(argv), fit_timeout
+    def __init__(self, path, argv, fit_timeout, seed):
+        self.path, self.argv, self.fit_timeout, self.seed = path, tuple(argv), fit_timeout, seed
         self.patches = _Patches()
         self.captured = None
         self.refusal = None
@@ -223,6 +224,8 @@ class _Capture:
 
     # -- the patched methods ---------------------------------------------
     def patch_keras(self, keras):
+        if self.seed is not None:
+            keras.utils.set_random_seed(self.seed)
         self.patch_class(keras.Model, keras.callbacks.History)
 
     def patch_class(self, cls, history_class):
@@ -316,6 +319,9 @@ class _Capture:
         saved_handler = signal.getsignal(signal.SIGALRM) if hasattr(signal, "SIGALRM") else None
         saved_backend = os.environ.get("MPLBACKEND")
         try:
+            if self.seed is not None:
+                random.seed(self.seed)
+                scratch_nn.utils.set_random_seed(self.seed)  # and NumPy's global generator
             self.patch_class(scratch_nn.Sequential, scratch_nn.callbacks.History)
             if "keras" in sys.modules:
                 self.patch_keras(sys.modules["keras"])
@@ -447,10 +453,15 @@ def _script_traceback(err, script):
     return "".join(lines)
 
 
-def capture(path, argv=(), fit_timeout=FIT_TIMEOUT):
+def capture(path, argv=(), fit_timeout=FIT_TIMEOUT, seed=None):
     """Run the script at ``path`` with ``argv`` and capture its first ``fit``: a :class:`Captured`.
 
-    See the module doc for how the script runs and when it stops.
+    See the module doc for how the script runs and when it stops. With
+    ``seed``, Python's, NumPy's and scratch_nn's global generators (and
+    Keras's, when the script imports it) are seeded before the script runs,
+    so that a script that does not seed itself builds the same weights on
+    every run (a CI verdict that does not flip); a script's own seeding
+    comes later and wins.
 
     Raises:
         ScriptRefused: the doctor cannot diagnose this script (the message says which part).
@@ -458,12 +469,15 @@ def capture(path, argv=(), fit_timeout=FIT_TIMEOUT):
     """
     if not fit_timeout or fit_timeout <= 0:
         raise ValueError(f"capture: fit_timeout must be > 0 seconds, received {fit_timeout!r}")
-    return _Capture(path, argv, fit_timeout).run()
+    return _Capture(path, argv, fit_timeout, seed).run()
 
 
 def diagnose_script(path, argv=(), budget_seconds=60.0, seed=0, fit_timeout=FIT_TIMEOUT,
                     checks=None):
     """Capture the script's first ``fit`` and diagnose it: a `Report` that names the script.
+
+    ``seed`` seeds the script's global generators (see :func:`capture`) and
+    the probes.
 
     Training data beyond `script_data.MAX_TRAIN_SAMPLES` samples, and
     validation or test data beyond `script_data.MAX_HELD_OUT_SAMPLES`, are
@@ -475,7 +489,7 @@ def diagnose_script(path, argv=(), budget_seconds=60.0, seed=0, fit_timeout=FIT_
         ScriptRefused, ScriptError: as :func:`capture`, and a ScriptRefused
             when the captured model or data cannot be diagnosed.
     """
-    captured = capture(path, argv, fit_timeout)
+    captured = capture(path, argv, fit_timeout, seed=seed)
     model, fit = captured.model, captured.fit
     if is_keras(model):
         model = keras_for_doctor(model, captured.x.shape[1:])
