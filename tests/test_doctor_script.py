@@ -73,8 +73,8 @@ SCRATCH_BLOBS = BLOBS + """
 """
 
 KERAS_BLOBS = BLOBS + """
-    import keras
     import tensorflow as tf
+    from tensorflow import keras  # TensorFlow asks for Keras in its own way: still patched
     inputs = keras.Input((4,))
     hidden = keras.layers.Dense(16, activation="relu")(inputs)
     outputs = keras.layers.Dense(3, activation="softmax")(hidden)
@@ -246,7 +246,8 @@ def test_a_custom_training_loop_is_refused(tmp_path):
 def test_no_fit_within_the_time_limit_is_refused(tmp_path):
     path = _script(tmp_path, """
         import time
-        while True:
+        end = time.perf_counter() + 30  # without the time limit the script ends, unfitted
+        while time.perf_counter() < end:
             try:
                 time.sleep(0.05)
             except Exception:
@@ -445,3 +446,15 @@ model.fit(x, np.zeros(64), epochs=1)
     import keras
 
     assert not any(name in vars(keras.Model) for name in ("fit", "train_on_batch"))
+
+
+def test_a_crash_of_the_doctor_never_reads_as_a_problem(tmp_path, monkeypatch, capsys):
+    from experiments.doctor import __main__ as cli
+    from experiments.doctor import script
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(script, "diagnose_script", crash)
+    assert cli.main([str(_script(tmp_path, SCRATCH_BLOBS))]) == cli.EXIT_DOCTOR_FAILED
+    assert "the doctor itself failed" in capsys.readouterr().err

@@ -13,7 +13,9 @@ in ``.py`` follows ``--``). The script runs
 unchanged up to its first ``fit``, which is diagnosed
 (`experiments.doctor.script`). The exit status is for CI: 0 no PROBLEM
 (WARNs allowed), 1 at least one PROBLEM, 2 the doctor refused the script or
-the command line, 3 the script itself failed before its first fit. The
+the command line, 3 the script itself failed before its first fit, 4 the
+doctor failed (a bug in the doctor: never 1, which Python gives an
+uncaught exception, so a crash never reads as a diagnosis). The
 script's own output goes to standard error, the report to standard output
 (or ``--out``).
 
@@ -29,6 +31,7 @@ report, which has PROBLEMs).
 import argparse
 import contextlib
 import sys
+import traceback
 
 from experiments import data
 from experiments.doctor import CHECKS, PROBLEM, diagnose
@@ -38,7 +41,7 @@ from experiments.store import write_atomic
 from scratch_nn import utils
 
 #: Exit statuses of a script's diagnosis (see the module doc).
-EXIT_OK, EXIT_PROBLEM, EXIT_REFUSED, EXIT_SCRIPT_FAILED = 0, 1, 2, 3
+EXIT_OK, EXIT_PROBLEM, EXIT_REFUSED, EXIT_SCRIPT_FAILED, EXIT_DOCTOR_FAILED = 0, 1, 2, 3, 4
 #: Options that build a setup: meaningless with a script.
 SETUP_OPTIONS = ("example", "preprocessing", "optimizer", "learning_rate", "batch_size", "epochs",
                  "hidden", "initializer", "train_size")
@@ -148,6 +151,11 @@ def run_script(args):
         print(f"doctor: {args.script} failed on its own, before the doctor looked at it: "
               f"{failure}\n{failure.traceback}", file=sys.stderr)
         return EXIT_SCRIPT_FAILED
+    except Exception:  # noqa: BLE001 - a bug in the doctor must not read as exit status 1
+        traceback.print_exc()
+        print("doctor: the doctor itself failed (a bug in the doctor, not in your script)",
+              file=sys.stderr)
+        return EXIT_DOCTOR_FAILED
     write(report, args)
     return EXIT_PROBLEM if report.status == PROBLEM else EXIT_OK
 

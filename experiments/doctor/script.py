@@ -164,9 +164,12 @@ class _KerasImportHook(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
         if name != "keras":
             return None
-        sys.meta_path.remove(self)  # one-shot; and lets the real finders answer
+        # Asked, not only at an import: TensorFlow probes with importlib.util.find_spec
+        # first, so the hook stays until the capture ends.
         for finder in sys.meta_path:
-            spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
             if spec is not None:
                 spec.loader = _ThenLoader(spec.loader, self.then)
                 return spec
