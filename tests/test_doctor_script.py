@@ -175,6 +175,31 @@ def test_the_capture_seeds_an_unseeded_script(tmp_path):
     assert not np.array_equal(first[0], other[0])
 
 
+def test_large_data_is_subsampled_in_order_and_the_report_says_so(tmp_path, monkeypatch):
+    """With the caps lowered, a functional scratch_nn model's data is cut, in its order."""
+    from experiments.doctor import script_data
+
+    monkeypatch.setattr(script_data, "MAX_TRAIN_SAMPLES", 500)
+    monkeypatch.setattr(script_data, "MAX_HELD_OUT_SAMPLES", 100)
+    path = _script(tmp_path, BLOBS, """
+        import scratch_nn as keras
+        inputs = keras.Input((4,))
+        outputs = keras.layers.Dense(3, activation="softmax")(keras.layers.Dense(8)(inputs))
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(x, y, validation_split=0.25)
+        model.evaluate(x_test, y_test)
+    """)
+    report = diagnose_script(path, budget_seconds=1, checks=["input_scale"])
+    assert report.setup["training samples"] == 375 and report.setup["validation samples"] == 125
+    assert report.setup["subsampled"] == ("training data subsampled to 500 of 1200 samples "
+                                          "(random, in their order); test data subsampled to "
+                                          "100 of 300 samples")
+    assert report.setup["model"] == "scratch_nn [Dense(8, linear), Dense(3, softmax)]"
+    kept = script_data.subsample(np.arange(1200), np.arange(1200), 500, 0)[2]
+    assert len(kept) == 500 and np.all(np.diff(kept) > 0)  # what was last stays last
+
+
 def test_other_data_kinds_are_converted(tmp_path):
     """A list of lists and a pandas-like object (anything with ``to_numpy``) are arrays."""
     path = _script(tmp_path, BLOBS, """
