@@ -34,7 +34,7 @@ import sys
 import traceback
 
 from experiments import data
-from experiments.doctor import CHECKS, PROBLEM, diagnose
+from experiments.doctor import CHECKS, PROBLEM, diagnose, script
 from experiments.doctor.seed_setups import OPTIMIZERS, example_setting, setup_arguments
 from experiments.seed_examples import AS_WRITTEN
 from experiments.store import write_atomic
@@ -66,13 +66,16 @@ def parse(argv):
     """The command line's options (see ``--help``)."""
     parser = argparse.ArgumentParser(
         prog="python -m experiments.doctor", description=__doc__.split("\n\n")[0],
-        usage="%(prog)s [options] [script.py [script arguments ...]]")
+        usage="%(prog)s [options] [script.py [script arguments ...]]",
+        epilog="exit status with a script: 0 no PROBLEM, 1 at least one PROBLEM, 2 the script "
+               "or the command line refused, 3 the script failed before its first fit, 4 the "
+               "doctor failed")
     parser.add_argument("script", nargs="?",
                         help="your training script; the arguments after it go to the script")
     parser.add_argument("script_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     parser.add_argument("--fit-timeout", type=float, default=None,
                         help="seconds the script may take to reach its first fit (default "
-                             "120)")
+                             f"{script.FIT_TIMEOUT:g})")
     parser.add_argument("--figure", help="also draw the probes' held-out curves to this PNG")
     parser.add_argument("--example", type=int, choices=sorted(AS_WRITTEN), default=None,
                         help="start from the seed article's Example N (default 1)")
@@ -91,12 +94,12 @@ def parse(argv):
     parser.add_argument("--json", action="store_true", help="write JSON instead of Markdown")
     parser.add_argument("--out", help="write the report here (default: standard output)")
     parser.add_argument("--json-out", help="also write the JSON report here")
-    own, script = split_script(sys.argv[1:] if argv is None else list(argv))
+    own, command = split_script(sys.argv[1:] if argv is None else list(argv))
     args = parser.parse_args(own)
-    if script:
+    if command:
         if args.script is not None:
             parser.error(f"unrecognized arguments before the script: {args.script}")
-        args.script, args.script_args = script[0], script[1:]
+        args.script, args.script_args = command[0], command[1:]
     if args.script is not None:
         given = [f"--{name.replace('_', '-')}" for name in SETUP_OPTIONS
                  if getattr(args, name) is not None]
@@ -132,22 +135,15 @@ def main(argv=None):
 
 def run_script(args):
     """Diagnose ``args.script``; the exit status."""
-    from experiments.doctor.script import (
-        FIT_TIMEOUT,
-        ScriptError,
-        ScriptRefused,
-        diagnose_script,
-    )
-
     try:
         with contextlib.redirect_stdout(sys.stderr):  # the report alone on standard output
-            report = diagnose_script(args.script, args.script_args, budget_seconds=args.budget,
-                                     seed=args.seed, fit_timeout=args.fit_timeout or FIT_TIMEOUT,
-                                     checks=args.checks)
-    except ScriptRefused as refusal:
+            report = script.diagnose_script(
+                args.script, args.script_args, budget_seconds=args.budget, seed=args.seed,
+                fit_timeout=args.fit_timeout or script.FIT_TIMEOUT, checks=args.checks)
+    except script.ScriptRefused as refusal:
         print(f"doctor: cannot diagnose {args.script}: {refusal}", file=sys.stderr)
         return EXIT_REFUSED
-    except ScriptError as failure:
+    except script.ScriptError as failure:
         print(f"doctor: {args.script} failed on its own, before the doctor looked at it: "
               f"{failure}\n{failure.traceback}", file=sys.stderr)
         return EXIT_SCRIPT_FAILED

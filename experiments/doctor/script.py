@@ -6,25 +6,28 @@ working directory unchanged) with ``fit``, ``evaluate``, ``predict`` and
 ``train_on_batch`` of Keras 3 and scratch_nn models patched:
 
 - **the first ``fit``** records the model, ``x``, ``y`` and the ``fit``
-  arguments, and returns at once without training, with an empty
-  ``History`` whose metrics read NaN (:class:`NotTrained`). Keras's methods are patched on ``keras.Model``
-  (``keras/src/models/model.py``), which ``Sequential``, ``Functional`` and
-  user subclasses inherit ``fit`` from (it is defined in
+  arguments, and returns at once without training. Its ``History``
+  answers every metric with NaNs (:class:`NotTrained`), so a script that
+  prints or plots its curves goes on. Keras's methods are patched on
+  ``keras.Model`` (``keras/src/models/model.py``), which ``Sequential``,
+  ``Functional`` and user subclasses inherit ``fit`` from (it is defined in
   ``keras/src/backend/tensorflow/trainer.py``); scratch_nn's on
   ``scratch_nn.Sequential``, which its functional ``Model`` subclasses. If
-  the script has not imported Keras yet, the patch waits on an import hook
-  and is applied the moment ``keras`` is imported, so a scratch_nn script
-  never pays for importing TensorFlow.
+  the script has not imported Keras yet, an import hook patches it the
+  moment ``keras`` is loaded (by the script, or by TensorFlow for
+  ``tf.keras``), so a scratch_nn script never pays for importing TensorFlow.
 - **the script then goes on**, so that the doctor sees the test data: the
   first ``evaluate(x_test, y_test)`` is recorded and stops the script there.
   ``predict`` returns the untrained model's outputs and the script goes on;
   its inputs are kept when no ``evaluate`` follows (they have no labels, so
-  the doctor cannot compare them). A later ``fit`` returns an empty
-  ``History`` again. An exception the script raises after the intercepted
-  fit (reading ``history.history["loss"]``, plotting an empty curve...) is
-  not the script's fault, since it did not train: it ends the capture. So do
-  the end of the script and :data:`AFTER_FIT_SECONDS` after the fit.
+  the doctor cannot compare them). A later ``fit`` is ignored the same way.
+  An exception the script raises after the intercepted fit is not the
+  script's fault, since it did not train: it ends the capture. So do the
+  end of the script and :data:`AFTER_FIT_SECONDS` after the fit.
 - ``train_on_batch`` is a custom training loop: refused at once.
+
+``MPLBACKEND`` is ``Agg`` while the script runs (unless set), so that a
+``plt.show()`` does not wait for a window to close.
 
 The script is stopped with :class:`StopScript`, a ``BaseException``, so an
 ``except Exception`` in the script cannot swallow it (and what was recorded
