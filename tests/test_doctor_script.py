@@ -222,6 +222,24 @@ def test_other_data_kinds_are_converted(tmp_path):
     assert captured.test is None
 
 
+def test_saving_after_the_fit_stops_the_script(tmp_path):
+    """The untrained model never overwrites the script's trained one."""
+    model_file = tmp_path / "model.weights.npz"
+    model_file.write_text("trained")
+    path = _script(tmp_path, BLOBS, f"""
+        import scratch_nn as keras
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        model.fit(x, y)
+        model.save_weights({str(model_file)!r})
+        model.evaluate(x_test, y_test)
+    """)
+    captured = capture(path)
+    assert model_file.read_text() == "trained"
+    assert captured.test is None
+    assert any("stopped at its model.save_weights()" in note for note in captured.notes)
+
+
 def test_predict_only_keeps_unlabelled_inputs(tmp_path):
     path = _script(tmp_path, BLOBS, """
         import scratch_nn as keras

@@ -25,6 +25,10 @@ working directory unchanged) with ``fit``, ``evaluate``, ``predict`` and
   script's fault, since it did not train: it ends the capture. So do the
   end of the script and :data:`AFTER_FIT_SECONDS` after the fit.
 - ``train_on_batch`` is a custom training loop: refused at once.
+- ``save`` and ``save_weights`` after the intercepted fit stop the script,
+  so that it does not overwrite a trained model's file with the untrained
+  one. Other files the script writes after its fit (a plot of the NaN
+  history, say) are written.
 
 ``MPLBACKEND`` is ``Agg`` while the script runs (unless set), so that a
 ``plt.show()`` does not wait for a window to close.
@@ -251,8 +255,19 @@ class _Capture:
             capture.stop(ScriptRefused("the script trains with train_on_batch, a custom training "
                                        "loop: the doctor diagnoses training by fit"))
 
+        def saver(name):
+            def save(model, *args, **kwargs):
+                if capture.captured is None:
+                    return originals[name](model, *args, **kwargs)
+                capture.ending = (f"stopped at its model.{name}(), so that no file is "
+                                  "overwritten with the untrained model")
+                raise StopScript(name)
+            return save
+
+        savers = [(name, saver(name)) for name in ("save", "save_weights")]
+        originals.update({name: getattr(cls, name) for name, _ in savers})
         for name, method in (("fit", fit), ("evaluate", evaluate), ("predict", predict),
-                             ("train_on_batch", train_on_batch)):
+                             ("train_on_batch", train_on_batch), *savers):
             method.__wrapped__ = getattr(cls, name, None)
             self.patches.set(cls, name, method)
 
