@@ -140,10 +140,10 @@ class _Capture:
         self.path, self.argv, self.fit_timeout, self.seed = path, tuple(argv), fit_timeout, seed
         self.patches = Patches()
         self.captured = None
-        self.refusal = None
+        self.failure = None  # a ScriptRefused or ScriptError, raised once the script is over
         self.ending = None  # how the run after the fit ended, in words
         self.start = 0.0
-        self.alarm = False
+        self.alarm, self.why = False, ""
         self.hook = None
 
     # -- the clock -------------------------------------------------------
@@ -159,7 +159,7 @@ class _Capture:
         if self.alarm:
             self.alarm = False
             if self.captured is None:
-                self.refusal = ScriptRefused(self.why)
+                self.failure = ScriptRefused(self.why)
             else:
                 self.ending = self.why
             raise StopScript(self.why)
@@ -205,7 +205,7 @@ class _Capture:
 
     def stop(self, refusal=None):
         if refusal is not None and self.captured is None:
-            self.refusal = refusal
+            self.failure = refusal
         raise StopScript(str(refusal or "the doctor has what it needs"))
 
     def on_fit(self, original, history_class, model, args, kwargs):
@@ -217,7 +217,7 @@ class _Capture:
         bound.apply_defaults()
         given = bound.arguments
         if not getattr(model, "compiled", True):
-            self.refusal = ScriptError("the script calls fit on a model that is not compiled "
+            self.failure = ScriptError("the script calls fit on a model that is not compiled "
                                        "(Keras raises: you must call compile() first)")
             raise StopScript("not compiled")
         try:
@@ -302,8 +302,8 @@ class _Capture:
             sys.argv, sys.path[:] = saved_argv, saved_path
             if saved_backend is None:
                 os.environ.pop("MPLBACKEND", None)
-        if self.refusal is not None:
-            raise self.refusal
+        if self.failure is not None:
+            raise self.failure
         if self.captured is None:
             raise ScriptRefused("no fit call: the script ended without calling fit on a Keras or "
                                 "scratch_nn model (a custom training loop?)")
@@ -316,14 +316,14 @@ class _Capture:
         except StopScript:
             pass
         except SystemExit as exit_:
-            if self.captured is None and self.refusal is None and exit_.code not in (None, 0):
-                self.refusal = ScriptError(f"the script exited with status {exit_.code!r} before "
+            if self.captured is None and self.failure is None and exit_.code not in (None, 0):
+                self.failure = ScriptError(f"the script exited with status {exit_.code!r} before "
                                            "its first fit", _script_traceback(exit_, script))
             elif self.captured is not None and self.ending is None:
                 self.ending = f"exited (sys.exit({exit_.code!r}))"
         except Exception as err:  # noqa: BLE001 - the script's own error, reported as such
-            if self.captured is None and self.refusal is None:
-                self.refusal = ScriptError(
+            if self.captured is None and self.failure is None:
+                self.failure = ScriptError(
                     f"the script raised {type(err).__name__} before its first fit: {err}",
                     _script_traceback(err, script))
             elif self.captured is not None and self.ending is None:
