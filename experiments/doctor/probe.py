@@ -50,7 +50,7 @@ only known to exceed its probe, and the gain is a lower bound.
 import inspect
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -228,6 +228,12 @@ class Comparison:
         unit: ``"steps"`` or ``"s"``.
         held_out: number of held-out samples scored.
         metric: the metric's name (``"accuracy"``, ``"R^2"``).
+        diverged: per seed, whether the current setting's and the fix's loss
+            went NaN/inf: ``(current flags, fix flags)``.
+        curves: each variant's name and held-out task metric (``metric``) per
+            seed, ``x`` in ``unit``: ``{"current": {"name": ..., "runs": [{"x":
+            [...], "metric": [...]}, ...]}, "fix": {...}}`` (what the
+            doctor's figure draws).
     """
 
     current: Variant
@@ -242,6 +248,7 @@ class Comparison:
     held_out: int
     metric: str = "accuracy"
     diverged: tuple = ((), ())
+    curves: dict = field(default_factory=dict)
 
     @property
     def only_current_diverges(self):
@@ -344,7 +351,8 @@ class Comparison:
                 "probe_current_cost": self.current_cost, "probe_fix_cost": self.fix_cost,
                 "probe_current_best": self.current_best, "probe_fix_best": self.fix_best,
                 "probe_gains": self.gains, "probe_noise": self.noise,
-                "probe_helps": self.helps, "probe_recommended": self.recommended}
+                "probe_helps": self.helps, "probe_recommended": self.recommended,
+                "probe_metric": self.metric, "probe_curves": self.curves}
 
 
 def plan_steps(seconds, runs, step_seconds, lo=200, hi=600):
@@ -397,8 +405,15 @@ def compare(setup, current, fix, steps, seeds=2, deadline=math.inf):
     def cost(curve, variant):
         return curve.steps_to(level) * (variant.step_seconds if unit == "s" else 1.0)
 
+    def drawn(curve, variant):
+        per_step = variant.step_seconds if unit == "s" else 1.0
+        return {"x": [s * per_step for s in curve.steps], "metric": list(curve.accuracy)}
+
     return Comparison(current, fix, level,
                       [cost(c, current) for c, _ in curves], [cost(f, fix) for _, f in curves],
                       [c.best for c, _ in curves], [f.best for _, f in curves],
                       (steps, fix_steps), unit, arrays[3].shape[0], setup.task.metric,
-                      ([c.diverged for c, _ in curves], [f.diverged for _, f in curves]))
+                      ([c.diverged for c, _ in curves], [f.diverged for _, f in curves]),
+                      {"current": {"name": current.name,
+                                   "runs": [drawn(c, current) for c, _ in curves]},
+                       "fix": {"name": fix.name, "runs": [drawn(f, fix) for _, f in curves]}})

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 
 OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
 _RANK = {OK: 0, WARN: 1, PROBLEM: 2}
+#: Evidence too long to read in a line (the probes' curves): JSON and the figure only.
+NOT_IN_MARKDOWN = ("probe_curves",)
 
 
 def worst(statuses):
@@ -120,9 +122,10 @@ class Report:
         for r in self.results:
             lines += ["", f"## {r.title}: {r.status}", "", r.summary, ""]
             lines += [f"- {line}" for line in r.details if line != r.summary]
-            if r.evidence:
+            shown = {k: v for k, v in r.evidence.items() if k not in NOT_IN_MARKDOWN}
+            if shown:
                 lines += ["", "Evidence: " + "; ".join(
-                    f"`{name}` = {_fmt(value)}" for name, value in r.evidence.items())]
+                    f"`{name}` = {_fmt(value)}" for name, value in shown.items())]
             if r.fix and r.status != OK:
                 lines += ["", f"**Fix**: {r.fix}"]
         lines += ["", "## Fixes, ranked by expected gain", ""]
