@@ -26,6 +26,14 @@ A Keras model is diagnosed through its scratch_nn twin
 speed check times the Keras model itself (`experiments.doctor.keras_speed`).
 From the shell: ``python -m experiments.doctor --help``.
 
+The verdicts do not depend on the machine's threads or load: every probe
+runs with NumPy's BLAS pinned to one thread (`blas_pinned`), the probe
+plans are made from the fastest step times, and a probe's verdict reads the
+median of three seeds (`experiments.doctor.probe`). With two OpenBLAS
+threads the trajectories of an erratic setting (raw pixels under SGD) differ
+from one thread's after a few steps, and the fitted step costs differ too;
+on one thread a setup and seed give the same numbers on every run.
+
 The doctor lives next to the experiments because its probes are small
 experiments: it builds the seed article's setups from the study's own tables
 (`experiments.seed_examples.AS_WRITTEN`, `experiments.data.PREPROCESSING`,
@@ -47,6 +55,9 @@ from experiments.doctor import (
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, Report
 from experiments.doctor.setup import Setup
 
+#: NumPy's BLAS threads while the doctor runs (see the module doc).
+BLAS_THREADS = 1
+
 #: Check module -> share of the time budget. Input scale and initialization
 #: train (a probe of their fix) only when they find something.
 CHECKS = {
@@ -57,6 +68,26 @@ CHECKS = {
     "health": (health, 0.1),
     "generalization": (generalization, 0.2),
 }
+
+
+def blas_pinned():
+    """A context that runs NumPy's BLAS on ``BLAS_THREADS`` threads and restores it after.
+
+    ``threadpoolctl`` changes the pool of the BLAS NumPy already loaded, so
+    the caller's ``OPENBLAS_NUM_THREADS`` (set or not) does not matter;
+    TensorFlow's own pools are left alone (the speed check times a Keras
+    model as it would train).
+
+    Raises:
+        ImportError: threadpoolctl is not installed (the ``experiments`` extra).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        raise ImportError("diagnose pins NumPy's BLAS to one thread with threadpoolctl: "
+                          "pip install threadpoolctl (or the project's [experiments] "
+                          "extra)") from None
+    return threadpool_limits(limits=BLAS_THREADS, user_api="blas")
 
 
 def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
@@ -75,6 +106,9 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
             on 2 cores by default; a few seconds still gives a usable answer).
         checks: names from :data:`CHECKS` to run (all by default).
         seed: seed of the probes' batch order.
+
+    The checks run with NumPy's BLAS on one thread (`blas_pinned`), restored
+    afterwards.
 
     Raises:
         ValueError: unknown check names, a non-positive budget, or a model
@@ -95,15 +129,17 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
                   test_data=test_data, seed=seed, keras_model=keras_model)
     start = time.perf_counter()
     results = []
-    for name in selected:
-        module, share = CHECKS[name]
-        began = time.perf_counter()
-        outcome = module.check(setup, share * budget_seconds)
-        outcome = outcome if isinstance(outcome, list) else [outcome]
-        for result in outcome:
-            result.seconds = time.perf_counter() - began
-        results.extend(outcome)
-    return Report(setup.describe(), results, time.perf_counter() - start)
+    with blas_pinned():
+        for name in selected:
+            module, share = CHECKS[name]
+            began = time.perf_counter()
+            outcome = module.check(setup, share * budget_seconds)
+            outcome = outcome if isinstance(outcome, list) else [outcome]
+            for result in outcome:
+                result.seconds = time.perf_counter() - began
+            results.extend(outcome)
+    described = {**setup.describe(), "BLAS threads (pinned for the probes)": BLAS_THREADS}
+    return Report(described, results, time.perf_counter() - start)
 
 
-__all__ = ["CHECKS", "OK", "PROBLEM", "WARN", "CheckResult", "Report", "Setup", "diagnose"]
+__all__ = ["BLAS_THREADS", "CHECKS", "OK", "PROBLEM", "WARN", "CheckResult", "Report", "Setup", "diagnose"]

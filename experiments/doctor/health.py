@@ -26,7 +26,6 @@ scale, initialization).
 """
 
 import math
-import time
 
 import numpy as np
 
@@ -85,11 +84,7 @@ def check(setup, seconds):
     ratios = {layer.name: [] for layer in layers}
     grad_norms = {layer.name: [] for layer in layers}
     diverged_at = None
-    deadline = time.perf_counter() + 0.8 * seconds
     for k in range(steps):
-        if k >= 5 and time.perf_counter() > deadline:
-            steps = k
-            break
         before = [layer.params["kernel"].copy() for layer in layers]
         with np.errstate(all="ignore"):
             loss = float(model.train_step(*next(batches))[0])

@@ -205,15 +205,16 @@ def full_batches(x, y, batch_size, rng):
                 yield xb, yb
 
 
-def time_steps(model, batches, seconds, max_steps, warmup=2, fastest=False):
-    """Seconds per ``train_step``, over up to ``max_steps`` steps or ``seconds``.
+def time_steps(model, batches, seconds, max_steps, warmup=2):
+    """Seconds per ``train_step``: the fastest of up to ``max_steps`` steps or ``seconds``.
 
     The first ``warmup`` steps are run and not timed (first-touch memory,
     optimizer slots being built), as ``fit``'s own timing excludes step one.
-    Returns the median, what a probe should plan its steps with; or, with
-    ``fastest``, the minimum, as ``timeit`` advises for measuring the step
-    itself: other processes and BLAS threads waiting for a busy core only
-    ever add time.
+    The minimum, as ``timeit`` advises for measuring the step itself: other
+    processes and threads waiting for a busy core only ever add time, so the
+    fastest step is what the machine's load changes least, and every probe
+    plans its length with it (a median planned shorter probes on a loaded
+    machine, and a shorter probe can give another verdict).
     """
     for _ in range(warmup):
         model.train_step(*next(batches))
@@ -224,4 +225,4 @@ def time_steps(model, batches, seconds, max_steps, warmup=2, fastest=False):
         start = time.perf_counter()
         model.train_step(xb, yb)
         times.append(time.perf_counter() - start)
-    return float(np.min(times) if fastest else np.median(times))
+    return float(np.min(times))
