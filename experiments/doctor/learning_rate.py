@@ -16,6 +16,10 @@ fast but a step does not overshoot. (fastai's rule is "minimum / 10"; measured
 on full MNIST in the ``lr_range_test`` experiment, /10 gave Adam 5.4e-4, which
 needed 2.6 epochs to 95% against 1.5 at Keras's default 1e-3, so the
 suggestion sits a third of the minimum instead: ``SUGGESTION_DIVISOR``.)
+The check runs ``SWEEPS`` = 3 range tests, each on its own batch order, and
+reads the one whose minimum is the median: one sweep's minimum moves about 3x
+with the batch order (0.017 to 0.054 for the healthy Adam on 3,000 MNIST
+images), enough to carry a rate across a band below and change the verdict.
 
 Verdict for the user's rate ``u`` (``lr_up`` = the rate at which the smoothed
 loss climbs back above its starting value, or where the test stopped):
@@ -75,6 +79,8 @@ MIN_STEPS, MAX_STEPS = 60, 300
 TOO_LOW_PROBLEM = 30.0
 #: how far below the suggestion a rate may sit and be OK (see above): SGD, and every other optimizer
 TOO_LOW_WARN_SGD, TOO_LOW_WARN = 3.0, 10.0
+#: Range tests per check, each on its own batch order; the one with the median minimum counts.
+SWEEPS = 3
 #: The loss must fall to this fraction of its start, and of the chance loss
 #: ``ln(classes)`` (a uniform guess), somewhere in the sweep, or the test
 #: cannot say anything about the rate. (From raw pixels the loss starts near
@@ -113,15 +119,16 @@ def smooth(values, window):
     return np.convolve(padded, np.ones(window) / window, mode="valid")
 
 
-def range_test(setup, steps, lr_lo=LR_LO, lr_hi=LR_HI):
+def range_test(setup, steps, lr_lo=LR_LO, lr_hi=LR_HI, seed=0):
     """Run a range test on a copy of ``setup``'s model (see the module doc).
 
     The rate climbs from ``lr_lo`` to ``lr_hi`` in ``steps`` steps, whatever
     the clock says: a sweep cut short by a busy machine's slow steps would be
-    coarser, and could move its minimum and the verdict.
+    coarser, and could move its minimum and the verdict. ``seed`` picks the
+    batch order.
     """
     model = setup.clone(learning_rate=lr_lo)
-    batches = setup.batches(seed_offset=1)
+    batches = setup.batches(seed_offset=1 + 10 * seed)
     rates, losses, ema, low, stopped = [], [], None, math.inf, False
     for k in range(steps):
         rate = lr_lo * (lr_hi / lr_lo) ** (k / (steps - 1))
@@ -175,11 +182,15 @@ def check(setup, seconds):
     rate = float(setup.model.optimizer.learning_rate)
     name = type(setup.model.optimizer).__name__
     step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 20)
-    # Half the time for the sweep, half for the probe.
-    steps = int(np.clip(0.5 * seconds / step, MIN_STEPS, MAX_STEPS))
+    # Half the time for the sweeps, half for the probe.
+    steps = int(np.clip(0.5 * seconds / (SWEEPS * step), MIN_STEPS, MAX_STEPS))
     lo, hi = min(LR_LO, rate / 10), max(LR_HI, rate * 10)
-    test = range_test(setup, steps, lo, hi)
-    evidence = {"your_rate": rate, "sweep": [lo, hi], "sweep_steps": len(test.losses),
+    # One sweep's minimum moves ~3x with its batch order (0.017 to 0.054 for the
+    # healthy Adam on 3,000 images), enough to cross the band: the median sweep decides.
+    tests = sorted((range_test(setup, steps, lo, hi, seed) for seed in range(SWEEPS)),
+                   key=lambda t: t.best)
+    test = tests[len(tests) // 2]
+    evidence = {"lr_at_min_loss_per_sweep": [t.best for t in tests],"your_rate": rate, "sweep": [lo, hi], "sweep_steps": len(test.losses),
                 "start_loss": float(test.smoothed[0]), "min_loss": float(np.min(test.smoothed)),
                 "lr_at_min_loss": test.best, "suggested_rate": test.suggestion,
                 "loss_rises_at": test.rises_at}
