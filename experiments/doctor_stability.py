@@ -183,9 +183,11 @@ def main(argv=None, stream=sys.stderr):
     out.mkdir(parents=True, exist_ok=True)
     names = conditions(args.threads, not args.no_load)
     done = {(r["condition"], r["setup"], r["seed"]) for r in read(path)}
-    plan = {name: [(s, seed) for s in setups for seed in range(args.seeds)
-                   if (name, s, seed) not in done] for name in names}
-    total = sum(len(jobs) for jobs in plan.values())
+    # Seed-major: every condition gets seed 0 before any gets seed 1, so a run cut
+    # short still compares every condition.
+    plan = [(seed, name, [(s, seed) for s in setups if (name, s, seed) not in done])
+            for seed in range(args.seeds) for name in names]
+    total = sum(len(jobs) for _, _, jobs in plan)
     print(f"doctor_stability: {total} diagnoses to run ({len(done)} saved before), "
           f"{len(setups)} setups x {args.seeds} seeds x {names}; load "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", file=stream, flush=True)
@@ -193,8 +195,8 @@ def main(argv=None, stream=sys.stderr):
     passing += [f"--train-size={args.train_size}"] if args.train_size else []
     passing += [f"--test-size={args.test_size}"] if args.test_size else []
     finished, start = 0, time.perf_counter()
-    for name in names:
-        if not plan[name]:
+    for seed, name, jobs in plan:
+        if not jobs:
             continue
         threads = UNSET if name == LOADED else name.removeprefix("threads=")
         env = {**environment(threads), "DOCTOR_STABILITY_CONDITION": name}
@@ -205,7 +207,7 @@ def main(argv=None, stream=sys.stderr):
         try:
             child = subprocess.Popen(
                 [sys.executable, "-m", "experiments.doctor_stability", *passing,
-                 "--worker", json.dumps(plan[name])],
+                 "--worker", json.dumps(jobs)],
                 env=env, stdout=subprocess.PIPE, text=True)
             for line in child.stdout:
                 row = json.loads(line)
