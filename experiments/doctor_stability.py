@@ -144,8 +144,8 @@ def _parser():
     parser = argparse.ArgumentParser(prog="python -m experiments.doctor_stability",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join("results", "doctor_stability"))
-    parser.add_argument("--threads", nargs="+", default=["1", "2", "4"],
-                        help="BLAS thread counts, or 'unset' (default: 1 2 4)")
+    parser.add_argument("--threads", nargs="*", default=["1", "2", "4"],
+                        help="BLAS thread counts, or 'unset' (default: 1 2 4; none: only the loaded run)")
     parser.add_argument("--no-load", action="store_true",
                         help="skip the run beside a second training process")
     parser.add_argument("--seeds", type=int, default=3, help="seeds 0 .. N-1 (default 3)")
