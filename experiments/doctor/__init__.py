@@ -28,7 +28,7 @@ From the shell: ``python -m experiments.doctor --help``.
 
 The verdicts do not depend on the machine's threads or load: every probe
 runs with NumPy's BLAS pinned to one thread (`blas_pinned`), the probe
-plans are made from the fastest step times, and a probe's verdict reads the
+plans are made from a reference step cost, never the clock, and a verdict reads the
 median of three seeds (`experiments.doctor.probe`). With two OpenBLAS
 threads the trajectories of an erratic setting (raw pixels under SGD) differ
 from one thread's after a few steps, and the fitted step costs differ too;

@@ -1,9 +1,9 @@
 """Check 6, epochs and generalization: a short run with validation, on a copy.
 
 The copy trains with the user's optimizer, rate and batch size on as many
-training samples as the budget allows at the fastest step time (at least
-``MIN_SAMPLES``; the run is never cut short by the clock, so a busy machine
-takes longer rather than training less), for up to the user's number of
+training samples as the budget allows at the reference step cost
+(`setup.nominal_step_seconds`; at least ``MIN_SAMPLES``; the run is never cut
+short by the clock, so a busy machine takes longer rather than training less), for up to the user's number of
 epochs, and is evaluated on the validation data after every
 epoch (the user's ``validation_data`` or split; else the last 20% of the
 training samples). From the curves:
@@ -36,7 +36,7 @@ import math
 import numpy as np
 
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from experiments.doctor.setup import time_steps
+from experiments.doctor.setup import nominal_step_seconds
 from scratch_nn import data
 
 #: The least share of epochs EarlyStopping must save to be recommended.
@@ -53,7 +53,7 @@ def check(setup, seconds):
     """Short training run with validation on a copy; reads the curves (see the module doc)."""
     classification = getattr(setup.model.loss, "fuses_softmax", False)
     model = setup.clone(metrics=["accuracy"] if classification else None)
-    step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 10)
+    step = nominal_step_seconds(setup.model, setup.batch_size)
     if setup.x_val is not None:
         x_val, y_val = setup.x_val, setup.y_val
         x_pool, y_pool = setup.x, setup.y

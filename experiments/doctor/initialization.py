@@ -33,7 +33,7 @@ import numpy as np
 from experiments.doctor import probe
 from experiments.doctor.health import kernels
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from experiments.doctor.setup import chance_loss, layer_outputs, time_steps
+from experiments.doctor.setup import chance_loss, layer_outputs, nominal_step_seconds
 
 PROBE_SAMPLES = 512
 LOSS_FACTOR = 3.0
@@ -110,7 +110,7 @@ def check(setup, seconds):
     initializers_used = {type(getattr(layer, "kernel_initializer", None)).__name__
                          for layer in model.layers if "kernel" in getattr(layer, "params", {})}
     if status != OK and initializers_used != {"GlorotUniform"}:
-        step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 10)
+        step = nominal_step_seconds(setup.model, setup.batch_size)
         steps = probe.plan_steps(0.9 * seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
         comparison = probe.compare(setup, probe.Variant("your initialization"),
                                    probe.Variant(f"{FIX} kernels", initializer=FIX), steps)

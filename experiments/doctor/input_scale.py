@@ -39,7 +39,7 @@ import numpy as np
 
 from experiments.doctor import probe
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from experiments.doctor.setup import time_steps
+from experiments.doctor.setup import nominal_step_seconds
 
 #: Rows used for the statistics; enough for 3 significant digits on MNIST.
 SAMPLE_ROWS = 10_000
@@ -108,8 +108,7 @@ def check(setup, seconds):
     evidence["train_column_normalized"] = normalized
     gain, gain_text = None, ""
     summary_ok = ", near unit scale."
-    step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 10) if findings or \
-        mismatch else 0.0
+    step = nominal_step_seconds(setup.model, setup.batch_size)
     if mismatch:
         steps = probe.plan_steps(0.4 * seconds, 1, step, hi=300)
         held, drop = _mismatch_drop(setup, steps)

@@ -69,7 +69,7 @@ import numpy as np
 
 from experiments.doctor import probe
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult
-from experiments.doctor.setup import Setup, chance_loss, time_steps
+from experiments.doctor.setup import Setup, chance_loss, nominal_step_seconds
 
 LR_LO, LR_HI = 1e-6, 10.0
 #: the suggestion is the rate at the smoothed loss minimum divided by this (see above)
@@ -181,7 +181,7 @@ def check(setup, seconds):
     """Range test, then the suggestion against the user's rate on held-out accuracy (a probe)."""
     rate = float(setup.model.optimizer.learning_rate)
     name = type(setup.model.optimizer).__name__
-    step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 20)
+    step = nominal_step_seconds(setup.model, setup.batch_size)
     # Half the time for the sweeps, half for the probe.
     steps = int(np.clip(0.5 * seconds / (SWEEPS * step), MIN_STEPS, MAX_STEPS))
     lo, hi = min(LR_LO, rate / 10), max(LR_HI, rate * 10)

@@ -49,9 +49,10 @@ then the floor), its cost is only known to exceed its probe, and the gain is
 a lower bound.
 
 What a probe measures does not depend on the machine: the number of seeds is
-fixed, probe lengths are planned from the fastest step time (which another
-process on the machine cannot lower), nothing is cut short by the clock, and
-`experiments.doctor.diagnose` runs every probe on one BLAS thread.
+fixed, probe lengths are planned from a reference step cost
+(`setup.nominal_step_seconds`), never from the clock, nothing is cut short by
+the clock, and `experiments.doctor.diagnose` runs every probe on one BLAS
+thread.
 """
 
 import inspect
@@ -342,8 +343,8 @@ def learns(best, classes):
 def plan_steps(seconds, runs, step_seconds, lo=200, hi=600):
     """Probe length in steps so that ``runs`` runs (plus checks) fit in ``seconds``.
 
-    ``step_seconds`` should be the fastest step (`setup.time_steps`), which
-    other processes cannot lower, so the plan does not move with the load.
+    ``step_seconds`` is the reference cost (`setup.nominal_step_seconds`), not a
+    step timed now, so the plan is the same on every machine and under any load.
     Never fewer than ``lo``: a shorter probe cannot tell an erratic setting
     from a good one (raw pixels under SGD pass 20% held-out accuracy by chance
     within a few dozen steps), so the budget is overrun instead.
