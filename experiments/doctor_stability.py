@@ -110,10 +110,19 @@ def load():
 
 
 def read(path):
-    """The rows of a verdicts file (none when it does not exist)."""
+    """The rows of a verdicts file, the first of each (condition, setup, seed); none when absent.
+
+    Two processes may share a file (``--first-seed`` splits the seeds); a
+    diagnosis both ran counts once.
+    """
     if not Path(path).exists():
         return []
-    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    rows = {}
+    for line in Path(path).read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            rows.setdefault((row["condition"], row["setup"], row["seed"]), row)
+    return list(rows.values())
 
 
 def table(rows, setups):
@@ -151,6 +160,8 @@ def _parser():
     parser.add_argument("--no-load", action="store_true",
                         help="skip the run beside a second training process")
     parser.add_argument("--seeds", type=int, default=3, help="seeds 0 .. N-1 (default 3)")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="skip the seeds below this one (two processes share the seeds)")
     parser.add_argument("--setups", nargs="+", choices=list(SETUPS), metavar="SETUP",
                         help="doctor_advice setups (default: all eleven)")
     parser.add_argument("--train-size", type=int, help="first N MNIST training images")
@@ -187,7 +198,7 @@ def main(argv=None, stream=sys.stderr):
     # Seed-major: every condition gets seed 0 before any gets seed 1, so a run cut
     # short still compares every condition.
     plan = [(seed, name, [(s, seed) for s in setups if (name, s, seed) not in done])
-            for seed in range(args.seeds) for name in names]
+            for seed in range(args.first_seed, args.seeds) for name in names]
     total = sum(len(jobs) for _, _, jobs in plan)
     print(f"doctor_stability: {total} diagnoses to run ({len(done)} saved before), "
           f"{len(setups)} setups x {args.seeds} seeds x {names}; load "
