@@ -149,7 +149,9 @@ def test_output_loss_bugs_are_found_and_their_fix_measured(case):
     found = diagnose(bad, x, y, batch_size=32, budget_seconds=BUDGET,
                      checks=["output_loss"])["output_loss"]
     assert found.status == PROBLEM, (found.summary, found.details)
-    assert found.gain >= 1.5 and found.change
+    # Measured: sooner to the level, or ending higher on every seed.
+    assert (found.gain or 0) >= 1.5 or "held-out on every probe seed" in found.gain_text
+    assert found.change
     fixed = diagnose(good, x, y, batch_size=32, budget_seconds=BUDGET,
                      checks=["output_loss"])["output_loss"]
     assert fixed.status == OK, fixed.summary

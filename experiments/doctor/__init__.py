@@ -40,6 +40,14 @@ twice the budget), the checks that train nothing (``STATIC_CHECKS``) still
 run and the report names the skipped checks and why.
 From the shell: ``python -m experiments.doctor --help``.
 
+The verdicts do not depend on the machine's threads or load: every probe
+runs with NumPy's BLAS pinned to one thread (`blas_pinned`), the probe
+plans are made from a reference step cost, never the clock, and a verdict reads the
+median of three seeds (`experiments.doctor.probe`). With two OpenBLAS
+threads the trajectories of an erratic setting (raw pixels under SGD) differ
+from one thread's after a few steps, and the fitted step costs differ too;
+on one thread a setup and seed give the same numbers on every run.
+
 The doctor lives next to the experiments because its probes are small
 experiments: it builds the seed article's setups from the study's own tables
 (`experiments.seed_examples.AS_WRITTEN`, `experiments.data.PREPROCESSING`,
@@ -59,12 +67,21 @@ from experiments.doctor import (
     keras_speed,
     learning_rate,
     output_loss,
+    probe,
     speed,
     target_scale,
 )
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, Report
-from experiments.doctor.setup import Setup, StaticSetup, TargetsError
+from experiments.doctor.setup import (
+    Setup,
+    StaticSetup,
+    TargetsError,
+    nominal_step_seconds,
+)
 from experiments.doctor.task import model_facts
+
+#: NumPy's BLAS threads while the doctor runs (see the module doc).
+BLAS_THREADS = 1
 
 #: Check module -> share of the time budget. The output/loss, target-scale,
 #: input-scale and initialization checks train (a probe of their fix) only
@@ -85,14 +102,33 @@ CHECKS = {
 #: The checks that need no trained copy: all a setup the probes cannot train gets.
 STATIC_CHECKS = ("output_loss", "data_order", "target_scale", "input_scale")
 #: Steps one probing check trains at the least (`probe.plan_steps`'s floor of
-#: 200 steps, for two variants over two seeds).
-PROBE_STEPS = 800
+#: 200 steps, for two variants over `probe.PROBE_SEEDS` seeds).
+PROBE_STEPS = 2 * probe.PROBE_SEEDS * 200
 #: A network whose single probe would take longer than this many budgets gets
 #: the static checks only (and the report says so), so the budget is kept. The
-#: step is estimated from its matrix multiplies (`speed.flops_per_sample` at
-#: the fastest measured `speed.matmul_rate`), a lower bound that a busy
-#: machine does not inflate, unlike a timed step.
+#: step is the reference cost (`setup.nominal_step_seconds`), never a timed
+#: one, so whether the probes run does not depend on the machine's load.
 BUDGET_OVERRUN = 2.0
+
+
+def blas_pinned():
+    """A context that runs NumPy's BLAS on ``BLAS_THREADS`` threads and restores it after.
+
+    ``threadpoolctl`` changes the pool of the BLAS NumPy already loaded, so
+    the caller's ``OPENBLAS_NUM_THREADS`` (set or not) does not matter;
+    TensorFlow's own pools are left alone (the speed check times a Keras
+    model as it would train).
+
+    Raises:
+        ImportError: threadpoolctl is not installed (the ``experiments`` extra).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        raise ImportError("diagnose pins NumPy's BLAS to one thread with threadpoolctl: "
+                          "pip install threadpoolctl (or the project's [experiments] "
+                          "extra)") from None
+    return threadpool_limits(limits=BLAS_THREADS, user_api="blas")
 
 
 def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
@@ -111,6 +147,9 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
             on 2 cores by default; a few seconds still gives a usable answer).
         checks: names from :data:`CHECKS` to run (all by default).
         seed: seed of the probes' batch order.
+
+    The checks run with NumPy's BLAS on one thread (`blas_pinned`), restored
+    afterwards.
 
     Raises:
         ValueError: unknown check names, a non-positive budget, or a model
@@ -143,11 +182,10 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
             if not any(r.status == PROBLEM for r in results):
                 raise
             return Report(static.describe(), results, time.perf_counter() - start)
-        step = min(setup.batch_size, setup.n) * speed.flops_per_sample(model) \
-            / speed.matmul_rate(model, seconds=0.1)
+        step = nominal_step_seconds(model, min(setup.batch_size, setup.n))
         if PROBE_STEPS * step > BUDGET_OVERRUN * budget_seconds:
-            reason = (f"a training step at batch {setup.batch_size} needs at least {step:.3g} s "
-                      "of matrix multiplies, so one "
+            reason = (f"a training step at batch {setup.batch_size} costs about {step:.3g} s "
+                      "on the reference machine, so one "
                       f"probe ({PROBE_STEPS} steps) needs about {PROBE_STEPS * step:.0f} s, over "
                       f"the {budget_seconds:g} s budget; give a budget of about "
                       f"{(len(CHECKS) - len(STATIC_CHECKS)) * PROBE_STEPS * step:.0f} s for "
@@ -157,16 +195,18 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
         static, results = _static(facts, x, y, reason, arguments, keras_model)
         return Report(static.describe(), results, time.perf_counter() - start)
     results = []
-    for name in selected:
-        module, share = CHECKS[name]
-        began = time.perf_counter()
-        outcome = module.check(setup, share * budget_seconds)
-        outcome = outcome if isinstance(outcome, list) else [outcome]
-        for result in outcome:
-            result.seconds = time.perf_counter() - began
-        results.extend(outcome)
+    with blas_pinned():
+        for name in selected:
+            module, share = CHECKS[name]
+            began = time.perf_counter()
+            outcome = module.check(setup, share * budget_seconds)
+            outcome = outcome if isinstance(outcome, list) else [outcome]
+            for result in outcome:
+                result.seconds = time.perf_counter() - began
+            results.extend(outcome)
     _mark_consequences(results)
-    return Report(setup.describe(), results, time.perf_counter() - start)
+    described = {**setup.describe(), "BLAS threads (pinned for the probes)": BLAS_THREADS}
+    return Report(described, results, time.perf_counter() - start)
 
 
 #: Checks whose PROBLEM breaks training at its root: the symptoms the other
@@ -201,4 +241,5 @@ def _static(facts, x, y, reason, arguments, keras_model):
     return static, results
 
 
-__all__ = ["CHECKS", "OK", "PROBLEM", "WARN", "CheckResult", "Report", "Setup", "diagnose"]
+__all__ = ["BLAS_THREADS", "CHECKS", "OK", "PROBLEM", "WARN", "CheckResult", "Report", "Setup",
+           "diagnose"]

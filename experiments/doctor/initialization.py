@@ -41,14 +41,13 @@ usually): the findings are reported with no fix of their own.
 """
 
 import math
-import time
 
 import numpy as np
 
 from experiments.doctor import probe
 from experiments.doctor.health import kernels
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from experiments.doctor.setup import chance_loss, layer_outputs, time_steps
+from experiments.doctor.setup import chance_loss, layer_outputs, nominal_step_seconds
 
 PROBE_SAMPLES = 512
 LOSS_FACTOR = 3.0
@@ -86,7 +85,6 @@ def hidden_activations(model):
 
 def check(setup, seconds):
     """Step-0 forward/backward on a probe batch of a copy; a probe tries the initializer fix."""
-    start = time.perf_counter()
     model = setup.clone()
     x, y = setup.sample(PROBE_SAMPLES, seed_offset=6)
     with np.errstate(all="ignore"):
@@ -176,12 +174,9 @@ def check(setup, seconds):
         advice = f"use `kernel_initializer='{FIX}'` (the Keras default) on every Dense layer."
         fix_change = {"initializer": FIX}
     if status != OK and (deep or initializers_used != {"GlorotUniform"}):
-        step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 10)
-        left = seconds - (time.perf_counter() - start)
-        steps = probe.plan_steps(left, 4, step, hi=300)
-        comparison = probe.compare(setup, probe.Variant("your initialization"), variant, steps,
-                                   seeds=probe.seeds_for(left, step, steps),
-                                   deadline=start + seconds)
+        step = nominal_step_seconds(setup.model, setup.batch_size)
+        steps = probe.plan_steps(0.9 * seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
+        comparison = probe.compare(setup, probe.Variant("your initialization"), variant, steps)
         evidence.update(comparison.evidence())
         details.append(comparison.describe())
         if comparison.recommended:

@@ -46,13 +46,11 @@ backends (3.4 epochs, against 5.4 for ``x / 255`` and 10.8 for
 x_train already transformed).
 """
 
-import time
-
 import numpy as np
 
 from experiments.doctor import probe
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from experiments.doctor.setup import time_steps
+from experiments.doctor.setup import nominal_step_seconds
 
 #: Rows used for the statistics; enough for 3 significant digits on MNIST.
 SAMPLE_ROWS = 10_000
@@ -80,7 +78,6 @@ def column_normalized(x):
 
 def check(setup, seconds):
     """Input-scale check of ``setup``'s raw arrays; probes train to confirm a fix."""
-    start = time.perf_counter()
     stats = {name: statistics(x) for name, x in setup.raw.items()}
     train = stats["train"]
     r = train["rms"]
@@ -137,8 +134,7 @@ def check(setup, seconds):
         return CheckResult("input_scale", "Input scale", status, summary, evidence, details,
                            fix, None, "not probed (probes skipped, see the report's header)"
                            if fix else "", change)
-    step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 10) if findings or \
-        mismatch else 0.0
+    step = nominal_step_seconds(setup.model, setup.batch_size)
     if mismatch:
         steps = probe.plan_steps(0.4 * seconds, 1, step, hi=300)
         measured = _mismatch_probe(setup, steps)
@@ -174,15 +170,12 @@ def check(setup, seconds):
                            f"and the test loss under {MISMATCH_LOSS:g}x the held-out loss, so "
                            "the mismatch is not flagged.")
     elif findings:
-        left = seconds - (time.perf_counter() - start)
-        steps = probe.plan_steps(left, 4, step, hi=300)
-        comparison = probe.compare(setup, probe.Variant("inputs as given"), variant, steps,
-                                   seeds=probe.seeds_for(left, step, steps),
-                                   deadline=start + seconds)
+        steps = probe.plan_steps(0.9 * seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
+        comparison = probe.compare(setup, probe.Variant("inputs as given"), variant, steps)
         evidence.update(comparison.evidence())
         details.append(comparison.describe())
         if not comparison.recommended:
-            combined = _with_rate(setup, variant, start + seconds, step)
+            combined = _with_rate(setup, variant, 0.9 * seconds, step)
             if combined is not None:
                 suggestion, comparison = combined
                 evidence.update({"combined_" + k: v for k, v in comparison.evidence().items()})
@@ -213,34 +206,33 @@ def check(setup, seconds):
                        gain, gain_text, change)
 
 
-def _with_rate(setup, variant, deadline, step):
+def _with_rate(setup, variant, seconds, step):
     """``(rate, Comparison)`` of the input fix together with a rate suited to it, or ``None``.
 
     Compound causes: inputs far off scale under a rate far too low (raw pixels
-    under SGD at 1e-4) need both fixes, and each alone measures no faster. A
-    range test on the rescaled inputs (`learning_rate.range_test`) gives the
-    rate that suits them; when the user's rate is outside its useful band
-    (``lr_best / 30`` to ``lr_best``), the two fixes together are probed
-    against the setting as given (like every probe, at its least length even
+    under SGD at 1e-4) need both fixes, and each alone measures no faster. The
+    median of ``learning_rate.SWEEPS`` range tests on the rescaled inputs
+    (`learning_rate.median_range_test`, ``MIN_STEPS`` steps each: a fixed
+    plan, never the clock) gives the rate that suits them; when the user's rate
+    is outside its useful band (``lr_best / 30`` to ``lr_best``), the two fixes
+    together are probed against the setting as given over ``seconds`` at the
+    reference step cost ``step`` (like every probe, at its least length even
     when the check's share of the budget is spent). ``None`` when the rate
     suits the rescaled inputs or the range test is inconclusive.
     """
     from experiments.doctor import learning_rate
 
     rate = float(setup.model.optimizer.learning_rate)
-    left = max(deadline - time.perf_counter(), 1.0)
-    test = learning_rate.range_test(setup.rescaled(variant.scale, variant.shift),
-                                    learning_rate.MIN_STEPS, seconds=0.3 * left)
+    test, _ = learning_rate.median_range_test(setup.rescaled(variant.scale, variant.shift),
+                                              learning_rate.MIN_STEPS)
     if not test.conclusive or test.best / 30 <= rate <= test.best:
         return None
-    left = max(deadline - time.perf_counter(), 0.0)
-    steps = probe.plan_steps(left, 4, step, hi=300)
+    steps = probe.plan_steps(seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
     combined = probe.Variant(f"{variant.name} + learning_rate={test.suggestion:.2g}",
                              scale=variant.scale, shift=variant.shift,
                              learning_rate=test.suggestion)
     return test.suggestion, probe.compare(setup, probe.Variant("inputs as given"), combined,
-                                          steps, seeds=probe.seeds_for(left, step, steps),
-                                          deadline=deadline)
+                                          steps)
 
 
 def pixel_like(x, stats):

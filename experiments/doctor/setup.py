@@ -363,15 +363,46 @@ def full_batches(x, y, batch_size, rng):
                 yield xb, yb
 
 
-def time_steps(model, batches, seconds, max_steps, warmup=2, fastest=False):
-    """Seconds per ``train_step``, over up to ``max_steps`` steps or ``seconds``.
+def flops_per_sample(model):
+    """Training FLOPs per sample of the Dense layers: ``6 in units``, ``4`` for the first."""
+    total, first = 0, True
+    for layer in model.layers:
+        if "kernel" in getattr(layer, "params", {}):
+            fan_in, units = layer.params["kernel"].shape
+            total += (4 if first else 6) * fan_in * units
+            first = False
+    return total
+
+
+#: The reference step cost every probe plans its length with: the development
+#: machine's fitted step on one BLAS thread, quiet (138 us fixed per step and 5 us
+#: per sample of the 784-128-10 MLP's 0.41 MFLOP, 80 GFLOP/s).
+NOMINAL_STEP_OVERHEAD, NOMINAL_FLOPS = 150e-6, 80e9
+
+
+def nominal_step_seconds(model, batch_size):
+    """Seconds a training step of ``model`` at ``batch_size`` costs on the reference machine.
+
+        t = NOMINAL_STEP_OVERHEAD + flops_per_sample(model) * batch_size / NOMINAL_FLOPS
+
+    Probe lengths are planned with this, never with a step timed now: a plan
+    made from the clock gave a loaded machine shorter probes, fewer samples
+    and coarser sweeps, and another verdict (the generalization check on
+    Example 2 and the learning-rate check on Example 3 moved between OK and
+    WARN with the load). A slower machine takes longer over the same plan.
+    """
+    return NOMINAL_STEP_OVERHEAD + flops_per_sample(model) * batch_size / NOMINAL_FLOPS
+
+
+def time_steps(model, batches, seconds, max_steps, warmup=2):
+    """Seconds per ``train_step``: the fastest of up to ``max_steps`` steps or ``seconds``.
 
     The first ``warmup`` steps are run and not timed (first-touch memory,
     optimizer slots being built), as ``fit``'s own timing excludes step one.
-    Returns the median, what a probe should plan its steps with; or, with
-    ``fastest``, the minimum, as ``timeit`` advises for measuring the step
-    itself: other processes and BLAS threads waiting for a busy core only
-    ever add time.
+    The minimum, as ``timeit`` advises for measuring the step itself: other
+    processes and threads waiting for a busy core only ever add time, so the
+    fastest step is what the machine's load changes least. (The batch-size
+    check measures with it; probes plan with `nominal_step_seconds`.)
     """
     for _ in range(warmup):
         model.train_step(*next(batches))
@@ -382,4 +413,4 @@ def time_steps(model, batches, seconds, max_steps, warmup=2, fastest=False):
         start = time.perf_counter()
         model.train_step(xb, yb)
         times.append(time.perf_counter() - start)
-    return float(np.min(times) if fastest else np.median(times))
+    return float(np.min(times))

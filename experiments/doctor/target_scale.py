@@ -19,13 +19,12 @@ rescaling does not change) sooner beyond the seed noise, by at least
 ``probe.MATERIAL_GAIN``; otherwise the check is OK and says what it measured.
 """
 
-import time
 
 import numpy as np
 
 from experiments.doctor import probe
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult
-from experiments.doctor.setup import time_steps
+from experiments.doctor.setup import nominal_step_seconds
 
 R_PROBLEM, MAX_PROBLEM, R_WARN_HIGH, R_WARN_LOW = 10.0, 50.0, 3.0, 0.01
 
@@ -36,7 +35,6 @@ FIX = ("standardize the targets with the training statistics: `y_mean, y_std = "
 
 def check(setup, seconds):
     """Target scale of a regression task; the standardization probed (see the module doc)."""
-    start = time.perf_counter()
     task = setup.task
     if task.kind != "regression":
         return CheckResult("target_scale", "Target scale", OK,
@@ -60,15 +58,13 @@ def check(setup, seconds):
         return CheckResult("target_scale", "Target scale", status, text, evidence,
                            [f"Not probed: {why}."], FIX, None, "not probed",
                            {"targets": "standardize"})
-    step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 10)
-    left = seconds - (time.perf_counter() - start)
-    steps = probe.plan_steps(left, 4, step, hi=300)
+    step = nominal_step_seconds(setup.model, setup.batch_size)
+    steps = probe.plan_steps(0.9 * seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
     safe = np.where(std > 1e-12, std, 1.0)
     comparison = probe.compare(setup, probe.Variant("targets as given"),
                                probe.Variant("targets standardized", target_scale=1 / safe,
                                              target_shift=mean),
-                               steps, seeds=probe.seeds_for(left, step, steps),
-                               deadline=start + seconds)
+                               steps)
     evidence.update(comparison.evidence())
     details = [comparison.describe()]
     if comparison.recommended:
