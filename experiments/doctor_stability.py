@@ -125,8 +125,28 @@ def read(path):
     return list(rows.values())
 
 
+def _fix(top):
+    """``(fix, numbers)``: a top fix as its check and the fields it changes, and its numbers.
+
+    A fix's numbers (the range test's suggested rate, 0.09 on one seed and
+    0.12 on the next) are measurements, shown as their range; the verdict is
+    which check's fix, changing what.
+    """
+    if top == "none":
+        return top, {}
+    key, _, text = top.partition(" ")
+    change = json.loads(text)
+    numbers = {k: v for k, v in change.items()
+               if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return f"{key} {json.dumps({k: '#' if k in numbers else v for k, v in change.items()})}", numbers
+
+
 def table(rows, setups):
-    """``(markdown, stable)``: per setup and check the status every run agreed on, or the counts."""
+    """``(markdown, stable)``: per setup and check the status every run agreed on, or the counts.
+
+    The top fix agrees when it is the same check's fix changing the same
+    fields; its numbers are shown as their range over the runs (`_fix`).
+    """
     checks = list(dict.fromkeys(c for row in rows for c in row["checks"]))
     runs = len({(r["condition"], r["seed"]) for r in rows})
     lines = [f"| setup | runs | {' | '.join(checks)} | top fix |",
@@ -137,14 +157,20 @@ def table(rows, setups):
         if not mine:
             continue
         cells = []
+        fixes = [_fix(r["top"]) for r in mine]
         for column in [*checks, "top"]:
-            values = [r["top"] if column == "top" else r["checks"].get(column, "-") for r in mine]
+            values = [f if column == "top" else r["checks"].get(column, "-")
+                      for r, (f, _) in zip(mine, fixes)]
             counts = {v: values.count(v) for v in dict.fromkeys(values)}
             if len(counts) > 1:
                 stable = False
                 cells.append(" / ".join(f"**{v}** ({n})" for v, n in counts.items()))
             else:
                 cells.append(values[0])
+        for name in dict.fromkeys(k for _, numbers in fixes for k in numbers):
+            seen = [numbers[name] for _, numbers in fixes if name in numbers]
+            low, high = f"{min(seen):g}", f"{max(seen):g}"
+            cells[-1] = cells[-1].replace('"#"', low if low == high else f"{low} to {high}", 1)
         lines.append(f"| {setup} | {len(mine)} | " + " | ".join(cells) + " |")
     verdict_line = ("Every verdict (status per check, top fix) was the same in all runs."
                     if stable else "Some verdicts differed between runs (bold, with counts).")

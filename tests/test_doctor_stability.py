@@ -41,6 +41,13 @@ def test_the_table_marks_a_verdict_that_moved():
     assert not stable and "**OK** (1) / **WARN** (1)" in text
     text, stable = doctor_stability.table(rows[:1], ["healthy"])
     assert stable and "| healthy | 1 | OK | OK | none |" in text
+    # The same fix with another measured rate is the same verdict, shown as a range.
+    rates = [{**rows[0], "seed": seed, "top": f'learning_rate {{"learning_rate": {rate}}}'}
+             for seed, rate in ((0, 0.09), (1, 0.12))]
+    text, stable = doctor_stability.table(rates, ["healthy"])
+    assert stable and 'learning_rate {"learning_rate": 0.09 to 0.12}' in text
+    rates[1]["top"] = 'input_scale {"preprocessing": "scale"}'
+    assert not doctor_stability.table(rates, ["healthy"])[1]
 
 
 def test_verdicts_agree_across_seeds_with_threads_unset(mnist, tmp_path):
