@@ -19,7 +19,9 @@ model = keras.Sequential([
     keras.layers.Dense(1, kernel_initializer="random_uniform", activation="sigmoid"),
 ])
 model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
-model.fit(x_train, y_train, epochs=EPOCHS, batch_size=10, validation_data=(x_test, y_test), verbose=0)
+# The 200 training rows 15 times per epoch: 10 epochs are the answer's 150 (3000 updates of batch 10).
+model.fit(np.tile(x_train, (15, 1)), np.tile(y_train, 15), epochs=EPOCHS, batch_size=10,
+          validation_data=(x_test, y_test), verbose=0)
 model.evaluate(x_test, y_test, verbose=0)
 
 accuracy = float(np.mean((model.predict(x_test, verbose=0)[:, 0] > 0.5) == y_test))
