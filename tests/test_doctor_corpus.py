@@ -52,9 +52,9 @@ def test_unknown_case_names_are_refused_with_the_known_ones():
 
 
 def _case(**changes):
-    fields = {"name": "toy", "source": "DeepFD #0", "url": "https://example.org", "faults": ("activation", "epoch"),
-                  "cause": ("activation",), "fix": "sigmoid", "data": "toy", "adaptations": ("none",),
-                  "metric": "accuracy", "level": 0.8}
+    fields = {"name": "toy", "source": "DeepFD #0", "url": "https://example.org",
+              "faults": ("activation", "epoch"), "cause": ("activation",), "fix": "sigmoid", "data": "toy",
+              "adaptations": ("none",), "metric": "accuracy", "level": 0.8}
     return Case(**{**fields, **changes})
 
 
