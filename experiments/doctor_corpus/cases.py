@@ -38,6 +38,8 @@ FAULT_CHECKS = {
     "wrong preprocess": ("input_scale", "target_scale"),
     "initialization": ("initialization",),
     "layer properties": ("initialization", "health", "architecture"),
+    # A missing normalization layer (DeepFD's "Missing/Redundant/Wrong Layers") is an input-scale cause.
+    "missing layers": ("input_scale", "initialization", "health"),
 }
 
 SO = "https://stackoverflow.com/questions/"
@@ -379,6 +381,36 @@ CASES = (
         remaining_checks=("generalization",),
     ),
     Case(
+        name="so31627380",
+        source="DeepLocalize SO 31627380; DeepFD #28; DeepDiagnosis Table 6 #28",
+        url=SO + "31627380",
+        faults=("optimizer", "activation", "loss"),
+        cause=("activation", "loss"),
+        fix=("sigmoid outputs and binary cross-entropy instead of softmax and categorical cross-entropy on "
+             "the one-hot 2-class labels (DeepLocalize's correct code)"),
+        data=("stand-in for Kaggle's Titanic `train.csv`: `data.passengers`, 891 rows of 10 label-encoded "
+              "columns (name, ticket and cabin codes in the hundreds), survival from sex, class and age"),
+        adaptations=(KERAS3,),
+        metric="accuracy on the validation split (the last 20%)",
+        level=0.75,
+        remaining="unscaled label-encoded identifier columns; batch size 4",
+        remaining_checks=("input_scale", "batch_size"),
+    ),
+    Case(
+        name="so34673164",
+        source="DeepLocalize SO 34673164; DeepFD #19; DeepDiagnosis Table 6 #19",
+        url=SO + "34673164",
+        faults=("missing layers", "layer properties", "activation", "loss"),
+        cause=("missing layers", "activation", "loss"),
+        fix=("a BatchNormalization layer on the inputs, sigmoid outputs and binary cross-entropy instead of "
+             "softmax and mean squared error"),
+        data=("stand-in for `dataset.csv` (9 rows in the repository: county statistics and the winning "
+              "candidate): `data.counties`, 600 rows of 16 raw columns from 0.1 to 1e6"),
+        adaptations=(KERAS3, "600 rows (480 train) instead of 9"),
+        metric="held-out accuracy",
+        level=0.8,
+    ),
+    Case(
         name="at_gradient_vanish",
         source="AUTOTRAINER " + AUTOTRAINER + "Gradient_Vanish_Case (model.h5, config.pkl); "
                "DeepDiagnosis Table 6 uses AUTOTRAINER's models",
@@ -436,10 +468,6 @@ NOT_REBUILT = (
     ("DeepLocalize SO 51930566", "no fault: DeepFD labels it 'origin', its repair makes it worse"),
     ("DeepLocalize SO 58609115", ("the buggy and correct programs are two different programs (a 1-unit "
                                  "regression and a digit classifier), so no fix to confirm")),
-    ("DeepLocalize SO 31627380", ("MLP on Titanic; not yet rebuilt (its documented fix, sigmoid + binary "
-                                 "cross-entropy on one-hot 2-class labels, is equivalent to the original)")),
-    ("DeepLocalize SO 34673164", ("MLP on a 9-row CSV; not yet rebuilt (documented fix: BatchNormalization, "
-                                 "sigmoid + binary cross-entropy instead of softmax + MSE on 2 classes)")),
     (("DeepFD: 17 further Stack Overflow ids (56380303, 59282996, 58237726, 37624102, 39810655, 41327601, "
      "41600519, 41947039, 41977498, 42514960, 42800203, 44998910, 46642627, 46995209, 51181393, 47932589, "
      "37213388)"), ("program text not in the public repository (only patches in the spreadsheet; full "

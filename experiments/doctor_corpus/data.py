@@ -211,3 +211,51 @@ def mnist(train_size=None, test_size=None):
 
     (x_train, y_train), (x_test, y_test) = loader.load_data()
     return (x_train[:train_size], y_train[:train_size]), (x_test[:test_size], y_test[:test_size])
+
+
+def passengers(n=891, seed=0):
+    """Stand-in for the Titanic ``train.csv`` of SO 31627380: 10 label-encoded columns, survival.
+
+    Columns as the question encodes them: class (1-3), name (a unique code
+    per row, 0..n-1), sex (0/1), age (mean-filled, 0.4-80), siblings,
+    parents, ticket (a code up to about 680), fare (0-512, skewed), cabin (a
+    code, 0 for most rows) and port (0-3). Survival follows sex, class and
+    age, as in the real data (about 38% survive). The property: identifier
+    columns encoded as integers in the hundreds, unscaled, next to the few
+    informative small columns. Returns x ``(n, 10)``, one-hot y ``(n, 2)``.
+    """
+    rng = np.random.default_rng(seed)
+    pclass = rng.choice([1, 2, 3], size=n, p=[0.24, 0.21, 0.55])
+    sex = rng.integers(0, 2, size=n)
+    age = rng.normal(29.7, 13.0, size=n).clip(0.42, 80)
+    siblings, parents = rng.poisson(0.5, size=n), rng.poisson(0.4, size=n)
+    fare = rng.lognormal(2.6, 0.9, size=n) * (4 - pclass)
+    cabin = np.where(pclass == 1, rng.integers(1, 148, size=n), 0)
+    score = 2.5 * sex - 0.9 * (pclass - 2) - 0.02 * (age - 30) - 0.8
+    survived = (score + rng.logistic(size=n) > 0).astype(int)
+    x = np.column_stack([pclass, rng.permutation(n), sex, age, siblings, parents,
+                         rng.integers(0, 681, size=n), fare.clip(0, 512), cabin, rng.integers(0, 4, size=n)])
+    return x.astype(np.float32), np.eye(2, dtype=np.float32)[survived]
+
+
+def counties(n=600, seed=0):
+    """Stand-in for SO 34673164's ``dataset.csv``: 16 raw county statistics, which candidate won.
+
+    Columns on the original's scales: a population (log-normal, about 1e3
+    to 1e6), percentages (10-60), counts (up to about 3e5), a median income
+    (3e4-1.2e5) and three small signed ratios. The winner follows a few of
+    the percentages and the population's logarithm. The property: unscaled
+    columns from 0.1 to 1e6. Returns x ``(n, 16)``, one-hot y ``(n, 2)``.
+    """
+    rng = np.random.default_rng(seed)
+    population = rng.lognormal(10.5, 1.5, size=n)
+    percentages = rng.uniform(10, 60, size=(n, 8))
+    counts = population[:, None] * rng.uniform(0.05, 0.5, size=(n, 3))
+    income = rng.uniform(30000, 120000, size=n)
+    ratios = rng.uniform(-1, 1, size=(n, 3))
+    score = (0.08 * (percentages[:, 0] - 35) - 0.06 * (percentages[:, 3] - 35)
+             + 0.6 * (np.log(population) - 10.5) + ratios[:, 0])
+    winner = (score + rng.normal(0, 0.5, size=n) > 0).astype(int)
+    x = np.column_stack([population, percentages[:, :5], counts[:, :2], percentages[:, 5:], income,
+                         counts[:, 2], ratios])
+    return x.astype(np.float32), np.eye(2, dtype=np.float32)[winner]
