@@ -6,7 +6,7 @@ import numpy as np
 
 from experiments.doctor_corpus import data
 
-EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 keras.utils.set_random_seed(0)
 (x_train, y_train), (x_test, y_test) = data.mnist(train_size=10000, test_size=2000)
 x_train = x_train.reshape(-1, 784).astype("float32") / 255
