@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -88,16 +89,24 @@ def confirm(case, version, epochs=None):
 
 
 def doctor(case, version, budget=BUDGET):
-    """Run the doctor's script entry on one version; the cached outcome (see `scoring.score`)."""
-    status, out, err, seconds = _run([sys.executable, "-m", "experiments.doctor", "--json",
-                                      "--budget", str(budget), str(script(case, version))])
+    """Run the doctor's script entry on one version; the cached outcome (see `scoring.score`).
+
+    The report is written to a file (``--out``), not read from standard
+    output, which the script under diagnosis may print to.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        status, out, err, seconds = _run([sys.executable, "-m", "experiments.doctor", "--json",
+                                          "--out", str(report), "--budget", str(budget),
+                                          str(script(case, version))])
+        text = report.read_text() if report.exists() else ""
     outcome = {"status": DOCTOR_STATUS.get(status, "failed"), "returncode": status,
                "seconds": round(seconds, 1), "report": None, "message": ""}
     if outcome["status"] == "report":
         try:
-            outcome["report"] = json.loads(out)
+            outcome["report"] = json.loads(text)
         except json.JSONDecodeError:
-            outcome.update(status="failed", message="the doctor's output is not JSON: " + out[-500:])
+            outcome.update(status="failed", message="no JSON report: " + (err or out)[-500:])
     else:
         outcome["message"] = (err or out).strip()[-1500:]
     return outcome
