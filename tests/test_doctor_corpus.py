@@ -135,14 +135,16 @@ def test_parse_metric_takes_the_last_metric_line():
 def test_one_pair_is_confirmed_in_keras(tmp_path):
     """Softmax over one unit (SO 31880720): the buggy script stays at chance, the fixed one learns.
 
-    One epoch (the scripts' default here: 2000 updates of batch size 1, a few seconds).
+    One epoch of 200 rows (the scripts' second argument; by default 2000 rows): 200 updates of
+    batch size 1.
     """
     pytest.importorskip("keras")
     case = cases.by_name(["so31880720"])[0]
-    ((_, confirmation, scored),) = runner.run([case], tmp_path, steps=("confirm",), epochs=1)
+    ((_, confirmation, scored),) = runner.run([case], tmp_path, steps=("confirm",), script_args=(1, 200))
     assert scored is None
     assert confirmation["buggy"]["metric"] == pytest.approx(0.5)
     assert confirmation["fixed"]["metric"] >= case.level
     assert scoring.reproduced(case, confirmation)
     assert (tmp_path / case.name / "confirm_buggy.json").exists()
+    assert confirmation["fixed"]["script_args"] == ["1", "200"]
     assert "1 reproduced" in (tmp_path / "scores.md").read_text()

@@ -80,12 +80,12 @@ def parse_metric(stdout):
         return None
 
 
-def confirm(case, version, epochs=None):
+def confirm(case, version, script_args=()):
     """Train one version in Keras; the cached record (metric, seconds, exit status, output tail)."""
-    args = [] if epochs is None else [str(epochs)]
+    args = [str(arg) for arg in script_args]
     status, out, err, seconds = _run([sys.executable, str(script(case, version)), *args])
     return {"metric": parse_metric(out), "returncode": status, "seconds": round(seconds, 1),
-            "epochs": epochs, "tail": (out + err)[-1500:]}
+            "script_args": args, "tail": (out + err)[-1500:]}
 
 
 def doctor(case, version, budget=BUDGET):
@@ -140,7 +140,7 @@ def _cached(path, force, compute):
     return value, True
 
 
-def run(cases, out, steps=("confirm", "doctor"), budget=BUDGET, epochs=None, force=False):
+def run(cases, out, steps=("confirm", "doctor"), budget=BUDGET, script_args=(), force=False):
     """Confirm and score ``cases``; write ``<out>/scores.md``; return the rows.
 
     Args:
@@ -149,8 +149,10 @@ def run(cases, out, steps=("confirm", "doctor"), budget=BUDGET, epochs=None, for
         steps: ``"confirm"`` (Keras runs) and/or ``"doctor"`` (doctor runs,
             only on cases the confirmation reproduced).
         budget: the doctor's budget per program, seconds.
-        epochs: passed to every script as its first argument (None: the
-            script's own epochs; a small value only for a quick test).
+        script_args: command-line arguments for every script in the Keras
+            confirmation (none: the scripts' own epochs and sizes; the
+            scripts read epochs first, and some a data size second, for a
+            quick test).
         force: rerun what is cached.
 
     Returns:
@@ -166,7 +168,7 @@ def run(cases, out, steps=("confirm", "doctor"), budget=BUDGET, epochs=None, for
         for version in VERSIONS:
             path = folder / f"confirm_{version}.json"
             if "confirm" in steps:
-                confirmation[version], ran = _cached(path, force, lambda c=case, v=version: confirm(c, v, epochs))
+                confirmation[version], ran = _cached(path, force, lambda c=case, v=version: confirm(c, v, script_args))
                 progress.step(f"{case.name} {version} in Keras (metric "
                               f"{confirmation[version]['metric']})", confirmation[version]["seconds"], ran)
             else:

@@ -7,8 +7,9 @@ import numpy as np
 from experiments.doctor_corpus import data
 
 EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
 keras.utils.set_random_seed(0)
-x_train, y_train = data.constant_rows(2000)
+x_train, y_train = data.constant_rows(ROWS)
 x_test, y_test = data.constant_rows(200)
 
 model = keras.Sequential([
