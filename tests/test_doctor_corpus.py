@@ -132,6 +132,22 @@ def test_parse_metric_takes_the_last_metric_line():
     assert runner.parse_metric("corpus-metric nan-ish\n") is None
 
 
+def test_the_table_is_rebuilt_from_the_cache_without_running_anything(tmp_path):
+    import json
+
+    case = cases.by_name(["so45337371"])[0]
+    folder = tmp_path / case.name
+    folder.mkdir()
+    for version, metric in (("buggy", 0.5), ("fixed", 0.96)):
+        (folder / f"confirm_{version}.json").write_text(json.dumps({"metric": metric, "seconds": 1.0}))
+    (folder / "doctor_buggy.json").write_text(json.dumps(_outcome(("output_loss", PROBLEM, None))))
+    (folder / "doctor_fixed.json").write_text(json.dumps(_outcome(("output_loss", OK, None))))
+    ((_, confirmation, scored),) = runner.run([case], tmp_path, steps=())
+    assert confirmation["fixed"]["metric"] == 0.96
+    assert scored["detected"] and scored["right_cause"] and not scored["false_alarm"]
+    assert "Detected 1/1" in (tmp_path / "scores.md").read_text()
+
+
 def test_one_pair_is_confirmed_in_keras(tmp_path):
     """Softmax over one unit (SO 31880720): the buggy script stays at chance, the fixed one learns.
 

@@ -5,6 +5,7 @@ Examples::
     python -m experiments.doctor_corpus                       # everything, cached under results/doctor_corpus
     python -m experiments.doctor_corpus --steps confirm       # the Keras confirmation only
     python -m experiments.doctor_corpus --cases so31880720 at_gradient_vanish --force
+    python -m experiments.doctor_corpus --steps               # the table from what is cached
 
 Each case's results are cached as JSON under ``--out``; a second run reuses
 them (``--force`` reruns). The score table is written to ``<out>/scores.md``
@@ -25,7 +26,9 @@ def parse(argv):
     parser.add_argument("--cases", nargs="+", metavar="NAME",
                         help=f"cases to run (default all {len(cases.CASES)})")
     parser.add_argument("--out", default="results/doctor_corpus", help="cache and table folder")
-    parser.add_argument("--steps", nargs="+", choices=["confirm", "doctor"], default=["confirm", "doctor"])
+    parser.add_argument("--steps", nargs="*", choices=["confirm", "doctor"], default=["confirm", "doctor"],
+                        help="what to run (default both); a step left out is read from the cache, "
+                             "and `--steps` alone writes the table from the cache")
     parser.add_argument("--budget", type=float, default=runner.BUDGET,
                         help=f"the doctor's budget per program, seconds (default {runner.BUDGET:g})")
     parser.add_argument("--force", action="store_true", help="rerun what is cached")

@@ -147,7 +147,8 @@ def run(cases, out, steps=("confirm", "doctor"), budget=BUDGET, script_args=(), 
         cases: :class:`~experiments.doctor_corpus.cases.Case` list.
         out: output folder (cache and tables).
         steps: ``"confirm"`` (Keras runs) and/or ``"doctor"`` (doctor runs,
-            only on cases the confirmation reproduced).
+            only on cases the confirmation reproduced); a step left out reads
+            its cached results where there are any (no steps: the table alone).
         budget: the doctor's budget per program, seconds.
         script_args: command-line arguments for every script in the Keras
             confirmation (none: the scripts' own epochs and sizes; the
@@ -174,17 +175,18 @@ def run(cases, out, steps=("confirm", "doctor"), budget=BUDGET, script_args=(), 
             else:
                 confirmation[version] = json.loads(path.read_text()) if path.exists() else {"metric": None}
         scored = None
-        if "doctor" in steps:
-            if scoring.reproduced(case, confirmation):
-                outcomes = {}
-                for version in VERSIONS:
-                    outcomes[version], ran = _cached(folder / f"doctor_{version}.json", force,
-                                                     lambda c=case, v=version: doctor(c, v, budget))
-                    progress.step(f"{case.name} {version} doctor ({outcomes[version]['status']})",
-                                  outcomes[version]["seconds"], ran)
-                scored = scoring.score(case, outcomes["buggy"], outcomes["fixed"])
-            else:
-                progress.done += 2
+        cached = [folder / f"doctor_{version}.json" for version in VERSIONS]
+        if "doctor" in steps and scoring.reproduced(case, confirmation):
+            outcomes = {}
+            for version, path in zip(VERSIONS, cached):
+                outcomes[version], ran = _cached(path, force, lambda c=case, v=version: doctor(c, v, budget))
+                progress.step(f"{case.name} {version} doctor ({outcomes[version]['status']})",
+                              outcomes[version]["seconds"], ran)
+            scored = scoring.score(case, outcomes["buggy"], outcomes["fixed"])
+        elif "doctor" in steps:
+            progress.done += 2
+        elif all(path.exists() for path in cached) and scoring.reproduced(case, confirmation):
+            scored = scoring.score(case, *(json.loads(path.read_text()) for path in cached))
         rows.append((case, confirmation, scored))
     table = scoring.markdown(rows, NOT_REBUILT)
     out.mkdir(parents=True, exist_ok=True)
