@@ -353,3 +353,23 @@ def test_symptoms_of_an_output_bug_point_to_it():
     for key in ("initialization", "health"):
         assert report[key].status == OK or "consequence of the output and loss" in \
             report[key].details[-1], report[key].details
+
+
+@pytest.mark.parametrize("dead_units, status", [(4, OK), (8, WARN)])
+def test_a_few_dead_relus_are_no_alarm_a_quarter_are(dead_units, status):
+    """Hidden units killed by hand (zero kernel column, bias -1: never fire, never revive).
+
+    4 of 20 (20%) is what healthy small networks carry (the corpus's fixed
+    programs had 14% and 17% and trained to their target): no WARN; 8 of 20
+    (40%) is over ``health.DEAD_WARN``.
+    """
+    x, y = _blobs()
+    model = _model(3, "softmax", "sparse_categorical_crossentropy", hidden=20)
+    kernel, bias, *rest = model.get_weights()
+    kernel[:, :dead_units], bias[:dead_units] = 0.0, -1.0
+    model.set_weights([kernel, bias, *rest])
+    result = diagnose(model, x, y, batch_size=32, budget_seconds=BUDGET,
+                      checks=["health"])["health"]
+    fraction = max(result.evidence["dead_relu_fraction"].values())
+    assert fraction >= dead_units / 20
+    assert result.status == status, result.details
