@@ -126,7 +126,7 @@ def markdown(rows, not_rebuilt):
         counted["false alarm"] += scored["false_alarm"]
         fixed_alarms = ", ".join(scored["fixed_alarms"]) or "none"
         lines.append(f"| {case.name} | {', '.join(case.faults)} | {metrics} | yes | "
-                     f"{_yes(scored['detected'])} | {scored['top_fix'] or '-'} | "
+                     f"{_yes(scored['detected'])} | {scored['top_fix'] or _refusal(scored)} | "
                      f"{_yes(scored['right_cause'])} | {fixed_alarms} | "
                      f"{_yes(scored['false_alarm'])}{' (' + ', '.join(scored['unexplained']) + ')' if scored['unexplained'] else ''} |")
     lines += ["", _summary(counted), ""]
@@ -134,6 +134,12 @@ def markdown(rows, not_rebuilt):
     lines += ["", f"Programs of the benchmarks not in the table ({len(not_rebuilt)} entries):", ""]
     lines += [f"- {program}: {reason}" for program, reason in not_rebuilt]
     return "\n".join(lines) + "\n"
+
+
+def _refusal(scored):
+    """The top-fix cell of a report without fixes: why (refused, failed) or '-'."""
+    buggy = [note for note in scored["notes"] if note.startswith("buggy:")]
+    return "doctor " + buggy[0].split()[2].rstrip(":") if buggy else "-"
 
 
 def _summary(counted):
