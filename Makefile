@@ -11,12 +11,17 @@ ifneq ($(wildcard $(SHARED_MNIST)/*.gz),)
 export MNIST_DATA_DIR ?= $(SHARED_MNIST)
 endif
 
-# Two OpenBLAS threads stall each other on a busy 2-core machine (see docs/BENCH.md);
-# the study's NumPy runs use one unless you say otherwise (`make run BLAS_THREADS=2`).
-# The experiments limit BLAS in-process (`--blas-threads`, threadpoolctl); the doctor
-# imports only NumPy, so it gets the environment variable instead.
-BLAS_THREADS ?= $${OPENBLAS_NUM_THREADS:-1}
-STUDY_ENV := OPENBLAS_NUM_THREADS=$(BLAS_THREADS)
+# Threads: nothing here reads the caller's OPENBLAS_NUM_THREADS, set or not. Two
+# OpenBLAS threads stall each other on a busy 2-core machine (see docs/BENCH.md), so
+# the study's NumPy runs use one unless you say otherwise (`make run BLAS_THREADS=2`),
+# limited in-process (`--blas-threads`, threadpoolctl). The doctor pins its probes to
+# one BLAS thread itself, the speedrun starts one-thread processes, and the test
+# suite limits BLAS to one thread in tests/conftest.py.
+BLAS_THREADS ?= 1
+# `make run`'s speedrun: its headline rows, one seed (about 30 s). Every row is
+# `python -m experiments speedrun --seeds 1` (about 3 min more); the table of
+# docs/SPEEDRUN.md is `--seeds 10`.
+SPEEDRUN_ROWS ?= speedrun "TensorFlow quickstart (Keras)"
 # `make bench` times every framework on one thread and refreshes the tables of
 # docs/BENCH.md (`make bench BENCH_OPTIONS=` for each framework's default threads).
 BENCH_OPTIONS ?= --threads 1
@@ -37,9 +42,9 @@ test: $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m experiments run-default --blas-threads $(BLAS_THREADS)
-	$(STUDY_ENV) $(PY) -m experiments.doctor --example 1 --out results/doctor_example1.md \
+	$(PY) -m experiments.doctor --example 1 --out results/doctor_example1.md \
 		--json-out results/doctor_example1.json
-	$(STUDY_ENV) $(PY) -m experiments speedrun --seeds 1
+	$(PY) -m experiments speedrun --seeds 1 --only $(SPEEDRUN_ROWS)
 
 # Seed by seed: every experiment gets seed 0 before any gets seed 1, so a study cut
 # short still covers every cause (finished runs are reloaded, never rerun).

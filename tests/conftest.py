@@ -1,4 +1,4 @@
-"""Shared fixtures: Hypothesis profile, quiet TensorFlow, MNIST with skip-or-fail logic."""
+"""Shared fixtures: Hypothesis profile, quiet TensorFlow, one BLAS thread, MNIST with skip-or-fail logic."""
 
 import os
 
@@ -6,10 +6,20 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 import tests.hypothesis_profiles  # noqa: F401  (registers and loads the profile)
 from scratch_nn import config
 from scratch_nn.datasets import mnist as mnist_module
+
+#: NumPy's BLAS runs on one thread for the whole session, whatever the caller's
+#: OPENBLAS_NUM_THREADS says (set or not). With OpenBLAS's default of one thread
+#: per core, its threads and TensorFlow's pool, in the same process, wait for each
+#: other's cores: the suite took 7 min 13 s on 2 cores instead of 3 min 44 s. Nothing
+#: in the suite is timed, so one thread changes no result, only the wall time.
+#: (threadpoolctl changes the BLAS NumPy has already loaded; an environment
+#: variable set here would come too late.) Subprocesses set their own threads.
+BLAS_LIMIT = threadpool_limits(limits=1, user_api="blas")
 
 
 @pytest.fixture(scope="session")

@@ -79,3 +79,23 @@ def test_twin_refuses_an_initializer_it_cannot_name():
     model.compile(optimizer="adam", loss="mse")
     with pytest.raises(ValueError, match="HalfOnes has no scratch_nn counterpart"):
         scratch_model(model)
+
+
+def test_a_model_without_twin_is_diagnosed_without_probes():
+    """A block keras_ref cannot convert stops only the probes: the static checks still run."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 1, (400, 4)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    model = keras.Sequential([keras.Input((4,)),
+                              keras.layers.Dense(8, kernel_initializer="orthogonal"),
+                              keras.layers.Dense(1, activation="softmax")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    report = diagnose(model, x, y, batch_size=32, budget_seconds=5)
+    assert report["output_loss"].status == PROBLEM
+    assert "softmax over a single output unit" in report["output_loss"].summary
+    assert "not probed" in report["output_loss"].gain_text
+    assert "Orthogonal" in report["probes"].summary
+    assert "learning_rate" in report["probes"].evidence["skipped_checks"]
+    assert "skipped" in report.setup["probes"]
+    speed = report["keras_speed"]
+    assert speed.status == "OK" and speed.evidence["keras_seconds_per_step"] > 0

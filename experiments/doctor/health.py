@@ -12,7 +12,7 @@ meaningless):
 - **gradient norm** ``||dL/dW||`` per kernel: non-finite is a PROBLEM.
 - **dead ReLU fraction**: units whose output is 0 for every one of a probe
   sample of inputs. Their gradient is zero, so nothing revives them; above
-  50% of a layer is a PROBLEM, above 10% a WARN.
+  50% of a layer is a PROBLEM, above 25% a WARN.
 - **saturated softmax**: samples whose true-class probability is below the
   ``1e-7`` clip (confidently wrong). When the loss takes the logits path
   (a softmax output with a cross-entropy, as Keras does), the gradient
@@ -26,16 +26,19 @@ scale, initialization).
 """
 
 import math
-import time
 
 import numpy as np
 
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from experiments.doctor.setup import layer_outputs, relu_units, time_steps
+from experiments.doctor.setup import layer_outputs, nominal_step_seconds, relu_units
 from scratch_nn.config import epsilon
 
 RATIO_HIGH, RATIO_LOW_WARN, RATIO_LOW_PROBLEM = 0.1, 1e-5, 1e-7
-DEAD_PROBLEM, DEAD_WARN = 0.5, 0.1
+#: Dead-ReLU shares of a layer: PROBLEM above half, WARN above a quarter. A few
+#: dead units are normal in a small healthy network (one of 8 is 12.5%): the
+#: corpus's fixed programs carried 14% and 17% and trained to their targets,
+#: and the 10% bar of before raised a WARN on them that no check could fix.
+DEAD_PROBLEM, DEAD_WARN = 0.5, 0.25
 SATURATED = 0.01
 PROBE_SAMPLES = 1000
 
@@ -79,17 +82,13 @@ def check(setup, seconds):
     """Train a copy for a few dozen steps and read ratios, gradients, dead units, saturation."""
     model = setup.clone()
     batches = setup.batches(seed_offset=3)
-    step = time_steps(setup.clone(), setup.batches(), 0.1 * seconds, 10)
+    step = nominal_step_seconds(setup.model, setup.batch_size)
     steps = int(np.clip(0.8 * seconds / step, 10, 100))
     layers = kernel_layers(model)
     ratios = {layer.name: [] for layer in layers}
     grad_norms = {layer.name: [] for layer in layers}
     diverged_at = None
-    deadline = time.perf_counter() + 0.8 * seconds
     for k in range(steps):
-        if k >= 5 and time.perf_counter() > deadline:
-            steps = k
-            break
         before = [layer.params["kernel"].copy() for layer in layers]
         with np.errstate(all="ignore"):
             loss = float(model.train_step(*next(batches))[0])

@@ -17,8 +17,22 @@ Before any update, on a probe batch, the copy's forward and backward pass give:
   PROBLEM; a spread over 100x between the largest and smallest layer is a
   WARN (vanishing or exploding gradients: one rate cannot suit all layers).
 
-When a finding is made and some kernel was not drawn with ``glorot_uniform``
-(the Keras default), the fix, re-drawing every kernel with it, is probed
+- **saturation** of sigmoid and tanh layers: the share of units whose
+  output sits in the flat tails (sigmoid below 0.02 or above 0.98, ``|tanh|``
+  above 0.96, where the derivative is under 2% of ``sigma'(0)`` ... ``4%``)
+  for most samples; above ``SATURATED`` of a layer's units is a WARN: their
+  gradient vanishes.
+- **dead ReLUs at step 0**: the share of a ReLU layer's units that output 0
+  for every probe sample before any update (a bias or kernel drawn so that
+  the pre-activation is negative); above ``DEAD`` is a PROBLEM, since
+  nothing revives them.
+
+The fix probed depends on the cause. A stack of two or more sigmoid/tanh
+hidden layers with vanishing gradients or saturated units gets ReLU hidden
+layers with He-uniform kernels (Glorot and Bengio 2010 measured the
+vanishing gradients of deep sigmoid stacks; He et al. 2015 derived the
+initialization for ReLU). Otherwise, when some kernel was not drawn with
+``glorot_uniform`` (the Keras default), the fix, re-drawing every kernel with it, is probed
 (`experiments.doctor.probe`) and recommended only if it reaches a held-out
 accuracy level sooner on every probe seed, beyond their noise, by at least
 ``probe.MATERIAL_GAIN`` (a smaller gain is a note). When every
@@ -27,17 +41,19 @@ usually): the findings are reported with no fix of their own.
 """
 
 import math
-import time
 
 import numpy as np
 
 from experiments.doctor import probe
 from experiments.doctor.health import kernels
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
-from experiments.doctor.setup import chance_loss, layer_outputs, time_steps
+from experiments.doctor.setup import chance_loss, layer_outputs, nominal_step_seconds
 
 PROBE_SAMPLES = 512
 LOSS_FACTOR = 3.0
+SATURATED, DEAD = 0.5, 0.5
+#: Outputs in these tails count as saturated: sigmoid, and |tanh|.
+SIGMOID_TAIL, TANH_TAIL = 0.02, 0.96
 SCALE_HIGH, SCALE_LOW = 10.0, 0.01
 GRADIENT_SPREAD = 100.0
 
@@ -48,11 +64,27 @@ def symmetric(kernel):
 
 
 FIX = "glorot_uniform"
+DEEP_FIX = "he_uniform"
+SQUASHING = ("sigmoid", "tanh")
+
+
+def saturated_fraction(name, out):
+    """Share of units whose ``name`` (sigmoid/tanh) output is in its flat tails for most samples."""
+    out = out.reshape(len(out), -1)
+    tails = (out < SIGMOID_TAIL) | (out > 1 - SIGMOID_TAIL) if name == "sigmoid" else \
+        np.abs(out) > TANH_TAIL
+    return float(np.mean(np.mean(tails, axis=0) > 0.5))
+
+
+def hidden_activations(model):
+    """``(index, activation name)`` of every layer with an activation but the output layer's."""
+    with_activation = [i for i, layer in enumerate(model.layers) if hasattr(layer, "activation")]
+    return [(i, getattr(model.layers[i].activation, "name", "linear"))
+            for i in with_activation[:-1]]
 
 
 def check(setup, seconds):
     """Step-0 forward/backward on a probe batch of a copy; a probe tries the initializer fix."""
-    start = time.perf_counter()
     model = setup.clone()
     x, y = setup.sample(PROBE_SAMPLES, seed_offset=6)
     with np.errstate(all="ignore"):
@@ -92,6 +124,24 @@ def check(setup, seconds):
             details.append(f"{layer.name}: output std {scale:.3g} at step 0, outside "
                            f"[{SCALE_LOW}, {SCALE_HIGH}] ({'exploding' if scale > 1 else 'vanishing'}).")
             fixes.append("scale the inputs to unit scale and keep the default initializer")
+    activated = hidden_activations(model)
+    squashing = [i for i, name in activated if name in SQUASHING]
+    saturated = {model.layers[i].name: saturated_fraction(name, outputs[i])
+                 for i, name in activated if name in SQUASHING}
+    dead = {model.layers[i].name: float(np.mean(np.all(outputs[i] <= 0, axis=0)))
+            for i, name in activated if name == "relu"}
+    evidence.update({"saturated_fraction": saturated, "dead_relu_fraction_at_step_0": dead})
+    for name, share in saturated.items():
+        if share > SATURATED:
+            findings.append(WARN)
+            details.append(f"{name}: {share:.0%} of its units are saturated at step 0 (outputs "
+                           "in the flat tails of the activation), so their gradient vanishes.")
+    for name, share in dead.items():
+        if share > DEAD and scales.get(name, 0) != 0:
+            findings.append(PROBLEM)
+            details.append(f"{name}: {share:.0%} of its ReLU units are dead at step 0 (zero for "
+                           f"all {len(y)} probe samples); nothing revives them.")
+    vanishing = False
     live = [v for v in grad_scale.values() if v > 0]
     if any(v == 0 for v in grad_scale.values()):
         findings.append(PROBLEM)
@@ -101,29 +151,37 @@ def check(setup, seconds):
         findings.append(WARN)
         details.append(f"Gradient-to-weight ratios span {max(live) / min(live):.3g}x across "
                        "layers; one learning rate cannot suit them all.")
+        vanishing = True
         fixes.append("scale the inputs; consider He initialization or BatchNormalization")
     if not math.isfinite(loss) or loss > LOSS_FACTOR * chance:
         findings.append(WARN)
         details.append(f"Initial loss {loss:.3g}, more than {LOSS_FACTOR:g}x the "
                        f"{chance:.3g} of a uniform guess: the initial logits are too large.")
-        fixes.append("scale the inputs (x / 255.0) so the initial logits are small")
+        fixes.append("scale the inputs to unit scale so the initial logits are small")
     status = worst(findings)
     fix, gain, gain_text, change = None, None, "", None
     initializers_used = {type(getattr(layer, "kernel_initializer", None)).__name__
                          for layer in model.layers if "kernel" in getattr(layer, "params", {})}
-    if status != OK and initializers_used != {"GlorotUniform"}:
-        step = time_steps(setup.clone(), setup.batches(), 0.05 * seconds, 10)
-        left = seconds - (time.perf_counter() - start)
-        steps = probe.plan_steps(left, 4, step, hi=300)
-        comparison = probe.compare(setup, probe.Variant("your initialization"),
-                                   probe.Variant(f"{FIX} kernels", initializer=FIX), steps,
-                                   seeds=probe.seeds_for(left, step, steps),
-                                   deadline=start + seconds)
+    deep = len(squashing) >= 2 and (vanishing or any(v > SATURATED for v in saturated.values()))
+    if deep:
+        variant = probe.Variant(f"ReLU hidden layers, {DEEP_FIX} kernels",
+                                initializer=DEEP_FIX, hidden_activation="relu")
+        advice = (f"use `activation='relu'` with `kernel_initializer='{DEEP_FIX}'` in the hidden "
+                  "layers: a deep sigmoid/tanh stack saturates and its gradients vanish.")
+        fix_change = {"activation": "relu", "initializer": DEEP_FIX}
+    else:
+        variant = probe.Variant(f"{FIX} kernels", initializer=FIX)
+        advice = f"use `kernel_initializer='{FIX}'` (the Keras default) on every Dense layer."
+        fix_change = {"initializer": FIX}
+    if status != OK and (deep or initializers_used != {"GlorotUniform"}):
+        step = nominal_step_seconds(setup.model, setup.batch_size)
+        steps = probe.plan_steps(0.9 * seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
+        comparison = probe.compare(setup, probe.Variant("your initialization"), variant, steps)
         evidence.update(comparison.evidence())
         details.append(comparison.describe())
         if comparison.recommended:
-            fix = f"use `kernel_initializer='{FIX}'` (the Keras default) on every Dense layer."
-            gain, gain_text, change = comparison.gain, comparison.gain_text(), {"initializer": FIX}
+            fix, gain, gain_text = advice, comparison.gain, comparison.gain_text()
+            change = fix_change
         else:
             status = OK
             details.append(comparison.verdict())

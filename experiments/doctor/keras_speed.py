@@ -9,6 +9,10 @@ this module.
 
 import time
 
+import numpy as np
+
+from experiments.doctor.report import OK, CheckResult
+
 #: Timed epochs after the first (which traces and compiles the step function).
 REPEATS = 4
 
@@ -36,7 +40,7 @@ def seconds_per_step(setup, batch_size, seconds=None, steps=20, spread=False, **
     copy.compile(optimizer=type(original.optimizer).from_config(original.optimizer.get_config()),
                  loss=original.loss, **options)
     steps = max(2, min(steps, setup.n // batch_size))
-    x, y = setup.x[:steps * batch_size], setup.y[:steps * batch_size]
+    x, y = np.asarray(setup.x[:steps * batch_size]), np.asarray(setup.y[:steps * batch_size])
     marks = []
 
     class _Clock(keras.callbacks.Callback):
@@ -50,3 +54,28 @@ def seconds_per_step(setup, batch_size, seconds=None, steps=20, spread=False, **
              callbacks=[_Clock()])
     times = [(marks[2 * e + 1] - marks[2 * e]) / steps for e in range(1, 1 + REPEATS)]
     return (min(times), max(times)) if spread else min(times)
+
+
+def static_check(setup):
+    """The Keras model's own step time, for a setup the probes cannot train (no twin).
+
+    Times a step at the user's batch size and with ``steps_per_execution=32``
+    (`seconds_per_step`). Without a probe of the larger batch (which needs
+    the twin) it recommends nothing: the check is OK and reports the times.
+    Returns ``None`` when Keras cannot train on the data as given.
+    """
+    b = setup.batch_size
+    try:
+        plain = seconds_per_step(setup, b)
+        batched = seconds_per_step(setup, b, steps=64, steps_per_execution=32)
+    except Exception as err:  # noqa: BLE001  (the user's model and data: any error Keras raises)
+        return CheckResult("keras_speed", "Keras step time", OK,
+                           f"Keras could not train a copy on the data as given ({err}).")
+    return CheckResult(
+        "keras_speed", "Keras step time", OK,
+        f"A Keras training step at batch {b} takes {plain * 1e3:.3g} ms; with "
+        f"steps_per_execution=32, {batched * 1e3:.3g} ms.",
+        {"keras_seconds_per_step": plain,
+         "keras_seconds_per_step_at_steps_per_execution_32": batched},
+        [("Whether a larger batch would reach a held-out level sooner needs the probes, which "
+          "were skipped (see the report's header).")])

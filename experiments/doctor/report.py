@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 
 OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
 _RANK = {OK: 0, WARN: 1, PROBLEM: 2}
+#: Evidence too long to read in a line (the probes' curves): JSON and the figure only.
+NOT_IN_MARKDOWN = ("probe_curves",)
 
 
 def worst(statuses):
@@ -40,7 +42,10 @@ class CheckResult:
             spread over probe seeds.
         change: the fix as data, for a program to apply: `Setting` field ->
             value (``{"batch_size": 128}``, ``{"learning_rate": 0.05}``,
-            ``{"preprocessing": "scale"}``), or ``None``.
+            ``{"preprocessing": "scale"}``, ``{"activation": "relu"}`` for the
+            hidden layers), or ``None``. Fixes outside a `Setting`'s fields use
+            their own keys: ``output_activation`` and ``loss``, ``output``
+            (advice in words), ``targets`` (``"standardize"``), ``shuffle``.
         seconds: wall time the check took (set by ``diagnose``).
     """
 
@@ -117,9 +122,10 @@ class Report:
         for r in self.results:
             lines += ["", f"## {r.title}: {r.status}", "", r.summary, ""]
             lines += [f"- {line}" for line in r.details if line != r.summary]
-            if r.evidence:
+            shown = {k: v for k, v in r.evidence.items() if k not in NOT_IN_MARKDOWN}
+            if shown:
                 lines += ["", "Evidence: " + "; ".join(
-                    f"`{name}` = {_fmt(value)}" for name, value in r.evidence.items())]
+                    f"`{name}` = {_fmt(value)}" for name, value in shown.items())]
             if r.fix and r.status != OK:
                 lines += ["", f"**Fix**: {r.fix}"]
         lines += ["", "## Fixes, ranked by expected gain", ""]

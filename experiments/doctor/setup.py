@@ -16,9 +16,15 @@ import time
 
 import numpy as np
 
-from scratch_nn import data
+from experiments.doctor import data_order
+from experiments.doctor import task as tasks
+from scratch_nn import activations, data, losses
 from scratch_nn.layers import Input
 from scratch_nn.models import Sequential
+
+
+class TargetsError(ValueError):
+    """The targets do not fit the model's output and loss (``fit`` would raise)."""
 
 
 def fresh_optimizer(optimizer, learning_rate=None):
@@ -85,6 +91,16 @@ class Setup:
             converts them (``x_val`` is ``None`` without validation data).
         test: ``(x_test, y_test)`` converted the same way, or ``None``.
         raw: the inputs exactly as given, by split (``"train"``, ...).
+        facts: the model's loss, output activation and width
+            (`experiments.doctor.task.ModelFacts`).
+        task: the task read from ``y``, the loss and the output layer
+            (`experiments.doctor.task.Task`); the probes' metric.
+        targets: the targets exactly as given, by split (``"train"`` holds
+            those ``fit`` trains on, after any validation split).
+        validation_source: ``"validation_data"``, ``"validation_split"`` or ``None``.
+        split_shift: ``(unseen, shift)`` of a validation split
+            (`experiments.doctor.data_order.split_shift`), ``(0, 0)`` otherwise.
+        trainable: ``True``: the probes can train copies of the model.
 
     Raises:
         ValueError: the model is not compiled or built, or the arrays do not
@@ -105,13 +121,15 @@ class Setup:
         self.batch_size = data.check_batch_size(batch_size)
         self.epochs = int(epochs)
         self.seed = seed
-        self.raw = {"train": x}
         self.test = None
+        self._splits = {}
+        describe_data(self, tasks.model_facts(model), x, y, validation_data, validation_split,
+                      test_data)
         x_all, y_all = self.prepare(x, y, "x", "y")
+        self._all = (x_all, y_all)
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ValueError("diagnose: validation_data must be a tuple (x_val, y_val)")
-            self.raw["validation"] = validation_data[0]
             self.x, self.y = x_all, y_all
             self.x_val, self.y_val = self.prepare(*validation_data, "validation_data[0]",
                                                   "validation_data[1]")
@@ -124,34 +142,101 @@ class Setup:
         if test_data is not None:
             if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
                 raise ValueError("diagnose: test_data must be a tuple (x_test, y_test)")
-            self.raw["test"] = test_data[0]
             self.test = self.prepare(*test_data, "test_data[0]", "test_data[1]")
 
     def prepare(self, x, y, x_name, y_name):
         """``x`` and ``y`` checked and converted as ``fit`` would (model dtype, label form)."""
         x = data.check_inputs(x, self.input_shape, self.model.dtype, x_name)
-        y = data.check_targets(y, x.shape[0], self.model.output_shape, self.model.loss,
-                               self.model.dtype, y_name)
+        try:
+            y = data.check_targets(y, x.shape[0], self.model.output_shape, self.model.loss,
+                                   self.model.dtype, y_name)
+        except ValueError as err:
+            raise TargetsError(f"diagnose: {err}") from err
         return x, y
+
+    trainable = True
+
+    @property
+    def unrepresentative_split(self):
+        """Whether a ``validation_split`` cut sorted data (`experiments.doctor.data_order`)."""
+        return data_order.unrepresentative(self.split_shift)
 
     @property
     def n(self):
         """Number of training samples (after any validation split)."""
         return self.x.shape[0]
 
-    def clone(self, learning_rate=None, metrics=None):
+    def clone(self, learning_rate=None, metrics=None, loss=None, output_activation=None,
+              hidden_activation=None):
         """A compiled copy of the model with the user's current weights and a fresh optimizer.
 
         Args:
             learning_rate: the copy's learning rate (the user's by default).
             metrics: metrics to compile the copy with (none by default).
+            loss: a loss name replacing the user's (a probe of a loss fix).
+            output_activation: an activation name replacing the output
+                layer's (a probe of an output fix).
+            hidden_activation: an activation name replacing every sigmoid or
+                tanh activation before the output layer's.
         """
         layers = copy.deepcopy(self.model.layers)
         twin = Sequential([Input(self.input_shape), *layers], name=f"{self.model.name}_probe")
         twin.set_weights(self.model.get_weights())
+        with_activation = [layer for layer in twin.layers if hasattr(layer, "activation")]
+        if output_activation is not None:
+            with_activation[-1].activation = activations.get(output_activation)
+        if hidden_activation is not None:
+            for layer in with_activation[:-1]:
+                if getattr(layer.activation, "name", None) in ("sigmoid", "tanh"):
+                    layer.activation = activations.get(hidden_activation)
         twin.compile(optimizer=fresh_optimizer(self.model.optimizer, learning_rate),
-                     loss=copy.deepcopy(self.model.loss), metrics=metrics)
+                     loss=copy.deepcopy(self.model.loss) if loss is None else losses.get(loss),
+                     metrics=metrics)
         return twin
+
+    def rescaled(self, scale, shift=0.0):
+        """A shallow copy whose training and validation inputs are ``(x - shift) * scale``.
+
+        For a check that must measure the setup as one fix leaves it (a range
+        test on rescaled inputs); the model and everything else are shared.
+        """
+        def transform(a):
+            return None if a is None else ((a - shift) * scale).astype(a.dtype)
+        twin = copy.copy(self)
+        twin.x, twin.x_val = transform(self.x), transform(self.x_val)
+        twin._all = (transform(self._all[0]), self._all[1])
+        twin._splits = {}
+        return twin
+
+    def split(self, holdout, samples):
+        """``(x_train, y_train, x_held, y_held)``: the probes' training pool and held-out data.
+
+        The user's validation data when there is some (``samples`` rows of
+        it drawn at random), else a random ``holdout`` share of the training
+        samples, which the probes then do not train on. The draw is seeded by
+        the setup's seed and independent of the data's order: data sorted by
+        class, or by time, gives a held-out set like the rest (the last rows
+        of class-sorted data are a single class). A ``validation_split`` that
+        cut sorted data (`experiments.doctor.data_order`) is replaced by a
+        random share of all the samples, as shuffling first would give.
+        Computed once per ``holdout`` (the held-out rows in a random order,
+        ``samples`` of them returned as a view), so the probes and the
+        generalization check share one copy of the training pool.
+        """
+        if holdout not in self._splits:
+            rng = np.random.default_rng([self.seed, 7])
+            if self.x_val is not None and not self.unrepresentative_split:
+                # The validation rows in a random order: any first rows are a random sample.
+                held = rng.permutation(self.x_val.shape[0])
+                self._splits[holdout] = (self.x, self.y, self.x_val[held], self.y_val[held])
+            else:
+                x, y = self._all if self.unrepresentative_split else (self.x, self.y)
+                order = rng.permutation(len(x))
+                cut = max(1, int(len(x) * (1 - holdout)))
+                train, held = np.sort(order[:cut]), order[cut:]
+                self._splits[holdout] = (x[train], y[train], x[held], y[held])
+        x, y, x_held, y_held = self._splits[holdout]
+        return x, y, x_held[:samples], y_held[:samples]
 
     def batches(self, batch_size=None, seed_offset=0):
         """Endless ``(x_batch, y_batch)`` pairs, each epoch a fresh permutation (as ``fit``)."""
@@ -174,11 +259,84 @@ class Setup:
             "parameters": model.count_params(),
             "optimizer": f"{type(optimizer).__name__}(learning_rate={optimizer.learning_rate:g})",
             "loss": model.loss.name,
+            "task": self.task.describe(),
             "batch_size": self.batch_size,
             "epochs": self.epochs,
             "training samples": self.n,
             "validation samples": 0 if self.x_val is None else self.x_val.shape[0],
         }
+
+
+def describe_data(target, facts, x, y, validation_data, validation_split, test_data):
+    """Set the data attributes a static check reads on ``target`` (a `Setup` or a `StaticSetup`).
+
+    ``raw``, ``targets``, ``facts``, ``task``, ``validation_source``,
+    ``validation_split`` and ``split_shift``, from the arrays as given (no
+    conversion to the model's dtype or label form).
+    """
+    y = np.asarray(y)
+    target.facts = facts
+    target.task = tasks.detect(facts, y)
+    target.raw, target.targets = {"train": x}, {"train": y}
+    target.validation_split = validation_split
+    target.split_shift = (0.0, 0.0)
+    target.validation_source = None
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ValueError("diagnose: validation_data must be a tuple (x_val, y_val)")
+        target.validation_source = "validation_data"
+        target.raw["validation"] = validation_data[0]
+        target.targets["validation"] = np.asarray(validation_data[1])
+    elif validation_split:
+        target.validation_source = "validation_split"
+        cut = math.floor(len(y) * (1.0 - validation_split))
+        target.targets["train"], target.targets["validation"] = y[:cut], y[cut:]
+        target.split_shift = data_order.split_shift(target.task, y[:cut], y[cut:])
+    if test_data is not None:
+        if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
+            raise ValueError("diagnose: test_data must be a tuple (x_test, y_test)")
+        target.raw["test"] = test_data[0]
+        target.targets["test"] = np.asarray(test_data[1])
+
+
+class StaticSetup:
+    """What the checks that train nothing read, for a model the probes cannot train.
+
+    Used when the setup cannot be probed: the Keras model's scratch_nn twin
+    cannot be built, or the labels do not fit the model's output (the user's
+    ``fit`` would raise). Has the data attributes of a `Setup`
+    (`describe_data`) and ``trainable = False``.
+
+    Args:
+        facts: the model's `experiments.doctor.task.ModelFacts`.
+        reason: why the probes cannot run, for the report.
+        (the rest as `Setup`)
+    """
+
+    trainable = False
+
+    def __init__(self, facts, x, y, reason, batch_size=None, epochs=1, validation_data=None,
+                 validation_split=0.0, test_data=None, keras_model=None):
+        describe_data(self, facts, x, y, validation_data, validation_split, test_data)
+        self.x, self.y = x, self.targets["train"]
+        self.n = len(self.y)
+        self.reason = reason
+        self.keras_model = keras_model
+        self.batch_size, self.epochs = batch_size or 32, epochs
+
+    @property
+    def unrepresentative_split(self):
+        """Whether a ``validation_split`` cut sorted data (`experiments.doctor.data_order`)."""
+        return data_order.unrepresentative(self.split_shift)
+
+    def describe(self):
+        """The setup in a few words per item, for the report's header."""
+        return {"model": ("Keras " if self.keras_model is not None else "scratch_nn ")
+                + f"(output {self.facts.activation}, {self.facts.units} units)",
+                "loss": self.facts.loss, "task": self.task.describe(),
+                "batch_size": self.batch_size, "epochs": self.epochs,
+                "training samples": len(self.targets["train"]),
+                "probes": f"skipped: {self.reason}"}
 
 
 def _layer_words(layer):
@@ -205,15 +363,46 @@ def full_batches(x, y, batch_size, rng):
                 yield xb, yb
 
 
-def time_steps(model, batches, seconds, max_steps, warmup=2, fastest=False):
-    """Seconds per ``train_step``, over up to ``max_steps`` steps or ``seconds``.
+def flops_per_sample(model):
+    """Training FLOPs per sample of the Dense layers: ``6 in units``, ``4`` for the first."""
+    total, first = 0, True
+    for layer in model.layers:
+        if "kernel" in getattr(layer, "params", {}):
+            fan_in, units = layer.params["kernel"].shape
+            total += (4 if first else 6) * fan_in * units
+            first = False
+    return total
+
+
+#: The reference step cost every probe plans its length with: the development
+#: machine's fitted step on one BLAS thread, quiet (138 us fixed per step and 5 us
+#: per sample of the 784-128-10 MLP's 0.41 MFLOP, 80 GFLOP/s).
+NOMINAL_STEP_OVERHEAD, NOMINAL_FLOPS = 150e-6, 80e9
+
+
+def nominal_step_seconds(model, batch_size):
+    """Seconds a training step of ``model`` at ``batch_size`` costs on the reference machine.
+
+        t = NOMINAL_STEP_OVERHEAD + flops_per_sample(model) * batch_size / NOMINAL_FLOPS
+
+    Probe lengths are planned with this, never with a step timed now: a plan
+    made from the clock gave a loaded machine shorter probes, fewer samples
+    and coarser sweeps, and another verdict (the generalization check on
+    Example 2 and the learning-rate check on Example 3 moved between OK and
+    WARN with the load). A slower machine takes longer over the same plan.
+    """
+    return NOMINAL_STEP_OVERHEAD + flops_per_sample(model) * batch_size / NOMINAL_FLOPS
+
+
+def time_steps(model, batches, seconds, max_steps, warmup=2):
+    """Seconds per ``train_step``: the fastest of up to ``max_steps`` steps or ``seconds``.
 
     The first ``warmup`` steps are run and not timed (first-touch memory,
     optimizer slots being built), as ``fit``'s own timing excludes step one.
-    Returns the median, what a probe should plan its steps with; or, with
-    ``fastest``, the minimum, as ``timeit`` advises for measuring the step
-    itself: other processes and BLAS threads waiting for a busy core only
-    ever add time.
+    The minimum, as ``timeit`` advises for measuring the step itself: other
+    processes and threads waiting for a busy core only ever add time, so the
+    fastest step is what the machine's load changes least. (The batch-size
+    check measures with it; probes plan with `nominal_step_seconds`.)
     """
     for _ in range(warmup):
         model.train_step(*next(batches))
@@ -224,4 +413,4 @@ def time_steps(model, batches, seconds, max_steps, warmup=2, fastest=False):
         start = time.perf_counter()
         model.train_step(xb, yb)
         times.append(time.perf_counter() - start)
-    return float(np.min(times) if fastest else np.median(times))
+    return float(np.min(times))

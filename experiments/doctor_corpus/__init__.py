@@ -1,0 +1,1 @@
+"""The doctor corpus: real buggy Keras programs from the fault-diagnosis benchmarks, rebuilt."""
