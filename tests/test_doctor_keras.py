@@ -86,15 +86,23 @@ def test_a_model_without_twin_is_diagnosed_without_probes():
     rng = np.random.default_rng(0)
     x = rng.normal(0, 1, (400, 4)).astype("float32")
     y = (x[:, :1] > 0).astype("float32")
+
+    @keras.saving.register_keras_serializable(package="test_doctor_keras")
+    class Halves(keras.initializers.Initializer):
+        """A user's own initializer: Keras runs it, the twin has no counterpart."""
+
+        def __call__(self, shape, dtype=None):
+            return keras.ops.full(shape, 0.5, dtype=dtype)
+
     model = keras.Sequential([keras.Input((4,)),
-                              keras.layers.Dense(8, kernel_initializer="orthogonal"),
+                              keras.layers.Dense(8, kernel_initializer=Halves()),
                               keras.layers.Dense(1, activation="softmax")])
     model.compile(optimizer="adam", loss="binary_crossentropy")
     report = diagnose(model, x, y, batch_size=32, budget_seconds=5)
     assert report["output_loss"].status == PROBLEM
     assert "softmax over a single output unit" in report["output_loss"].summary
     assert "not probed" in report["output_loss"].gain_text
-    assert "Orthogonal" in report["probes"].summary
+    assert "Halves" in report["probes"].summary
     assert "learning_rate" in report["probes"].evidence["skipped_checks"]
     assert "skipped" in report.setup["probes"]
     speed = report["keras_speed"]

@@ -504,14 +504,23 @@ def test_a_crash_of_the_doctor_never_reads_as_a_problem(tmp_path, monkeypatch, c
 
 
 @keras_only
-@pytest.mark.parametrize("setting", ["kernel_initializer='random_uniform'", "loss='mae'"])
+@pytest.mark.parametrize("setting", ["kernel_initializer=Halves()", "loss=own_loss"])
 def test_a_keras_script_the_twin_cannot_convert_is_diagnosed_not_refused(tmp_path, setting):
-    # A supported layer type with a setting the twin lacks goes to diagnose's
-    # checks that need no twin (doctor-engine), never to a refusal.
+    # A supported layer type with a setting the twin lacks (a user's own
+    # initializer or loss function) goes to diagnose's checks that need no
+    # twin, never to a refusal.
     initializer = setting if "initializer" in setting else "kernel_initializer='glorot_uniform'"
     loss = setting if "loss" in setting else "loss='sparse_categorical_crossentropy'"
     path = _script(tmp_path, BLOBS, f"""
         import keras
+
+        class Halves(keras.initializers.Initializer):
+            def __call__(self, shape, dtype=None):
+                return keras.ops.full(shape, 0.5, dtype=dtype)
+
+        def own_loss(y_true, y_pred):
+            return keras.losses.sparse_categorical_crossentropy(y_true, y_pred)
+
         model = keras.Sequential([keras.Input((4,)),
                                   keras.layers.Dense(16, activation='relu', {initializer}),
                                   keras.layers.Dense(3, activation='softmax')])

@@ -141,7 +141,9 @@ def test_optimizer_defaults_over_several_steps_match_keras(spec, scale):
     check_optimizer(spec, variables, steps)
 
 
-@pytest.mark.parametrize("name", sorted(set(scratch_nn.optimizers.__all__) - {"Optimizer", "get", "schedules"}))
+@pytest.mark.parametrize("name", sorted(
+    name for name in scratch_nn.optimizers.__all__
+    if isinstance(getattr(scratch_nn.optimizers, name), type) and name != "Optimizer"))
 def test_optimizer_default_configs_are_keras_defaults(name):
     ours = getattr(scratch_nn.optimizers, name)().get_config()
     theirs = getattr(keras.optimizers, name)().get_config()
