@@ -19,7 +19,7 @@ warns and saves anyway; so does this callback. The files are scratch_nn's
 import os
 import warnings
 
-from scratch_nn.callbacks import MonitorCallback
+from scratch_nn.callback_base import MonitorCallback
 
 
 class ModelCheckpoint(MonitorCallback):

@@ -30,7 +30,7 @@ import os
 import socket
 import time
 
-from scratch_nn.callbacks import Callback
+from scratch_nn.callback_base import Callback
 
 #: Keras's arguments scratch_nn leaves at their defaults, with those defaults
 _DEFAULTS_ONLY = {"histogram_freq": 0, "write_images": False, "update_freq": "epoch",
