@@ -15,6 +15,7 @@ from scratch_nn.config import floatx
 from scratch_nn.loss_reduction import (
     DEFAULT_REDUCTION,
     reduce_weighted_values,
+    squeeze_or_expand_to_same_rank,
     standardize_reduction,
 )
 from scratch_nn.serialization import Configurable
@@ -114,17 +115,7 @@ def same_rank(y_true, y_pred):
             (the gradient would not have ``y_pred``'s shape).
     """
     p = as_prediction(y_pred)
-    t = np.asarray(y_true, p.dtype)
-    if t.ndim == p.ndim + 1 and t.shape[-1] == 1:
-        if p.ndim == 1:
-            p = p[:, None]
-        else:
-            t = t[..., 0]
-    elif p.ndim == t.ndim + 1 and p.shape[-1] == 1:
-        if t.ndim == 1:
-            t = t[:, None]
-        else:
-            p = p[..., 0]
+    t, p = squeeze_or_expand_to_same_rank(np.asarray(y_true, p.dtype), p)
     if np.broadcast_shapes(t.shape, p.shape) != p.shape:
         raise ValueError(f"y_true of shape {np.shape(y_true)} does not fit y_pred of shape "
                          f"{np.shape(y_pred)}: expected y_pred's shape, or one that broadcasts to it")
