@@ -1,9 +1,12 @@
-"""The callback contract: ``Callback`` (every hook Keras calls) and ``MonitorCallback``.
+"""The callback contract: ``Callback`` (every hook Keras calls), ``CallbackList``, ``History``.
 
-Kept apart from :mod:`scratch_nn.callbacks` so that the callbacks in their own
-modules (:mod:`scratch_nn.checkpoint`, :mod:`scratch_nn.tensorboard`) derive from
-them while ``scratch_nn.callbacks``, the public path, re-exports every callback
-without an import circle. Mirrors ``keras/src/callbacks/callback.py`` and
+What the training loop (:mod:`scratch_nn.trainer`) needs of callbacks: the
+hooks, the list that calls them with Keras's ``logs``, the ``History`` that
+``fit`` returns, and ``MonitorCallback``, the base of EarlyStopping,
+ReduceLROnPlateau and ModelCheckpoint. The callbacks themselves live in
+:mod:`scratch_nn.callbacks` (the public path, which re-exports these),
+:mod:`scratch_nn.checkpoint` and :mod:`scratch_nn.tensorboard`. Mirrors
+``keras/src/callbacks/callback.py``, ``callback_list.py``, ``history.py`` and
 ``monitor_callback.py``.
 """
 
@@ -126,3 +129,90 @@ class MonitorCallback(Callback):
         if self._minimize:
             return current + self.min_delta < reference
         return current - self.min_delta > reference
+
+
+_BATCH_HOOKS = {
+    "train": ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"),
+    "test": ("on_test_batch_begin", "on_test_batch_end"),
+    "predict": ("on_predict_batch_begin", "on_predict_batch_end"),
+}
+
+
+def overrides_batch_hooks(callback, mode):
+    """Whether ``callback`` does anything per batch in ``mode`` (``train``, ``test``, ``predict``).
+
+    ``fit`` builds per-batch logs only when some callback wants them, so a
+    training loop with only epoch-level callbacks pays nothing per batch.
+    """
+    cls = type(callback)
+    return any(getattr(cls, hook) is not getattr(Callback, hook) for hook in _BATCH_HOOKS[mode])
+
+
+class History(Callback):
+    """Records every epoch's logs: ``history.history['loss']`` and so on; ``fit`` returns it."""
+
+    def __init__(self):
+        super().__init__()
+        self.history = {}
+
+    def on_train_begin(self, logs=None):
+        self.epoch = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(value)
+        self.model.history = self
+
+
+class CallbackList:
+    """Calls each hook on every callback, in order, always with a ``logs`` dict.
+
+    Args:
+        callbacks: the callbacks.
+        model: the model they act on (``callback.model``).
+        params: ``callback.params`` (``epochs``, ``verbose``, ``steps``).
+    """
+
+    def __init__(self, callbacks, model, params):
+        self.callbacks = list(callbacks)
+        for cb in self.callbacks:
+            cb.set_model(model)
+            cb.set_params(params)
+
+    def batch_callbacks(self, mode):
+        """The callbacks with a batch hook of ``mode`` overridden (see :func:`overrides_batch_hooks`)."""
+        return [cb for cb in self.callbacks if overrides_batch_hooks(cb, mode)]
+
+    def __getattr__(self, hook):
+        if not hook.startswith("on_"):
+            raise AttributeError(hook)
+
+        takes_index = "epoch" in hook or "batch" in hook  # on_epoch_end(epoch, logs)...
+
+        def call(*args):
+            index, logs = args[:takes_index], args[takes_index:]
+            logs = pythonify_logs(logs[0] if logs and logs[0] is not None else {})
+            for cb in self.callbacks:
+                getattr(cb, hook)(*index, logs)
+        return call
+
+
+def pythonify_logs(logs):
+    """A copy of ``logs`` sorted by key, values as Python floats where ``float()`` takes them.
+
+    What every Keras hook receives (``keras/src/utils/python_utils.py``
+    ``pythonify_logs``, called by ``keras/src/callbacks/callback_list.py``):
+    ``list(logs)`` in a callback is ``['accuracy', 'loss', 'val_accuracy',
+    'val_loss']`` in both libraries. One dict goes to all the callbacks of a
+    hook, so what one callback adds (``logs['lr'] = ...``) the next, and
+    ``History``, see.
+    """
+    result = {}
+    for key, value in sorted(logs.items()):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            pass
+        result[key] = value
+    return result

@@ -1,8 +1,10 @@
-"""Callbacks: History, EarlyStopping, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau.
+"""Callbacks: EarlyStopping, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau.
 
 Mirrors ``keras/src/callbacks/`` (``callback.py``, ``history.py``,
 ``monitor_callback.py``, ``early_stopping.py``, ``terminate_on_nan.py``,
-``learning_rate_scheduler.py``, ``reduce_lr_on_plateau.py``). ``fit`` calls
+``learning_rate_scheduler.py``, ``reduce_lr_on_plateau.py``); ``Callback``,
+``History`` and ``CallbackList`` are :mod:`scratch_nn.callback_base`'s,
+``ModelCheckpoint`` and ``TensorBoard`` their own modules'. ``fit`` calls
 the hooks with ``logs`` dicts of Python floats; a callback stops training by
 setting ``self.model.stop_training = True``.
 """
@@ -12,41 +14,15 @@ import warnings
 
 import numpy as np
 
-from scratch_nn.callback_base import Callback, MonitorCallback
+from scratch_nn.callback_base import (  # noqa: F401 (the public path of each)
+    Callback,
+    CallbackList,
+    History,
+    MonitorCallback,
+    overrides_batch_hooks,
+    pythonify_logs,
+)
 from scratch_nn.unsupported import module_getattr
-
-_BATCH_HOOKS = {
-    "train": ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"),
-    "test": ("on_test_batch_begin", "on_test_batch_end"),
-    "predict": ("on_predict_batch_begin", "on_predict_batch_end"),
-}
-
-
-def overrides_batch_hooks(callback, mode):
-    """Whether ``callback`` does anything per batch in ``mode`` (``train``, ``test``, ``predict``).
-
-    ``fit`` builds per-batch logs only when some callback wants them, so a
-    training loop with only epoch-level callbacks pays nothing per batch.
-    """
-    cls = type(callback)
-    return any(getattr(cls, hook) is not getattr(Callback, hook) for hook in _BATCH_HOOKS[mode])
-
-
-class History(Callback):
-    """Records every epoch's logs: ``history.history['loss']`` and so on; ``fit`` returns it."""
-
-    def __init__(self):
-        super().__init__()
-        self.history = {}
-
-    def on_train_begin(self, logs=None):
-        self.epoch = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.epoch.append(epoch)
-        for key, value in (logs or {}).items():
-            self.history.setdefault(key, []).append(value)
-        self.model.history = self
 
 
 class EarlyStopping(MonitorCallback):
@@ -234,59 +210,6 @@ class ReduceLROnPlateau(MonitorCallback):
                               f"to {optimizer.learning_rate}.")
                     self.cooldown_counter = self.cooldown
                     self.wait = 0
-
-
-class CallbackList:
-    """Calls each hook on every callback, in order, always with a ``logs`` dict.
-
-    Args:
-        callbacks: the callbacks.
-        model: the model they act on (``callback.model``).
-        params: ``callback.params`` (``epochs``, ``verbose``, ``steps``).
-    """
-
-    def __init__(self, callbacks, model, params):
-        self.callbacks = list(callbacks)
-        for cb in self.callbacks:
-            cb.set_model(model)
-            cb.set_params(params)
-
-    def batch_callbacks(self, mode):
-        """The callbacks with a batch hook of ``mode`` overridden (see :func:`overrides_batch_hooks`)."""
-        return [cb for cb in self.callbacks if overrides_batch_hooks(cb, mode)]
-
-    def __getattr__(self, hook):
-        if not hook.startswith("on_"):
-            raise AttributeError(hook)
-
-        takes_index = "epoch" in hook or "batch" in hook  # on_epoch_end(epoch, logs)...
-
-        def call(*args):
-            index, logs = args[:takes_index], args[takes_index:]
-            logs = pythonify_logs(logs[0] if logs and logs[0] is not None else {})
-            for cb in self.callbacks:
-                getattr(cb, hook)(*index, logs)
-        return call
-
-
-def pythonify_logs(logs):
-    """A copy of ``logs`` sorted by key, values as Python floats where ``float()`` takes them.
-
-    What every Keras hook receives (``keras/src/utils/python_utils.py``
-    ``pythonify_logs``, called by ``keras/src/callbacks/callback_list.py``):
-    ``list(logs)`` in a callback is ``['accuracy', 'loss', 'val_accuracy',
-    'val_loss']`` in both libraries. One dict goes to all the callbacks of a
-    hook, so what one callback adds (``logs['lr'] = ...``) the next, and
-    ``History``, see.
-    """
-    result = {}
-    for key, value in sorted(logs.items()):
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            pass
-        result[key] = value
-    return result
 
 
 # ModelCheckpoint and TensorBoard live in modules of their own.

@@ -11,8 +11,8 @@ Mirrors ``keras/src/models/functional.py``, ``keras/src/models/model.py``
 
 Calling a layer on an ``Input`` or on a :class:`KerasTensor` builds the
 layer for that shape and returns a new ``KerasTensor`` that remembers the
-chain of layers it came from; calling a layer on an array computes, as
-always. The model is that chain, run by :class:`~scratch_nn.models.Sequential`'s
+chain of layers it came from (:mod:`scratch_nn.keras_tensor`); calling a layer on an array computes, as
+always. The model is that chain, run by :class:`~scratch_nn.sequential.Sequential`'s
 training loop, so it trains, evaluates and predicts exactly as the
 ``Sequential`` of the same layers.
 
@@ -28,63 +28,14 @@ scratch_nn layer carries its own ``backward`` instead).
 
 import weakref
 
-from scratch_nn.layers.base import SampleShape
+from scratch_nn import saving
+from scratch_nn.keras_tensor import KerasTensor, input_tensor
+from scratch_nn.keras_tensor import record_call as call_layer  # noqa: F401 (its former home)
 from scratch_nn.layers.core import InputLayer
-from scratch_nn.models import Sequential
+from scratch_nn.sequential import Sequential
 
 #: layer -> (a weak reference to) the functional model that holds its weights
 _OWNERS = weakref.WeakKeyDictionary()
-
-
-class KerasTensor:
-    """The symbolic output of a layer called on an ``Input``: a shape and the chain behind it.
-
-    Attributes:
-        shape: ``(None, *sample_shape)``, as Keras's ``KerasTensor.shape``.
-        dtype: the float type of the chain.
-        chain: ``(input_layer, layer_1, ..., layer_k)``, the layers it came from.
-    """
-
-    is_keras_tensor = True  # what Layer.__call__ looks for
-
-    def __init__(self, chain, sample_shape, dtype):
-        self.chain = tuple(chain)
-        self.shape = (None, *sample_shape)
-        self.dtype = dtype
-
-    def __repr__(self):
-        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, from {self.chain[-1].name!r}>"
-
-
-def input_tensor(input_layer):
-    """The ``KerasTensor`` standing for an :class:`InputLayer`'s samples."""
-    return KerasTensor((input_layer,), input_layer.input_shape, input_layer.dtype)
-
-
-def call_layer(layer, x):
-    """Record ``layer(x)`` for a symbolic ``x``: build the layer for ``x``'s shape, compute nothing."""
-    if isinstance(x, (list, tuple)):
-        raise TypeError(
-            f"Layer {layer.name!r} was called on {len(x)} tensors: layers that merge several "
-            "tensors (Add, Concatenate...) are not supported; scratch_nn's functional API "
-            "builds linear chains only"
-        )
-    if isinstance(x, InputLayer):
-        x = input_tensor(x)
-    if not isinstance(x, KerasTensor):
-        raise TypeError(
-            f"Layer {layer.name!r} was called on the layer {x!r}: call a layer on an Input(...) "
-            "or on the output of another layer call, or on an array"
-        )
-    if layer in x.chain:
-        raise ValueError(
-            f"Layer {layer.name!r} is applied twice in the same chain: shared (reused) layers "
-            "are not supported; scratch_nn's functional API builds linear chains only"
-        )
-    sample_shape = x.shape[1:]
-    if not layer.built:
-        layer.build(SampleShape(sample_shape))
-    return KerasTensor((*x.chain, layer), layer.compute_output_shape(sample_shape), x.dtype)
 
 
 class Model(Sequential):
@@ -170,3 +121,14 @@ def _single(what, value):
             )
         return value[0]
     return value
+
+
+def _from_saved(inputs, layers, name):
+    """The functional model of a saved config: the chain called again on its ``Input``."""
+    x = inputs
+    for layer in layers:
+        x = layer(x)
+    return Model(inputs, x, name=name)
+
+
+saving.register_model("Functional", _from_saved)

@@ -40,7 +40,7 @@ import zipfile
 import numpy as np
 
 from scratch_nn import serialization
-from scratch_nn.optimizers.schedules import LearningRateSchedule
+from scratch_nn.layers.core import Input
 
 _MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -166,21 +166,34 @@ def model_config(model):
             "layers": [serialization.serialize(layer) for layer in model._layers]}
 
 
+#: ``class_name`` in a saved config -> ``build(inputs, layers, name)``, filled by the model
+#: modules (:mod:`scratch_nn.sequential`, :mod:`scratch_nn.functional`) as they load, so
+#: this module builds models by name without importing them (Keras's registry of
+#: serializable classes, ``keras/src/saving/object_registration.py``, plays this part).
+_MODEL_BUILDERS = {}
+
+
+def register_model(class_name, build):
+    """Let :func:`model_from_config` build saved models of ``class_name`` with ``build``.
+
+    Args:
+        class_name: the name a saved config gives (``'Sequential'``, ``'Functional'``).
+        build: ``build(inputs, layers, name)`` -> the model, from its ``Input``
+            and its deserialized layers.
+    """
+    _MODEL_BUILDERS[class_name] = build
+
+
 def model_from_config(config, custom_objects=None):
     """Build (and build the weights of) a model from :func:`model_config`'s output."""
-    from scratch_nn.functional import Model
-    from scratch_nn.layers import Input
-    from scratch_nn.models import Sequential
     inner = config["config"]
+    if config["class_name"] not in _MODEL_BUILDERS:
+        raise ValueError(f"Cannot load a model of class {config['class_name']!r}: expected one "
+                         f"of {sorted(_MODEL_BUILDERS)}")
     layers = [serialization.deserialize(c, custom_objects) for c in inner["layers"]]
     inputs = Input(tuple(inner["input_shape"]), dtype=inner["dtype"],
                    name=inner.get("input_name"))
-    if config["class_name"] == "Functional":
-        x = inputs
-        for layer in layers:
-            x = layer(x)
-        return Model(inputs, x, name=inner["name"])
-    return Sequential([inputs, *layers], name=inner["name"])
+    return _MODEL_BUILDERS[config["class_name"]](inputs, layers, inner["name"])
 
 
 def compile_config(model):
@@ -188,8 +201,8 @@ def compile_config(model):
     if not model.compiled:
         return None
     optimizer = serialization.serialize(model.optimizer)
-    schedule = getattr(model.optimizer, "_learning_rate", None)
-    if isinstance(schedule, LearningRateSchedule):  # the property gives its current value
+    schedule = model.optimizer.learning_rate_schedule
+    if schedule is not None:  # the learning_rate property gives the schedule's current value
         optimizer["config"]["learning_rate"] = {"__object__": serialization.serialize(schedule)}
     return {"optimizer": optimizer,
             "loss": serialization.serialize(model.loss),

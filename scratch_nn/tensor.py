@@ -14,6 +14,8 @@ same calls and behave as arrays and floats everywhere else:
   with ``.numpy()`` and ``.assign(value)``. It is a snapshot: ``assign``
   sets the optimizer's learning rate, and the next read of
   ``optimizer.learning_rate`` shows it (the float itself cannot change).
+- :class:`SampleShape`: the shape of one sample (no batch axis), as
+  scratch_nn's own calls pass it to a layer's ``build``.
 """
 
 import numpy as np
@@ -60,3 +62,11 @@ class ScalarVariable(float):
         """Set the owner's attribute to ``value`` (as ``variable.assign(value)``); returns ``value``."""
         setattr(self._owner, self._attribute, value)
         return value
+
+
+class SampleShape(tuple):
+    """The shape of one sample, as scratch_nn's own calls pass it to ``build``.
+
+    Keras code calls ``build`` with a batch shape; see
+    :func:`scratch_nn.layers.base.batchless_shape`, which tells the two apart.
+    """

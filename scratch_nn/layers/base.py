@@ -7,7 +7,7 @@ gradients in ``grads`` under the same names. Non-trainable state
 (``moving_mean``...) lives in ``state``. ``weights`` lists them all in Keras's
 order, so ``get_weights`` / ``set_weights`` map one to one onto Keras.
 
-Arrays are updated in place, never rebound: a :class:`~scratch_nn.models.Sequential`
+Arrays are updated in place, never rebound: a :class:`~scratch_nn.network.Network`
 packs every parameter into one flat buffer and keeps the layers' arrays as
 views of it, so an optimizer can update the whole model in a few NumPy calls.
 """
@@ -18,8 +18,9 @@ import warnings
 import numpy as np
 
 from scratch_nn.config import standardize_dtype
+from scratch_nn.keras_tensor import record_call
 from scratch_nn.serialization import Configurable
-from scratch_nn.tensor import as_tensor
+from scratch_nn.tensor import SampleShape, as_tensor
 
 _name_counts = {}
 
@@ -210,9 +211,8 @@ class Layer(Configurable):
 
     def __call__(self, x, training=False):
         """Build on first use, then run ``forward`` (as calling a Keras layer does); returns a ``Tensor``."""
-        if _is_symbolic(x):  # the functional API (scratch_nn/functional.py): record, compute nothing
-            from scratch_nn.functional import call_layer
-            return call_layer(self, x)
+        if _is_symbolic(x):  # the functional API (scratch_nn/keras_tensor.py): record, compute nothing
+            return record_call(self, x)
         x = np.asarray(x)
         if not self.built:
             self.build(SampleShape(x.shape[1:]))
@@ -233,10 +233,6 @@ class Layer(Configurable):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
-
-
-class SampleShape(tuple):
-    """The shape of one sample, as scratch_nn's own calls pass it to ``build``."""
 
 
 def batchless_shape(input_shape, rank):

@@ -22,6 +22,8 @@ class InputLayer(Layer):
     its layers and leaves it out of ``model.layers``.
     """
 
+    is_input_layer = True  # what the functional API looks for (scratch_nn/keras_tensor.py)
+
     def __init__(self, shape, dtype=None, name=None):
         if shape is None or any(int(d) < 1 for d in shape):
             raise ValueError(f"Input: shape must be a tuple of positive ints, received {shape!r}")

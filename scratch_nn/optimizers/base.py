@@ -144,6 +144,15 @@ class Optimizer:
             )
         self._learning_rate = float(value)
 
+    @property
+    def learning_rate_schedule(self):
+        """The :class:`LearningRateSchedule` given as ``learning_rate``, or ``None`` for a number.
+
+        scratch_nn's own (saving stores the schedule itself, not its current value).
+        """
+        rate = self._learning_rate
+        return rate if isinstance(rate, LearningRateSchedule) else None
+
     # -- configuration -----------------------------------------------------
     def get_config(self):
         """The constructor arguments as a dict, as ``keras.optimizers.Optimizer.get_config``.
