@@ -27,6 +27,7 @@ Not provided: ``is_keras_tensor``, ``get_uid``, ``result_type``,
 
 import gc
 
+from scratch_nn import naming
 from scratch_nn.config import (
     epsilon,
     floatx,
@@ -34,7 +35,6 @@ from scratch_nn.config import (
     set_floatx,
     standardize_dtype,
 )
-from scratch_nn.layers import base as _layer_base
 
 _IMAGE_DATA_FORMAT = {"value": "channels_last"}
 
@@ -65,6 +65,6 @@ def set_image_data_format(data_format):
 
 def clear_session(free_memory=True):
     """Reset the layer-name counters (and run the garbage collector when ``free_memory``)."""
-    _layer_base._name_counts.clear()  # the counters unique_name() draws layer names from
+    naming._name_counts.clear()  # the counters unique_name() draws layer names from
     if free_memory:
         gc.collect()

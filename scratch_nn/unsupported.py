@@ -7,6 +7,11 @@ the usual ``AttributeError``, so a typo still reads as one.
 """
 
 
+#: Keras layer arguments with no scratch_nn counterpart (named in the error).
+KERAS_ONLY_LAYER_ARGUMENTS = {"activity_regularizer", "lora_rank", "lora_alpha",
+                              "quantization_config", "input_spec"}
+
+
 def module_getattr(module, unsupported):
     """A module-level ``__getattr__`` for ``module`` (its Keras path, e.g. ``"keras.utils"``).
 

@@ -12,27 +12,16 @@ packs every parameter into one flat buffer and keeps the layers' arrays as
 views of it, so an optimizer can update the whole model in a few NumPy calls.
 """
 
-import inspect
-import warnings
-
 import numpy as np
 
 from scratch_nn.config import standardize_dtype
-from scratch_nn.keras_tensor import record_call
+from scratch_nn.layers.layer_api import LayerAPI
+from scratch_nn.naming import layer_snake_case, unique_name
 from scratch_nn.serialization import Configurable
-from scratch_nn.tensor import SampleShape, as_tensor
-
-_name_counts = {}
+from scratch_nn.tensor import SampleShape
 
 
-def unique_name(prefix):
-    """Return ``prefix``, then ``prefix_1``, ``prefix_2``... as Keras names layers."""
-    count = _name_counts.get(prefix, 0)
-    _name_counts[prefix] = count + 1
-    return prefix if count == 0 else f"{prefix}_{count}"
-
-
-class Layer(Configurable):
+class Layer(LayerAPI, Configurable):
     """Base class for layers.
 
     Subclasses implement ``build(input_shape)`` (create weights with
@@ -40,15 +29,10 @@ class Layer(Configurable):
     ``backward(dout, need_input_grad=True)``, and
     ``compute_output_shape(input_shape)``. Shapes exclude the batch axis.
 
-    ``forward`` is Keras's ``call``: ``layer.call(x, training=...)`` runs
-    it. A subclass may override ``call`` instead, as Keras code does (a
-    Dropout that stays on at inference: ``return super().call(x,
-    training=True)``); its ``call`` then runs in every forward pass, and the
-    parent's ``backward`` differentiates it from the cache the parent's
-    forward left. That is only right when ``call`` returns the parent's
-    output unchanged, so in training a ``call`` that returns anything else
-    is refused, unless the subclass defines ``backward`` too
-    (scratch_nn has no automatic differentiation).
+    Calling a layer (``layer(x)``, Keras's ``layer.call(x)``, a subclass
+    that overrides ``call``) comes from
+    :class:`~scratch_nn.layers.layer_api.LayerAPI`, with Keras's
+    constructor arguments and refusals.
 
     Args:
         trainable: whether the optimizer updates this layer's weights.
@@ -70,23 +54,9 @@ class Layer(Configurable):
     _config_ignored = ("autocast",)
 
     def __init__(self, *, trainable=True, dtype=None, name=None, autocast=True, **kwargs):
-        self.name = name or unique_name(_snake_case(type(self).__name__))
+        self.name = name or unique_name(layer_snake_case(type(self).__name__))
         self.dtype = standardize_dtype(dtype)
-        input_dim = kwargs.pop("input_dim", None)
-        input_shape = (input_dim,) if input_dim is not None else kwargs.pop("input_shape", None)
-        if input_shape is not None:
-            # keras/src/layers/layer.py warns the same way
-            warnings.warn(
-                "Do not pass an `input_shape`/`input_dim` argument to a layer. When using "
-                "Sequential models, prefer using an `Input(shape)` object as the first layer "
-                "in the model instead.", stacklevel=2)
-        if kwargs:
-            unsupported = sorted(set(kwargs) & _KERAS_ONLY_ARGUMENTS)
-            hint = (f" ({', '.join(unsupported)}: a Keras argument that scratch_nn does not "
-                    "support)") if unsupported else ""
-            raise ValueError(
-                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}{hint}"
-            )
+        input_shape = self._keras_input_shape(kwargs)  # refuses any other keyword (layer_api.py)
         self.input_shape = tuple(input_shape) if input_shape is not None else None
         self.trainable = trainable
         self.built = False
@@ -94,12 +64,6 @@ class Layer(Configurable):
         self.grads = {}
         self.state = {}
         self._weight_order = []
-
-    def __init_subclass__(cls, **kwargs):
-        """Route a subclass's own ``call`` into the forward pass (see the class docstring)."""
-        super().__init_subclass__(**kwargs)
-        if "call" in cls.__dict__ and "forward" not in cls.__dict__:
-            _use_call_as_forward(cls)
 
     # -- weights -----------------------------------------------------------
     def add_weight(self, name, shape, initializer, trainable=True, dtype=None):
@@ -120,20 +84,6 @@ class Layer(Configurable):
 
     def _weight(self, name):
         return self.params[name] if name in self.params else self.state[name]
-
-    def add_loss(self, loss):
-        """Refused: Keras adds ``loss`` to the training loss and differentiates it automatically.
-
-        scratch_nn has no automatic differentiation, so a term added from a
-        layer's ``call`` could not reach the gradients; raises
-        ``NotImplementedError`` naming the layer (``keras/src/layers/layer.py``
-        ``add_loss``). Weight penalties are ``kernel_regularizer=``.
-        """
-        raise NotImplementedError(
-            f"{type(self).__name__}.add_loss is not supported by scratch_nn: with no automatic "
-            "differentiation an added loss term cannot reach the gradients; use "
-            "kernel_regularizer= for weight penalties"
-        )
 
     @property
     def weights(self):
@@ -200,40 +150,6 @@ class Layer(Configurable):
             "its gradient"
         )
 
-    def call(self, inputs, training=None):
-        """Keras's name for the forward pass: ``forward(inputs, training)``."""
-        return self._forward_impl(inputs, training=bool(training))
-
-    def _forward_impl(self, x, training=False):
-        # The forward pass that ``call`` runs; a subclass overriding ``call``
-        # gets its parent's forward here (see _use_call_as_forward).
-        return self.forward(x, training=training)
-
-    def __call__(self, x, training=False):
-        """Build on first use, then run ``forward`` (as calling a Keras layer does); returns a ``Tensor``."""
-        if _is_symbolic(x):  # the functional API (scratch_nn/keras_tensor.py): record, compute nothing
-            return record_call(self, x)
-        x = np.asarray(x)
-        if not self.built:
-            self.build(SampleShape(x.shape[1:]))
-        elif self.checks_last_axis:
-            self._check_last_axis(x)
-        return as_tensor(self.forward(x, training=training))
-
-    #: whether calling the built layer checks the inputs' last axis (Keras's ``InputSpec(axes={-1: d})``)
-    checks_last_axis = False
-
-    def _check_last_axis(self, x):
-        expected = self.input_shape[-1] if self.input_shape else None
-        if expected is not None and (x.ndim < 2 or x.shape[-1] != expected):
-            raise ValueError(  # Keras's words (keras/src/layers/input_spec.py)
-                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis -1 '
-                f"of input shape to have value {expected}, but received input with shape "
-                f"{x.shape}")
-
-    def __repr__(self):
-        return f"<{type(self).__name__} name={self.name!r}>"
-
 
 def batchless_shape(input_shape, rank):
     """One sample's shape from what ``build`` was given: a sample shape, or Keras's batch shape.
@@ -251,59 +167,3 @@ def batchless_shape(input_shape, rank):
     if input_shape and (input_shape[0] is None or len(input_shape) == rank + 1):
         return input_shape[1:]
     return input_shape
-
-
-def _is_symbolic(x):
-    """Whether ``x`` is an ``Input`` or a ``KerasTensor``, or a list holding one."""
-    if isinstance(x, (list, tuple)):
-        return any(_is_symbolic(item) for item in x)
-    return isinstance(x, Layer) or getattr(x, "is_keras_tensor", False)
-
-
-def _snake_case(name):
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i > 0 and not name[i - 1].isupper():
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
-
-
-#: Keras layer arguments with no scratch_nn counterpart (named in the error).
-_KERAS_ONLY_ARGUMENTS = {"activity_regularizer", "lora_rank", "lora_alpha",
-                         "quantization_config", "input_spec"}
-
-
-def _use_call_as_forward(cls):
-    """Make ``cls.call`` the forward pass, with the parent's forward behind ``super().call``.
-
-    The parent's ``backward`` differentiates the parent's forward, so it is
-    used only when ``call`` returns exactly what the parent's forward
-    returned; in training anything else raises, unless ``cls`` defines
-    ``backward`` itself.
-    """
-    user_call = cls.__dict__["call"]
-    parent_forward = cls.forward
-    takes_training = "training" in inspect.signature(user_call).parameters
-    own_backward = "backward" in cls.__dict__
-
-    def _forward_impl(self, x, training=False):
-        out = parent_forward(self, x, training=training)
-        self._parent_output = out
-        return out
-
-    def forward(self, x, training=False):
-        self._parent_output = None
-        out = user_call(self, x, training=training) if takes_training else user_call(self, x)
-        if training and not own_backward and out is not self._parent_output:
-            parent = cls.__mro__[1].__name__
-            raise NotImplementedError(
-                f"{cls.__name__}.call computes something other than {parent}'s forward pass "
-                f"(it must return super().call(...) unchanged), and {cls.__name__} defines no "
-                "backward(dout, need_input_grad). scratch_nn has no automatic differentiation: "
-                f"define backward, or train without {cls.__name__}.call"
-            )
-        return out
-
-    cls._forward_impl = _forward_impl
-    cls.forward = forward

@@ -32,7 +32,7 @@ import warnings
 
 import numpy as np
 
-from scratch_nn.layers.base import unique_name
+from scratch_nn.naming import keras_snake_case, unique_name
 from scratch_nn.optimizers import schedules
 from scratch_nn.optimizers.schedules import LearningRateSchedule
 from scratch_nn.tensor import ScalarVariable
@@ -59,12 +59,6 @@ def _check_kwargs(cls_name, kwargs):
             )
     if kwargs:
         raise ValueError(f"Argument(s) not recognized: {kwargs}")
-
-
-def _keras_snake_case(name):
-    """Keras's ``to_snake_case`` (``keras/src/utils/naming.py``): ``SGD`` -> ``sgd``, ``RMSprop`` -> ``rm_sprop``."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class Optimizer:
@@ -99,7 +93,7 @@ class Optimizer:
                     f"{type(self).__name__}: {arg} must be None or a float > 0, received {value!r}"
                 )
         self.clipvalue, self.global_clipnorm = clipvalue, global_clipnorm
-        self.name = name or unique_name(_keras_snake_case(type(self).__name__))
+        self.name = name or unique_name(keras_snake_case(type(self).__name__))
         self.learning_rate = learning_rate
         if weight_decay is not None and not (np.isfinite(weight_decay) and weight_decay >= 0):
             raise ValueError(
