@@ -11,57 +11,30 @@ place, like Keras assigning to its variables. For each call::
     update_step(g, v, lr)                       # the optimizer's own rule
     iterations += 1
 
-Keyword arguments follow ``BaseOptimizer.__init__``: the legacy ``decay=``
-is ignored with a warning, as Keras 3 does; any other unknown argument
-(``lr=``...) raises ``ValueError("Argument(s) not recognized: ...")``, the
-same message. Gradient clipping by ``global_clipnorm`` or ``clipvalue``
-follows ``BaseOptimizer._clip_gradients``; ``clipnorm`` (per variable) is
-refused, because a model hands its parameters over as one flat buffer, so
-a per-variable norm would be the global one. EMA, loss scaling and
-gradient accumulation are refused with ``NotImplementedError`` when set.
+Gradient clipping by ``global_clipnorm`` or ``clipvalue`` follows
+``BaseOptimizer._clip_gradients``; ``clipnorm`` (per variable) is refused,
+because a model hands its parameters over as one flat buffer, so a
+per-variable norm would be the global one. Keras's other constructor
+arguments (``decay=``, EMA, loss scaling...), ``get_config`` and
+``exclude_from_weight_decay`` come from
+:class:`~scratch_nn.optimizers.optimizer_api.OptimizerAPI`.
 
 Slots (momentums, velocities...) are created once, in ``build``, the first
-time variables are seen, and updated in place afterwards. A
-:class:`~scratch_nn.models.Sequential` passes a single pair, its flat
+time variables are seen, and updated in place afterwards. The trainer
+(:mod:`scratch_nn.trainer`) passes a single pair, the network's flat
 gradient and flat parameter buffers, so one step is a handful of NumPy
 calls however many layers the model has.
 """
 
-import re
-import warnings
-
 import numpy as np
 
 from scratch_nn.naming import keras_snake_case, unique_name
-from scratch_nn.optimizers import schedules
+from scratch_nn.optimizers.optimizer_api import OptimizerAPI
 from scratch_nn.optimizers.schedules import LearningRateSchedule
 from scratch_nn.tensor import ScalarVariable
 
-#: Keras's base-optimizer arguments scratch_nn does not implement, with their Keras defaults.
-_UNSUPPORTED = {"clipnorm": None, "use_ema": False, "ema_momentum": 0.99,
-                "ema_overwrite_frequency": None, "loss_scale_factor": None,
-                "gradient_accumulation_steps": None}
-_WHY = {"clipnorm": " (per-variable norms: a model's parameters reach the optimizer as one "
-                    "flat buffer; use global_clipnorm or clipvalue)"}
 
-
-def _check_kwargs(cls_name, kwargs):
-    """Apply ``BaseOptimizer.__init__``'s rules to the extra keyword arguments."""
-    if kwargs.pop("decay", None) is not None:
-        warnings.warn("Argument `decay` is no longer supported and will be ignored.",
-                      stacklevel=4)
-    for arg, default in _UNSUPPORTED.items():
-        value = kwargs.pop(arg, default)
-        if value != default:
-            raise NotImplementedError(
-                f"{cls_name}: `{arg}` is a Keras optimizer argument scratch_nn does not "
-                f"implement{_WHY.get(arg, '')}; received {arg}={value!r} (leave it at {default!r})"
-            )
-    if kwargs:
-        raise ValueError(f"Argument(s) not recognized: {kwargs}")
-
-
-class Optimizer:
+class Optimizer(OptimizerAPI):
     """Base class. Subclasses define ``build_slots(variables)`` and ``update_step``.
 
     Args:
@@ -73,15 +46,13 @@ class Optimizer:
             joint L2 norm is at most ``global_clipnorm``.
         name: a name for messages.
         **kwargs: ``decay`` (ignored with a warning) or Keras's unsupported
-            arguments left at their defaults; see the module docstring.
+            arguments left at their defaults (see
+            :mod:`~scratch_nn.optimizers.optimizer_api`).
     """
-
-    #: the constructor arguments ``get_config`` returns beyond name, rate and decay
-    _config_keys = ()
 
     def __init__(self, learning_rate, weight_decay=None, name=None, clipvalue=None,
                  global_clipnorm=None, **kwargs):
-        _check_kwargs(type(self).__name__, kwargs)
+        self._check_keras_arguments(kwargs)  # optimizer_api.py: decay=, and refusals
         if clipvalue is not None and global_clipnorm is not None:
             raise ValueError(
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
@@ -147,28 +118,6 @@ class Optimizer:
         rate = self._learning_rate
         return rate if isinstance(rate, LearningRateSchedule) else None
 
-    # -- configuration -----------------------------------------------------
-    def get_config(self):
-        """The constructor arguments as a dict, as ``keras.optimizers.Optimizer.get_config``.
-
-        A schedule is stored as :func:`~scratch_nn.optimizers.schedules.serialize` gives it.
-        """
-        rate = self._learning_rate
-        if isinstance(rate, LearningRateSchedule):
-            rate = schedules.serialize(rate)
-        config = {"name": self.name, "learning_rate": rate, "weight_decay": self.weight_decay,
-                  "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
-        config.update({key: getattr(self, key) for key in self._config_keys})
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        """A new optimizer from :meth:`get_config`'s dict (no slots, iterations 0)."""
-        config = dict(config)
-        if isinstance(config.get("learning_rate"), dict):
-            config["learning_rate"] = schedules.deserialize(config["learning_rate"])
-        return cls(**config)
-
     # -- slots -------------------------------------------------------------
     def build(self, variables):
         """Create the slots for ``variables`` (arrays, identified by object)."""
@@ -225,63 +174,6 @@ class Optimizer:
             self.update_step(g, v, lr)
         self.iterations += 1
         return self.iterations
-
-    # -- weight decay exclusions (keras/src/optimizers/base_optimizer.py) ----
-    def exclude_from_weight_decay(self, var_list=None, var_names=None):
-        """Leave some variables out of weight decay; call before the first step.
-
-        Args:
-            var_list: variables (arrays) to leave out, matched by identity.
-            var_names: strings; a variable whose ``name`` attribute contains one
-                of them (``re.search``) is left out, as Keras matches
-                ``variable.name``.
-
-        In ``fit`` the optimizer sees one flat buffer holding every weight; the
-        model then tells it which stretch of the buffer is which weight
-        (:meth:`set_weight_names`), and a weight is matched by its Keras name
-        (``"kernel"``, ``"bias"``, ``"gamma"``...) or by its array.
-        """
-        if self.built:
-            raise ValueError("`exclude_from_weight_decay()` can only be configured before the "
-                             "optimizer is built.")
-        self._decay_excluded_ids = {id(v) for v in var_list or ()}
-        self._decay_excluded_pattern = re.compile("|".join(set(var_names))) if var_names else None
-        self._decay_masks = {}
-
-    def set_weight_names(self, buffer, parts):
-        """Say which weights a flat ``buffer`` holds: ``parts`` is ``[(name, view), ...]``.
-
-        Used only for :meth:`exclude_from_weight_decay`: the buffer then decays
-        through a 0/1 mask that is 0 over the excluded weights.
-        """
-        if not self._excludes_any():
-            return
-        mask = np.ones(buffer.shape, buffer.dtype)
-        start = buffer.__array_interface__["data"][0]
-        for name, view in parts:
-            if not self._excluded(view, name):
-                continue
-            offset = (view.__array_interface__["data"][0] - start) // buffer.itemsize
-            mask[offset:offset + view.size] = 0
-        self._decay_masks[id(buffer)] = mask
-
-    def _excludes_any(self):
-        return bool(getattr(self, "_decay_excluded_ids", None)
-                    or getattr(self, "_decay_excluded_pattern", None))
-
-    def _excluded(self, variable, name):
-        pattern = getattr(self, "_decay_excluded_pattern", None)
-        return id(variable) in getattr(self, "_decay_excluded_ids", ()) or (
-            pattern is not None and isinstance(name, str) and pattern.search(name) is not None)
-
-    def _use_weight_decay(self, variable):
-        """``True``, ``False``, or a 0/1 mask over a flat buffer (:meth:`set_weight_names`)."""
-        if not self._excludes_any():
-            return True
-        mask = self._decay_masks.get(id(variable))
-        if mask is not None:
-            return mask
-        return not self._excluded(variable, getattr(variable, "name", None))
 
     def _clip_gradients(self, pairs):
         """The pairs with clipped gradients (new arrays; the caller's are not written to)."""
