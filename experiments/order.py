@@ -1,6 +1,6 @@
 """The sample order of a run: one new permutation per epoch, the same in both backends.
 
-scratch_nn's ``fit`` (``scratch_nn/models.py``) draws ``rng = make_generator()``
+scratch_nn's ``fit`` (``scratch_nn/trainer.py``) draws ``rng = make_generator()``
 from its global generator, then walks ``rng.permutation(n)`` in every epoch.
 A seeded Keras ``fit(shuffle=True)`` on arrays repeats one permutation every
 epoch instead (``tests/test_keras_shuffle.py``): its array adapter

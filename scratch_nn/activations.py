@@ -236,8 +236,9 @@ class Tanh(Activation):
 class Softmax(Activation):
     """``y = softmax(x)`` over the last axis; ``dL/dx = y * (dout - sum(dout * y))``.
 
-    The sum runs over the last axis, one per sample (the Jacobian-vector
-    product of ``diag(y) - y y^T``). The input is kept as ``logits``: a
+    The sum runs over the last axis, one per sample: the vector-Jacobian
+    product ``dout^T J`` with ``J = diag(y) - y y^T`` (symmetric, so it is also
+    ``J dout``), computed without forming ``J``. The input is kept as ``logits``: a
     cross-entropy loss on this output uses them instead of the probabilities,
     as Keras does through ``_keras_logits``
     (``keras/src/backend/tensorflow/nn.py``).

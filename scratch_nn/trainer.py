@@ -42,8 +42,8 @@ class Trainer:
         y_pred = self.forward(x, training=True)
         loss, _ = self._loss_and_backward(y, y_pred, sample_weight=sample_weight)
         self._check_views()
-        if self.optimizer.weight_decay and id(self._flat_params) not in getattr(
-                self.optimizer, "_decay_masks", {}):  # exclusions: which stretch is which weight
+        if self.optimizer.weight_decay and self.optimizer.needs_weight_names(self._flat_params):
+            # exclude_from_weight_decay matches weights by name: say which stretch is which
             self.optimizer.set_weight_names(
                 self._flat_params, [(name, view) for _, name, _, view, *_ in self._views])
         self.optimizer.apply_gradients([(self._flat_grads, self._flat_params)])
@@ -285,7 +285,12 @@ def _batches(x, y, sample_weight, batch_size, order=None):
 
 
 class _Totals:
-    """Running sample-weighted sums of the loss and metrics over an epoch, as Keras's ``Mean``."""
+    """Running sums over an epoch, as Keras's ``Mean``: the loss weighted by batch size, metrics per sample.
+
+    ``means()`` gives ``sum_b n_b L_b / sum_b n_b`` for the batch losses
+    ``L_b`` (each already weighted by ``sample_weight`` within its batch) and
+    the mean of each metric's per-sample values.
+    """
 
     def __init__(self, metrics):
         self.metrics = metrics

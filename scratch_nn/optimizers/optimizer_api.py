@@ -93,6 +93,10 @@ class OptimizerAPI:
         self._decay_excluded_pattern = re.compile("|".join(set(var_names))) if var_names else None
         self._decay_masks = {}
 
+    def needs_weight_names(self, buffer):
+        """Whether :meth:`set_weight_names` has not yet made a decay mask for ``buffer``."""
+        return id(buffer) not in getattr(self, "_decay_masks", {})
+
     def set_weight_names(self, buffer, parts):
         """Say which weights a flat ``buffer`` holds: ``parts`` is ``[(name, view), ...]``.
 

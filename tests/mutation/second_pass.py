@@ -64,6 +64,12 @@ ALIVE = {0, 5, 33}
 LAYER_TESTS = ["tests/test_teeth.py", "tests/test_vs_tensorflow_defaults.py", "tests/test_vs_tensorflow_layers.py",
                "tests/test_vs_tensorflow_gradients.py", "tests/test_vs_tensorflow_weights_and_constraints.py",
                "tests/test_model_api.py", "tests/test_vs_tensorflow_backend_ops.py"]
+#: the callbacks' files (callback_base.py holds History and CallbackList)
+CALLBACK_TESTS = ["tests/test_vs_tensorflow_callbacks.py", "tests/test_vs_tensorflow_training.py"]
+#: the model's files: the network, the trainer and Sequential (once models.py)
+MODEL_TESTS = ["tests/test_teeth.py", "tests/test_vs_tensorflow_gradients.py",
+               "tests/test_vs_tensorflow_training.py", "tests/test_vs_tensorflow_trajectories.py",
+               "tests/test_vs_tensorflow_losses.py"]
 #: The TensorFlow tests run against a mutant, by the module it mutates
 #: (first matching prefix). A mutant runs only those of their tests that call
 #: its function, so a file added here costs one recording run.
@@ -78,10 +84,11 @@ TENSORFLOW_TESTS = {
                              "tests/test_vs_tensorflow_metric_objects.py",
                              "tests/test_vs_tensorflow_keras_api_training.py"],
     "scratch_nn/activations.py": LAYER_TESTS,
-    "scratch_nn/callbacks.py": ["tests/test_vs_tensorflow_callbacks.py", "tests/test_vs_tensorflow_training.py"],
-    "scratch_nn/models.py": ["tests/test_teeth.py", "tests/test_vs_tensorflow_gradients.py",
-                             "tests/test_vs_tensorflow_training.py", "tests/test_vs_tensorflow_trajectories.py",
-                             "tests/test_vs_tensorflow_losses.py"],
+    "scratch_nn/callbacks.py": CALLBACK_TESTS,
+    "scratch_nn/callback_base.py": CALLBACK_TESTS,
+    "scratch_nn/network.py": MODEL_TESTS,
+    "scratch_nn/trainer.py": MODEL_TESTS,
+    "scratch_nn/sequential.py": MODEL_TESTS,
 }
 
 
