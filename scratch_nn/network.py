@@ -40,7 +40,7 @@ from scratch_nn.layers.base import SampleShape
 class Network:
     """A stack of layers (``_layers``) with its parameters packed in one flat buffer.
 
-    The Keras tier (:class:`~scratch_nn.models.Sequential`) fills
+    The Keras tier (:class:`~scratch_nn.sequential.Sequential`) fills
     ``_layers`` (``add``, ``pop``) and sets ``_input_shape``, the shape of
     one sample; :meth:`build` does the rest. A nested network is one entry
     of ``_layers`` and its layers are walked inline (``_leaves``).
@@ -124,8 +124,7 @@ class Network:
 
         Both happen between calls, not within a step: a layer shared with
         another model that packed it since, or a layer frozen after
-        ``build``. The optimizer's state restarts when the buffer is new
-        (Keras asks for ``compile()`` again after changing ``trainable``).
+        ``build``.
         """
         packed = [(layer, name) for layer, name, *_ in self._views]
         wanted = [(layer, name) for layer in self._leaves if layer.trainable
@@ -134,11 +133,6 @@ class Network:
                      for _, name, params, param, grads, grad in self._views)
         if not intact or packed != wanted:
             self._pack_parameters()
-        if self.optimizer is not None and self.optimizer.built:
-            try:
-                self.optimizer.slot_index(self._flat_params)
-            except KeyError:  # built on a buffer this model has replaced (pop, add, trainable)
-                self.optimizer.build([self._flat_params])
 
     def _require_built(self, what):
         if not self.built:

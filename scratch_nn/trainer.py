@@ -97,7 +97,7 @@ class Trainer:
         if class_weight is not None:
             sample_weight = data.class_weight_to_sample_weights(y, class_weight, self.dtype)
         metrics = self._resolve_metrics(y)
-        self._ensure_packed()
+        self._ensure_buffers()
 
         history = History()
         n = x.shape[0]
@@ -230,12 +230,25 @@ class Trainer:
             statistics do move when ``training`` is true, as in a real step.
         """
         self._require_compiled("compute_loss_and_gradients")
-        self._ensure_packed()
+        self._ensure_buffers()
         y_pred = self.forward(x, training=training)
         loss, dx = self._loss_and_backward(y, y_pred, need_input_grad)
         self._check_views()
         grads = [grad.copy() for *_, grad in self._views]
         return (loss, grads, dx) if need_input_grad else (loss, grads)
+
+    def _ensure_buffers(self):
+        """Repack the network if needed, and rebuild the optimizer on a buffer it does not know.
+
+        The optimizer's state restarts when the buffer is new (``pop``,
+        ``add``, a change of ``trainable``: Keras asks for ``compile()`` again).
+        """
+        self._ensure_packed()
+        if self.optimizer is not None and self.optimizer.built:
+            try:
+                self.optimizer.slot_index(self._flat_params)
+            except KeyError:  # built on a buffer this model has replaced
+                self.optimizer.build([self._flat_params])
 
     # -- argument checks --------------------------------------------------
     def _require_compiled(self, what):
