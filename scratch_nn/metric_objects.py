@@ -12,23 +12,9 @@ import re
 
 import numpy as np
 
+from scratch_nn import losses
 from scratch_nn.config import standardize_dtype
 from scratch_nn.loss_reduction import squeeze_or_expand_to_same_rank
-from scratch_nn.losses import (
-    binary_crossentropy,
-    categorical_crossentropy,
-    categorical_hinge,
-    hinge,
-    kl_divergence,
-    log_cosh,
-    mean_absolute_error,
-    mean_absolute_percentage_error,
-    mean_squared_error,
-    mean_squared_logarithmic_error,
-    poisson,
-    sparse_categorical_crossentropy,
-    squared_hinge,
-)
 from scratch_nn.metric_functions import (
     _per_sample,
     accuracy,
@@ -275,35 +261,35 @@ class MeanSquaredError(MeanMetricWrapper):
     """Mean of ``mean((y_true - y_pred)**2, axis=-1)``."""
 
     def __init__(self, name="mean_squared_error", dtype=None):
-        super().__init__(mean_squared_error, name, dtype)
+        super().__init__(losses.mean_squared_error, name, dtype)
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
     """Mean of ``mean(|y_true - y_pred|, axis=-1)``."""
 
     def __init__(self, name="mean_absolute_error", dtype=None):
-        super().__init__(mean_absolute_error, name, dtype)
+        super().__init__(losses.mean_absolute_error, name, dtype)
 
 
 class MeanAbsolutePercentageError(MeanMetricWrapper):
     """Mean of ``100 mean(|(y_true - y_pred) / max(|y_true|, eps)|, axis=-1)``."""
 
     def __init__(self, name="mean_absolute_percentage_error", dtype=None):
-        super().__init__(mean_absolute_percentage_error, name, dtype)
+        super().__init__(losses.mean_absolute_percentage_error, name, dtype)
 
 
 class MeanSquaredLogarithmicError(MeanMetricWrapper):
     """Mean of ``mean((log(1 + y_pred) - log(1 + y_true))**2, axis=-1)`` (both clipped at eps)."""
 
     def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
-        super().__init__(mean_squared_logarithmic_error, name, dtype)
+        super().__init__(losses.mean_squared_logarithmic_error, name, dtype)
 
 
 class LogCoshError(MeanMetricWrapper):
     """Mean of ``mean(log(cosh(y_pred - y_true)), axis=-1)`` (Keras names it ``logcosh``)."""
 
     def __init__(self, name="logcosh", dtype=None):
-        super().__init__(log_cosh, name, dtype)
+        super().__init__(losses.log_cosh, name, dtype)
 
 
 class CosineSimilarity(MeanMetricWrapper):
@@ -317,35 +303,35 @@ class KLDivergence(MeanMetricWrapper):
     """Mean Kullback-Leibler divergence ``sum(t log(t / p))`` (both clipped to [eps, 1])."""
 
     def __init__(self, name="kl_divergence", dtype=None):
-        super().__init__(kl_divergence, name, dtype)
+        super().__init__(losses.kl_divergence, name, dtype)
 
 
 class Poisson(MeanMetricWrapper):
     """Mean of ``mean(y_pred - y_true log(y_pred + eps), axis=-1)``."""
 
     def __init__(self, name="poisson", dtype=None):
-        super().__init__(poisson, name, dtype)
+        super().__init__(losses.poisson, name, dtype)
 
 
 class Hinge(MeanMetricWrapper):
     """Mean hinge loss ``mean(max(1 - t p, 0))`` (0/1 labels mapped to -1/1)."""
 
     def __init__(self, name="hinge", dtype=None):
-        super().__init__(hinge, name, dtype)
+        super().__init__(losses.hinge, name, dtype)
 
 
 class SquaredHinge(MeanMetricWrapper):
     """Mean squared hinge loss ``mean(max(1 - t p, 0)**2)``."""
 
     def __init__(self, name="squared_hinge", dtype=None):
-        super().__init__(squared_hinge, name, dtype)
+        super().__init__(losses.squared_hinge, name, dtype)
 
 
 class CategoricalHinge(MeanMetricWrapper):
     """Mean categorical hinge loss ``max(max((1 - t) p) - sum(t p) + 1, 0)``."""
 
     def __init__(self, name="categorical_hinge", dtype=None):
-        super().__init__(categorical_hinge, name, dtype)
+        super().__init__(losses.categorical_hinge, name, dtype)
 
 
 class BinaryCrossentropy(MeanMetricWrapper):
@@ -353,7 +339,7 @@ class BinaryCrossentropy(MeanMetricWrapper):
 
     def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
                  label_smoothing=0):
-        super().__init__(binary_crossentropy, name, dtype, from_logits=from_logits,
+        super().__init__(losses.binary_crossentropy, name, dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing)
 
 
@@ -369,7 +355,7 @@ class CategoricalCrossentropy(MeanMetricWrapper):
         t = np.asarray(y_true, y_pred.dtype)
         if self.label_smoothing:
             t = t * (1 - self.label_smoothing) + self.label_smoothing / t.shape[-1]
-        return categorical_crossentropy(t, y_pred, self.from_logits)
+        return losses.categorical_crossentropy(t, y_pred, self.from_logits)
 
     def get_config(self):
         return {**super().get_config(), "from_logits": self.from_logits,
@@ -380,4 +366,4 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
     """Mean sparse categorical cross-entropy."""
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False):
-        super().__init__(sparse_categorical_crossentropy, name, dtype, from_logits=from_logits)
+        super().__init__(losses.sparse_categorical_crossentropy, name, dtype, from_logits=from_logits)

@@ -218,4 +218,9 @@ class Sequential(Network, Trainer):
         return as_tensor(self.forward(np.asarray(x, self.dtype), training=training))
 
 
-saving.register_model("Sequential", lambda inputs, layers, name: Sequential([inputs, *layers], name=name))
+def _from_saved(inputs, layers, name):
+    """The ``Sequential`` of a saved config: its ``Input``, then its layers."""
+    return Sequential([inputs, *layers], name=name)
+
+
+saving.register_model("Sequential", _from_saved)

@@ -3,8 +3,13 @@
 Mirrors ``keras/src/trainers/trainer.py`` and
 ``keras/src/backend/tensorflow/trainer.py``: one optimizer step on a batch
 (:meth:`Trainer.train_step`), then the loops that walk the data in batches
-and call the callbacks. The maths of the step is :mod:`scratch_nn.network`'s;
-the arguments' checks are gathered at the bottom of the class and the module.
+and call the callbacks. One training step on a batch ``(x, y)``::
+
+    y_pred, loss, dL/dw = forward, loss, backward    # the network's (scratch_nn/network.py)
+    optimizer.apply_gradients([(dL/dw, w)])          # w: the flat buffer of every weight
+    w = constraint(w)                                # only weights given a constraint
+
+The arguments' checks are gathered at the bottom of the class and the module.
 
 A :class:`Trainer` is mixed into a :class:`~scratch_nn.network.Network`
 (as Keras's ``Model(Trainer, Layer)``); ``compile`` (in
