@@ -22,7 +22,9 @@ from scratch_nn.callback_base import (  # noqa: F401 (the public path of each)
     overrides_batch_hooks,
     pythonify_logs,
 )
-from scratch_nn.unsupported import module_getattr
+from scratch_nn.checkpoint import ModelCheckpoint  # noqa: F401 (in a module of its own)
+from scratch_nn.tensorboard import TensorBoard  # noqa: F401 (in a module of its own)
+from scratch_nn.unsupported import UNSUPPORTED_CALLBACKS, module_getattr
 
 
 class EarlyStopping(MonitorCallback):
@@ -212,17 +214,4 @@ class ReduceLROnPlateau(MonitorCallback):
                     self.wait = 0
 
 
-# ModelCheckpoint and TensorBoard live in modules of their own.
-from scratch_nn.checkpoint import ModelCheckpoint  # noqa: F401
-from scratch_nn.tensorboard import TensorBoard  # noqa: F401
-
-#: Keras callbacks that scratch_nn does not provide, and why (`scratch_nn.unsupported`).
-_UNSUPPORTED = {
-    "BackupAndRestore": "fault-tolerant training checkpoints are not built",
-    "CSVLogger": "CSV logging is not built; read model.history.history instead",
-    "RemoteMonitor": "remote monitoring is not built",
-    "SwapEMAWeights": "optimizers here keep no moving average of the weights",
-}
-
-
-__getattr__ = module_getattr("keras.callbacks", _UNSUPPORTED)
+__getattr__ = module_getattr("keras.callbacks", UNSUPPORTED_CALLBACKS)

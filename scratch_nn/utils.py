@@ -10,7 +10,7 @@ import numpy as np
 from scratch_nn import random as _random
 from scratch_nn.backend import clear_session
 from scratch_nn.config import floatx, set_floatx
-from scratch_nn.unsupported import module_getattr
+from scratch_nn.unsupported import UNSUPPORTED_UTILS, module_getattr
 
 __all__ = ["clear_session", "floatx", "normalize", "set_floatx", "set_random_seed",
            "to_categorical"]
@@ -71,11 +71,4 @@ def to_categorical(x, num_classes=None):
     return out
 
 
-#: Keras utilities that scratch_nn does not provide, and why (`scratch_nn.unsupported`).
-_UNSUPPORTED = {
-    "PyDataset": "fit, evaluate and predict take NumPy arrays (x, y) only, not batch generators",
-    "plot_model": "drawing a model needs pydot and graphviz; model.summary() prints it",
-}
-
-
-__getattr__ = module_getattr("keras.utils", _UNSUPPORTED)
+__getattr__ = module_getattr("keras.utils", UNSUPPORTED_UTILS)

@@ -22,6 +22,7 @@ from scratch_nn.layers.normalization import LayerNormalization
 from scratch_nn.layers.preprocessing import Normalization, Rescaling
 from scratch_nn.layers.regularization import ActivityRegularization
 from scratch_nn.layers.reshaping import Reshape
+from scratch_nn.unsupported import UNSUPPORTED_LAYERS
 
 __all__ = [
     "ELU", "Activation", "ActivityRegularization", "AlphaDropout", "BatchNormalization",
@@ -30,27 +31,7 @@ __all__ = [
     "Reshape", "Softmax",
 ]
 
-#: Keras layers outside an MLP, by family; each name raises when reached.
-_UNSUPPORTED = {
-    "convolutions": ("Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
-                     "Conv3DTranspose", "SeparableConv1D", "SeparableConv2D",
-                     "DepthwiseConv1D", "DepthwiseConv2D"),
-    "pooling": ("MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
-                "AveragePooling2D", "AveragePooling3D", "GlobalMaxPooling1D",
-                "GlobalMaxPooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
-                "MaxPool2D", "AvgPool2D"),
-    "recurrent layers": ("LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "LSTMCell",
-                         "GRUCell", "SimpleRNNCell", "ConvLSTM2D"),
-    "embeddings and attention": ("Embedding", "MultiHeadAttention", "Attention"),
-    "merging layers (branching graphs)": ("Concatenate", "Add", "Multiply", "Average",
-                                          "Subtract", "Dot", "Maximum", "Minimum"),
-    "image preprocessing and reshaping": ("Resizing", "RandomFlip", "RandomRotation",
-                                          "RandomZoom", "ZeroPadding2D", "UpSampling2D",
-                                          "Cropping2D"),
-    "other Keras layers": ("GroupNormalization", "Lambda", "TextVectorization",
-                           "SpatialDropout2D", "TimeDistributed"),
-}
-_FAMILY = {name: family for family, names in _UNSUPPORTED.items() for name in names}
+_FAMILY = {name: family for family, names in UNSUPPORTED_LAYERS.items() for name in names}
 
 
 def __getattr__(name):
