@@ -36,6 +36,7 @@ rate's time (FLOP-equivalents), so the model's seconds scale with ``G``:
 a ranking by the model does not depend on the machine's speed.
 """
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,7 +50,7 @@ FIT_GEMM_GFLOPS = 125.6
 def layer_sizes(recipe):
     """``[(n_in, n_out), ...]`` of the recipe's Dense layers (784 pixels in, 10 classes out)."""
     widths = [784, *recipe.hidden, 10]
-    return list(zip(widths[:-1], widths[1:]))
+    return list(itertools.pairwise(widths))
 
 
 def flops_per_sample(recipe):

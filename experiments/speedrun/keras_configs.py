@@ -34,42 +34,13 @@ on machines without an accelerator (``Trainer._resolve_auto_jit_compile`` in
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from experiments.speedrun import recipe as recipes
-
-#: name -> what a careful Keras user can set for the same recipe: where the schedule lives
-#: (``callback``: ``LearningRateScheduler``; ``optimizer``: a ``PiecewiseConstantDecay`` in the
-#: graph), ``jit_compile``, ``steps_per_execution``.
-CONFIGS = {
-    "default fit": ("callback", False, 1),
-    "schedule in the optimizer": ("optimizer", False, 1),
-    "schedule in the optimizer, steps_per_execution=32": ("optimizer", False, 32),
-    "schedule in the optimizer, jit_compile": ("optimizer", True, 1),
-    "schedule in the optimizer, jit_compile, steps_per_execution=32": ("optimizer", True, 32),
-    "callback, jit_compile, steps_per_execution=32": ("callback", True, 32),
-}
-#: The configurations the timed run compares (a careful user's; the slow one was explained by `probe`).
-TIMED = ("schedule in the optimizer", "schedule in the optimizer, steps_per_execution=32",
-         "schedule in the optimizer, jit_compile, steps_per_execution=32")
-
-
-def keras_row(recipe, name):
-    """``recipe`` on Keras in configuration ``name`` of `CONFIGS` (label: ``recipe, Keras <name>``)."""
-    if name not in CONFIGS:
-        raise ValueError(f"unknown Keras configuration {name!r}; choose from {list(CONFIGS)}")
-    schedule_in, jit, steps = CONFIGS[name]
-    options = {}
-    if jit:
-        options["jit_compile"] = True
-    if steps != 1:
-        options["steps_per_execution"] = steps
-    return recipe.replace(label=f"{recipe.label}, Keras {name}", schedule_in=schedule_in,
-                          compile_options=options, backend="keras")
+from experiments.speedrun.recipe import KERAS_CONFIGS, keras_row
 
 
 def count(recipe, epochs=None, train_size=None):
@@ -157,7 +128,7 @@ def main(argv=None, stream=sys.stdout):
     found = []
     for dropout in (recipes.RECIPE.dropout, 0.0) if recipes.RECIPE.dropout else (0.1, 0.0):
         base = recipes.RECIPE.replace(dropout=dropout)
-        for name in CONFIGS:
+        for name in KERAS_CONFIGS:
             result = {"config": name, "dropout": dropout,
                       **probe(keras_row(base, name), args.epochs, args.train_size)}
             found.append(result)

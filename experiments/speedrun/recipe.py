@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from experiments import seed_examples
 from experiments.settings import Setting
 
-
 #: Where a `Recipe`'s schedule lives (`Recipe.schedule_in`).
 SCHEDULE_PLACES = ("callback", "optimizer")
 #: The decay shapes `WarmupCosine` knows.
@@ -235,19 +234,47 @@ QUICKSTART = Recipe(label="TensorFlow quickstart (Keras)", preprocessing="scale"
                     dropout=0.2, optimizer="adam", phases=((5, 32),), backend="keras")
 
 
-#: Labels of the comparison rows: the recipe on compiled Keras, the seed's examples.
-JIT = "{}, Keras jit_compile + steps_per_execution"
+#: Label of the seed's examples as rows.
 EXAMPLE = "seed Example {} as written"
+
+#: Keras configurations of a recipe, name -> (where the schedule lives, ``jit_compile``,
+#: ``steps_per_execution``): what a careful Keras user can set for the same recipe. The schedule
+#: in a ``LearningRateScheduler`` callback, or in the optimizer as a ``PiecewiseConstantDecay`` of
+#: the step (evaluated inside the compiled train step). Why the last one was slow:
+#: `experiments.speedrun.keras_configs`.
+KERAS_CONFIGS = {
+    "default fit": ("callback", False, 1),
+    "schedule in the optimizer": ("optimizer", False, 1),
+    "schedule in the optimizer, steps_per_execution=32": ("optimizer", False, 32),
+    "schedule in the optimizer, jit_compile": ("optimizer", True, 1),
+    "schedule in the optimizer, jit_compile, steps_per_execution=32": ("optimizer", True, 32),
+    "callback, jit_compile, steps_per_execution=32": ("callback", True, 32),
+}
+#: The tuned configurations the scored run times against default ``fit`` (the fastest is kept).
+TIMED = ("schedule in the optimizer", "schedule in the optimizer, steps_per_execution=32",
+         "schedule in the optimizer, jit_compile, steps_per_execution=32")
+
+
+def keras_row(recipe, name):
+    """``recipe`` on Keras in configuration ``name`` of `KERAS_CONFIGS` (label ``<recipe>, Keras <name>``)."""
+    if name not in KERAS_CONFIGS:
+        raise ValueError(f"unknown Keras configuration {name!r}; choose from {list(KERAS_CONFIGS)}")
+    schedule_in, jit, steps = KERAS_CONFIGS[name]
+    options = {}
+    if jit:
+        options["jit_compile"] = True
+    if steps != 1:
+        options["steps_per_execution"] = steps
+    return recipe.replace(label=f"{recipe.label}, Keras {name}", schedule_in=schedule_in,
+                          compile_options=options, backend="keras")
 
 
 def comparisons(recipe=RECIPE):
-    """The rows the speedrun is compared with, after its ablation."""
-    jit = recipe.replace(label=JIT.format(recipe.label),
-                         compile_options={"jit_compile": True, "steps_per_execution": 32},
-                         backend="keras")
+    """The rows the speedrun is compared with, after its ablation: Keras configurations, quickstart, seed."""
+    tuned = [keras_row(recipe, name) for name in KERAS_CONFIGS if name != "default fit"]
     examples = [from_setting(EXAMPLE.format(number), seed_examples.AS_WRITTEN[number])
                 for number in (1, 2)]
-    return [jit, QUICKSTART, *examples]
+    return [*tuned, QUICKSTART, *examples]
 
 
 def rows(recipe=RECIPE):

@@ -148,8 +148,8 @@ def _train(candidate, seed, gemm, rows, out, stream, progress):
 
 def table(summary, chosen=None):
     """The search as Markdown: one line per candidate, cheapest first."""
-    lines = ["| candidate | seeds | validation mean | min | first epoch >= 98.1% | modelled s (60,000 images) "
-             "| floors | passes |", "|---|---|---|---|---|---|---|---|"]
+    lines = [("| candidate | seeds | validation mean | min | first epoch >= 98.1% | modelled s (60,000 images) "
+             "| floors | passes |"), "|---|---|---|---|---|---|---|---|"]
     for entry in sorted(summary, key=lambda e: e["modelled_s"]):
         name = entry["candidate"].label
         if chosen is not None and name == chosen["candidate"].label:
