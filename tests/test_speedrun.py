@@ -54,26 +54,29 @@ def _changed_fields(row, reference):
             if f.name != "label" and getattr(row, f.name) != getattr(reference, f.name)]
 
 
-@pytest.mark.parametrize("base", [RECIPE, RECIPE.replace(dropout=0.2, hidden=(64, 64))])
+@pytest.mark.parametrize("base", [RECIPE, RECIPE.replace(dropout=0.2, hidden=(64, 64), label_smoothing=0.1)])
 def test_the_ablation_changes_exactly_one_lever_per_row(base):
     rows = recipe.ablation(base)
     assert rows[0] is base
     changed = [_changed_fields(row, base) for row in rows[1:]]
     assert all(len(fields) == 1 for fields in changed), changed
     # Every lever the recipe moves has its row, each a different field.
-    moved = {field for field in ("preprocessing", "hidden", "optimizer", "schedule", "phases", "dropout")
+    moved = {field for field in ("preprocessing", "hidden", "optimizer", "schedule", "phases", "dropout",
+                                 "label_smoothing")
              if getattr(base, field) != getattr(recipe.Recipe(label=""), field) or field == "phases"}
     assert {fields[0] for fields in changed} == moved
 
 
 def test_ablation_rows_hold_the_defaults():
-    rows = {row.label.split(" (")[0]: row for row in recipe.ablation(RECIPE.replace(dropout=0.3))}
+    rows = {row.label.split(" (")[0]: row
+            for row in recipe.ablation(RECIPE.replace(dropout=0.3, hidden=(64,), label_smoothing=0.2))}
     assert rows["without preprocessing"].preprocessing == "scale"
     assert rows["without width/depth"].hidden == (128,)
     assert rows["without learning rate"].optimizer == ("Adam", {"learning_rate": 1e-3})
     assert rows["without schedule"].schedule is None
     assert rows["without batch size"].phases == ((RECIPE.epochs, 32),)
     assert rows["without dropout"].dropout == 0.0
+    assert rows["without label smoothing"].label_smoothing == 0.0
 
 
 def test_warmup_cosine_values():
@@ -355,3 +358,30 @@ def test_the_keras_probe_counts_traces_dispatches_and_rate_writes(name, mnist):
     assert counts["rate_writes"] == (2 if recipe.KERAS_CONFIGS[name][0] == "callback" else 0)
     # Two shapes, full batches and the last partial one; no retrace per epoch or per rate.
     assert counts["traces"] <= 2
+
+
+def test_the_scored_run_keeps_the_fastest_tuned_keras_configuration(tmp_path, monkeypatch):
+    """The scored run's Keras part, with fresh processes replaced by a stand-in (no training)."""
+    fast = recipe.keras_row(RECIPE, recipe.TIMED[1]).label
+    calls = []
+
+    def fake_cold(row, backend, seed, split="test", quick=False, timeout=None, threads="1"):
+        calls.append((row.label, backend, threads, seed))
+        seconds = 1.0 if row.label == fast else 2.0
+        return {"row": row.label, "backend": backend, "seed": seed, "split": split, "accuracy": 0.981,
+                "loss": 0.1, "train_s": seconds, "train_cpu_s": seconds, "cold_s": seconds + 1,
+                "epochs_run": row.epochs, "epochs": row.epochs, "train_size": 60_000, "score_size": 10_000,
+                "threads": "stand-in", "load_avg": 0.0, "versions": "stand-in"}
+
+    monkeypatch.setattr(cli.cold, "run_cold", fake_cold)
+    monkeypatch.setattr(cli, "gemm_rate", lambda threads="1": 100.0)
+    records = cli.main(["--backend", "keras", "--seeds", "3", "--sweep-seeds", "2", "--out", str(tmp_path)])
+    kept = [(thread, seed) for label, _, thread, seed in calls if label == fast]
+    assert sorted(kept) == [("1", 0), ("1", 1), ("1", 2), ("default", 0), ("default", 1), ("default", 2)]
+    for name in recipe.TIMED:
+        label = recipe.keras_row(RECIPE, name).label
+        if label != fast:
+            assert [(t, s) for lab, _, t, s in calls if lab == label] == [("1", 0), ("1", 1)]
+    assert len(records) == len(calls)
+    table = (tmp_path / "speedrun.md").read_text()
+    assert f"| {fast} | keras | default | 3 |" in table

@@ -29,11 +29,13 @@ own kernel for the same mask. Keras itself leaves ``jit_compile="auto"`` off
 on machines without an accelerator (``Trainer._resolve_auto_jit_compile`` in
 ``keras/src/trainers/trainer.py``).
 
-    python -m experiments.speedrun.keras_configs [--epochs 1]   # the counts, one process per configuration
+    python -m experiments.speedrun.keras_configs [--epochs 2] [--train-size N]  # the counts, a process each
+    python -m experiments.speedrun.keras_configs --mask   # the dropout mask's CPU seconds, graph vs XLA
 """
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -113,6 +115,35 @@ def probe(recipe, epochs=1, train_size=None):
     return {**json.loads(lines[-1]), "xla_modules": modules, "hlo_instructions": instructions}
 
 
+def mask_seconds(shape=(256, 256), rate=0.1, calls=200):
+    """CPU seconds per call of Keras's dropout mask, ``{"graph": s, "xla": s}`` (best of 3, this process).
+
+    ``keras.random.dropout`` in a ``tf.function`` with ``jit_compile`` off and
+    on: the one op whose compiled form explains the slow configuration. A
+    timing: rerun it alone on a quiet machine (``--mask``); the ratio of the
+    two is what it is for.
+    """
+    import time
+
+    import keras
+    import tensorflow as tf
+
+    inputs = tf.ones(shape)
+    generator = keras.random.SeedGenerator(0)
+    found = {}
+    for name, jit in (("graph", False), ("xla", True)):
+        function = tf.function(lambda: keras.random.dropout(inputs, rate, seed=generator), jit_compile=jit)
+        function()
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            for _ in range(calls):
+                function()
+            best = min(best, (time.process_time() - start) / calls)
+        found[name] = best
+    return found
+
+
 def main(argv=None, stream=sys.stdout):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
@@ -124,7 +155,16 @@ def main(argv=None, stream=sys.stdout):
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=2, help="epochs per probe (default 2)")
     parser.add_argument("--train-size", type=int, default=None, help="training images (default all)")
+    parser.add_argument("--mask", action="store_true",
+                        help="time the dropout mask with and without XLA instead (one thread; a timing)")
     args = parser.parse_args(argv)
+    if args.mask:
+        from experiments.speedrun.train import limit_threads
+
+        threads = limit_threads("keras", 1)
+        found = {**mask_seconds(), "threads": threads, "load": os.getloadavg()[0]}
+        print(json.dumps(found), file=stream, flush=True)
+        return found
     found = []
     for dropout in (recipes.RECIPE.dropout, 0.0) if recipes.RECIPE.dropout else (0.1, 0.0):
         base = recipes.RECIPE.replace(dropout=dropout)

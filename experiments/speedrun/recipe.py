@@ -202,6 +202,7 @@ LEVERS = {
     "schedule": ("a constant rate", {"schedule": None}),
     "batch size": ("32 in one fit call", None),
     "dropout": ("none", {"dropout": 0.0}),
+    "label smoothing": ("none", {"label_smoothing": 0.0}),
 }
 
 
