@@ -27,7 +27,7 @@ Dropout masks per sample and unit; ``c_step`` the fixed cost of one
 optimizer step (Python, batch slicing) and ``c_param`` Adam's update per
 parameter ``P`` per step. `SCRATCH_MODEL`'s four constants are fitted exactly
 to four rows of the quiet 10-seed run of 2026-11-29
-(``docs/results/speedrun/`` before this model: 784-256-10 and 784-128-10 at
+(``docs/results/speedrun/v1-2026-11-29.csv``: 784-256-10 and 784-128-10 at
 batch 256, 784-256-10 at batch 32, and 784-256-10 without Dropout; GEMM rate
 125.6 GFLOP/s); they predict that run's Example 2 (784-128-10, Adam, batch
 128, 15.2 epochs of 48,000 images, a validation pass each epoch) at 4.18 s
