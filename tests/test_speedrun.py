@@ -385,3 +385,15 @@ def test_the_scored_run_keeps_the_fastest_tuned_keras_configuration(tmp_path, mo
     assert len(records) == len(calls)
     table = (tmp_path / "speedrun.md").read_text()
     assert f"| {fast} | keras | default | 3 |" in table
+
+
+def test_the_search_summary_applies_both_halves_of_the_rule_and_reads_the_curves():
+    a, b = search.CANDIDATES[:2]
+    rows = [{"row": a.label, "seed": s, "accuracy": acc, "curve": json.dumps(curve)}
+            for s, (acc, curve) in enumerate([(0.984, [0.97, 0.982, 0.984]), (0.9785, [0.95, 0.9785])])]
+    rows += [{"row": b.label, "seed": 0, "accuracy": 0.9815, "curve": json.dumps([0.9815, 0.9815])}]
+    first, second = search.summarize([a, b], rows)
+    assert (first["seeds"], first["mean"] >= search.SELECT_MEAN, first["passes"]) == (2, True, False)
+    assert first["first_epoch_above"] is None  # the second seed never got there
+    assert (second["passes"], second["first_epoch_above"]) == (True, 1)
+    assert second["modelled_s"] == pytest.approx(cost.SCRATCH_MODEL.seconds(b, search.FULL_TRAIN))
