@@ -107,6 +107,8 @@ def _parser():
                         help="thread settings of --only rows (the scored run has both)")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 1000 train / 500 test images, one epoch per phase")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the runs and the estimated duration, train nothing")
     return parser
 
 
@@ -171,6 +173,8 @@ def main(argv=None, stream=sys.stderr):
         threads = THREADS if args.threads == "both" else (args.threads,)
         jobs = plan(rows, selected, args.seeds, threads)
         runner.announce(jobs)
+        if args.dry_run:
+            return []
         runner.run(jobs)
     else:
         sweep_seeds = min(args.sweep_seeds, args.seeds)
@@ -181,6 +185,8 @@ def main(argv=None, stream=sys.stderr):
             later = (2 * args.seeds - sweep_seeds) * estimate(
                 recipe.keras_row(recipe.RECIPE, recipe.TIMED[0]), "keras", args.quick)
         runner.announce(jobs, later)
+        if args.dry_run:
+            return []
         runner.run(jobs)
         if "keras" in selected:
             labels = [recipe.keras_row(recipe.RECIPE, name).label for name in recipe.TIMED]
