@@ -23,7 +23,10 @@ a margin of 0.1 points, mean >= 98.1% and every seed >= 97.9%, over 4 seeds.
 trains seeds 2 and 3 of the screened candidates that pass, cheapest first,
 and stops at the first that still passes on 4 seeds: the recipe.
 
-    python -m experiments.speedrun.search [--seeds 2] [--confirm] [--only LABEL...]
+    python -m experiments.speedrun.search [--seeds 2] [--confirm] [--only LABEL...] [--report]
+
+A candidate modelled above one that already passed on 4 seeds cannot be
+chosen, so it need not be screened (``--only`` the cheaper ones).
 
 The CSV (``--out``) holds one line per run and doubles as the resume file:
 runs already in it are not trained again. Progress lines give an ETA from the
@@ -180,6 +183,8 @@ def main(argv=None, stream=sys.stderr):
                         help=f"then train seeds up to {CONFIRM_SEEDS} of passing candidates, cheapest first")
     parser.add_argument("--only", nargs="+", metavar="LABEL", help="run only these candidates")
     parser.add_argument("--out", default=os.path.join("results", "speedrun", "search.csv"))
+    parser.add_argument("--report", action="store_true",
+                        help="train nothing: rewrite the .md table of every candidate from the CSV")
     args = parser.parse_args(argv)
     if args.seeds < 1:
         raise SystemExit(f"--seeds must be >= 1, received {args.seeds}")
@@ -188,6 +193,11 @@ def main(argv=None, stream=sys.stderr):
     if unknown:
         raise SystemExit(f"unknown candidate(s) {unknown}; choose from {sorted(known)}")
     candidates = [c for c in CANDIDATES if not args.only or c.label in args.only]
+    if args.report:
+        summary = summarize(candidates, read_rows(args.out))
+        chosen = select(summary)
+        store.write_atomic(os.path.splitext(args.out)[0] + ".md", table(summary, chosen))
+        return summary, chosen
     gemm = train_gemm_rate()
     rows = read_rows(args.out)
     done = {(row["row"], int(row["seed"])) for row in rows}
