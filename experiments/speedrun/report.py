@@ -121,7 +121,7 @@ def figure(records, path, title):
         axis.scatter([r["train_s"] for r in runs], [r["accuracy"] for r in runs], s=12, color=colour,
                      marker=marker, alpha=0.5)
         axis.scatter([row["train_s"]], [row["mean"]], s=70, color=colour, marker=marker,
-                     edgecolors="black", label=f"{row['row']} ({row['backend']})")
+                     edgecolors="black", label=f"{row['row']} ({row['backend']}, threads {row['threads']})")
     axis.axhline(TARGET_MEAN, color="gray", linestyle="--", linewidth=1)
     axis.set_xscale("log")
     axis.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
