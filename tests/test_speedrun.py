@@ -397,3 +397,18 @@ def test_the_search_summary_applies_both_halves_of_the_rule_and_reads_the_curves
     assert first["first_epoch_above"] is None  # the second seed never got there
     assert (second["passes"], second["first_epoch_above"]) == (True, 1)
     assert second["modelled_s"] == pytest.approx(cost.SCRATCH_MODEL.seconds(b, search.FULL_TRAIN))
+
+
+def test_the_time_models_observations_are_the_quiet_runs_means():
+    """`cost.quiet_run_observations` carries its numbers from the committed quiet run, to the millisecond."""
+    import pathlib
+    import statistics
+
+    path = pathlib.Path(__file__).parent.parent / "docs" / "results" / "speedrun" / "v1-2026-11-29.csv"
+    with open(path) as f:
+        runs = [row for row in csv.DictReader(f) if row["backend"] == "scratch"]
+    labels = ["speedrun", "without width/depth (one hidden layer of 128)",
+              "without batch size (32 in one fit call)", "without dropout (none)"]
+    means = [statistics.fmean(float(r["train_s"]) for r in runs if r["row"] == label) for label in labels]
+    assert [seconds for _, _, seconds in cost.quiet_run_observations()] == pytest.approx(means, abs=5e-4)
+    assert statistics.fmean(float(r["gemm_gflops"]) for r in runs) == pytest.approx(cost.FIT_GEMM_GFLOPS, abs=1.5)
