@@ -255,7 +255,7 @@ def test_subsampled_phases_draw_a_fresh_subset_each_epoch_the_same_for_a_seed():
 def test_label_smoothing_trains_on_one_hot_targets_with_the_smoothed_loss():
     row = RECIPE.replace(label_smoothing=0.1)
     assert train.targets(row, np.array([2, 0])).tolist() == [[0, 0, 1] + [0] * 7, [1] + [0] * 9]
-    assert train.targets(RECIPE, np.array([2, 0])).tolist() == [2, 0]
+    assert train.targets(RECIPE.replace(label_smoothing=0.0), np.array([2, 0])).tolist() == [2, 0]
     pytest.importorskip("tensorflow")
     from experiments import backends
 
@@ -412,3 +412,18 @@ def test_the_time_models_observations_are_the_quiet_runs_means():
     means = [statistics.fmean(float(r["train_s"]) for r in runs if r["row"] == label) for label in labels]
     assert [seconds for _, _, seconds in cost.quiet_run_observations()] == pytest.approx(means, abs=5e-4)
     assert statistics.fmean(float(r["gemm_gflops"]) for r in runs) == pytest.approx(cost.FIT_GEMM_GFLOPS, abs=1.5)
+
+
+@pytest.mark.parametrize("backend", ["scratch", "keras"])
+def test_a_one_epoch_schedule_in_the_optimizer_is_a_constant_rate(backend):
+    """One epoch has no step boundary, which Keras's PiecewiseConstantDecay refuses (a --quick run)."""
+    if backend == "keras":
+        pytest.importorskip("tensorflow")
+    from experiments import backends
+
+    module, _ = backends.load(backend)
+    row = RECIPE.replace(phases=((1, 256),), schedule_in="optimizer")
+    model, callbacks = train.build(module, row, backend, n_train=1000)
+    assert float(model.optimizer.learning_rate) == pytest.approx(row.epoch_rates()[0])
+    assert not callbacks
+    backends.clear(module)

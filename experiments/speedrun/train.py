@@ -96,7 +96,10 @@ def build(module, recipe, backend, n_train=None):
         if n_train is None:
             raise ValueError("build: a schedule in the optimizer needs n_train, the training images")
         name, kwargs = recipe.optimizer
-        rates = module.optimizers.schedules.PiecewiseConstantDecay(*recipe.step_schedule(n_train))
+        boundaries, values = recipe.step_schedule(n_train)
+        # One epoch has no boundary, and Keras's PiecewiseConstantDecay needs one: a constant rate.
+        rates = (module.optimizers.schedules.PiecewiseConstantDecay(boundaries, values) if boundaries
+                 else values[0])
         setting = setting.replace(optimizer=(name, {**kwargs, "learning_rate": rates}))
     model = builders.build(module, setting, backend)
     if recipe.label_smoothing:
