@@ -20,8 +20,9 @@ for default ``fit``. `probe` counts what could explain it, without a clock:
   work XLA emits per step, with and without the Dropout layer.
 
 Measured on Keras 3.15.1 / TensorFlow 2.21 (docs/SPEEDRUN.md, "Keras tuned"):
-two traces and two XLA compilations in every configuration, one rate write
-per epoch, and ``steps_per_execution`` honoured; the cost is inside the
+two traces and two XLA compilations (with ``jit_compile``) in every
+configuration, one rate write per epoch with the callback and none with the
+schedule in the optimizer, and ``steps_per_execution`` honoured; the cost is inside the
 compiled step: Keras's Dropout is ``tf.nn.experimental.stateless_dropout``
 (``keras/src/backend/tensorflow/random.py``), whose random bits XLA expands
 into element-wise integer arithmetic on CPU, a few dozen times TensorFlow's
