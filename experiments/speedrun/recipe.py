@@ -20,6 +20,11 @@ from dataclasses import dataclass, field
 from experiments import seed_examples
 from experiments.settings import Setting
 
+#: Where a `Recipe`'s schedule lives (`Recipe.schedule_in`).
+SCHEDULE_PLACES = ("callback", "optimizer")
+#: The decay shapes `WarmupCosine` knows.
+DECAYS = ("cosine", "linear")
+
 
 @dataclass(frozen=True)
 class WarmupCosine:
@@ -35,18 +40,27 @@ class WarmupCosine:
     ``final``. A callable ``(epoch, lr) -> lr`` for
     ``callbacks.LearningRateScheduler`` (the same function for both backends;
     Keras's is ``keras/src/callbacks/learning_rate_scheduler.py``).
+
+    With ``decay="linear"`` the decay is a straight line instead,
+    ``lr(e) = final + (peak - final) (1 - t)``.
     """
 
     peak: float
     epochs: int
     warmup: int = 0
     final: float = 0.0
+    decay: str = "cosine"
+
+    def __post_init__(self):
+        if self.decay not in DECAYS:
+            raise ValueError(f"WarmupCosine: decay must be one of {DECAYS}, received {self.decay!r}")
 
     def __call__(self, epoch, lr=None):
         if epoch < self.warmup:
             return self.peak * (epoch + 1) / (self.warmup + 1)
         t = (epoch - self.warmup) / max(self.epochs - self.warmup, 1)
-        return self.final + (self.peak - self.final) * (1 + math.cos(math.pi * t)) / 2
+        shape = (1 + math.cos(math.pi * t)) / 2 if self.decay == "cosine" else 1 - t
+        return self.final + (self.peak - self.final) * shape
 
 
 @dataclass(frozen=True)
@@ -63,7 +77,18 @@ class Recipe:
         schedule: ``{"warmup": epochs, "final": rate}`` for a `WarmupCosine`
             from the optimizer's learning rate, or None (a constant rate).
         phases: ``((epochs, batch_size), ...)``, one ``fit`` call each,
-            epochs counted on across calls (``initial_epoch``).
+            epochs counted on across calls (``initial_epoch``). A third
+            element ``fraction < 1`` subsamples: each epoch of that phase
+            trains on a fresh random ``fraction`` of the training images
+            (one ``fit`` call per epoch; `experiments.speedrun.train.fit`).
+        label_smoothing: ``s > 0`` trains on one-hot targets with
+            ``CategoricalCrossentropy(label_smoothing=s)`` (targets
+            ``t (1 - s) + s / 10``); Keras's sparse loss has no smoothing.
+        schedule_in: where the schedule lives: ``"callback"``
+            (``LearningRateScheduler`` sets the rate at each epoch's start)
+            or ``"optimizer"`` (the same per-epoch rates as a
+            ``PiecewiseConstantDecay`` of the optimizer's step, which Keras
+            evaluates inside its compiled train step).
         validation_split, early_stopping: as in `Setting` (the seed's Example 2).
         compile_options: extra ``compile`` kwargs, Keras only.
         backend: pin the row to one backend (None: every backend run).
@@ -76,6 +101,8 @@ class Recipe:
     optimizer: object = ("Adam", {"learning_rate": 1e-3})
     schedule: dict | None = None
     phases: tuple = ((5, 32),)
+    label_smoothing: float = 0.0
+    schedule_in: str = "callback"
     validation_split: float = 0.0
     early_stopping: dict | None = None
     compile_options: dict = field(default_factory=dict)
@@ -85,10 +112,50 @@ class Recipe:
         """A copy with some fields changed (`dataclasses.replace`)."""
         return dataclasses.replace(self, **changes)
 
+    def __post_init__(self):
+        if self.schedule_in not in SCHEDULE_PLACES:
+            raise ValueError(f"Recipe: schedule_in must be one of {SCHEDULE_PLACES}, "
+                             f"received {self.schedule_in!r}")
+        for phase in self.phases:
+            if len(phase) not in (2, 3) or (len(phase) == 3 and not 0 < phase[2] <= 1):
+                raise ValueError(f"Recipe: each phase must be (epochs, batch_size) or (epochs, batch_size, "
+                                 f"fraction) with 0 < fraction <= 1, received {phase!r}")
+
     @property
     def epochs(self):
         """Epochs over all ``fit`` calls."""
-        return sum(epochs for epochs, _ in self.phases)
+        return sum(phase[0] for phase in self.phases)
+
+    def epoch_plan(self):
+        """``[(batch_size, fraction), ...]``, one per epoch, in order."""
+        return [(phase[1], phase[2] if len(phase) == 3 else 1.0)
+                for phase in self.phases for _ in range(phase[0])]
+
+    def epoch_steps(self, n_train):
+        """Optimizer steps of each epoch on ``n_train`` images: ``ceil(floor(fraction n) / batch)``."""
+        return [math.ceil(int(fraction * n_train) / batch) for batch, fraction in self.epoch_plan()]
+
+    def epoch_rates(self):
+        """The learning rate of each epoch (the schedule's, or the optimizer's constant)."""
+        schedule = self.learning_rate_schedule()
+        if schedule is None:
+            return [self.optimizer[1]["learning_rate"]] * self.epochs
+        return [schedule(epoch) for epoch in range(self.epochs)]
+
+    def step_schedule(self, n_train):
+        """``(boundaries, values)`` of a ``PiecewiseConstantDecay`` giving each step its epoch's rate.
+
+        The optimizer evaluates its schedule at ``step = iterations`` (0 for
+        the first update; ``keras/src/optimizers/base_optimizer.py``), and
+        ``PiecewiseConstantDecay`` gives ``values[i]`` for
+        ``boundaries[i-1] < step <= boundaries[i]``, so epoch ``e`` ends at
+        ``boundaries[e] = S_0 + ... + S_e - 1`` with ``S_e`` its steps.
+        """
+        boundaries, total = [], 0
+        for steps in self.epoch_steps(n_train)[:-1]:
+            total += steps
+            boundaries.append(total - 1)
+        return boundaries, [float(rate) for rate in self.epoch_rates()]
 
     def setting(self):
         """The `Setting` that `experiments.builders.build` turns into the compiled model."""
@@ -114,15 +181,16 @@ def from_setting(label, setting, backend=None):
                   compile_options=dict(setting.compile_options), backend=backend)
 
 
-#: The speedrun recipe (chosen on the validation split: docs/SPEEDRUN.md, "How the recipe was chosen").
+#: The speedrun recipe: the cheapest candidate of the search that cleared the target plus its margin
+#: on the validation split (docs/SPEEDRUN.md, "How the recipe was chosen").
 RECIPE = Recipe(
     label="speedrun",
     preprocessing="standardize",
-    hidden=(256,),
-    dropout=0.1,
+    hidden=(160,),
     optimizer=("Adam", {"learning_rate": 3e-3}),
     schedule={"warmup": 1, "final": 0.0},
     phases=((6, 256),),
+    label_smoothing=0.1,
 )
 
 #: Each lever and its default: Keras's where Keras has one (Adam's rate 1e-3,
@@ -135,6 +203,7 @@ LEVERS = {
     "schedule": ("a constant rate", {"schedule": None}),
     "batch size": ("32 in one fit call", None),
     "dropout": ("none", {"dropout": 0.0}),
+    "label smoothing": ("none", {"label_smoothing": 0.0}),
 }
 
 
@@ -167,19 +236,47 @@ QUICKSTART = Recipe(label="TensorFlow quickstart (Keras)", preprocessing="scale"
                     dropout=0.2, optimizer="adam", phases=((5, 32),), backend="keras")
 
 
-#: Labels of the comparison rows: the recipe on compiled Keras, the seed's examples.
-JIT = "{}, Keras jit_compile + steps_per_execution"
+#: Label of the seed's examples as rows.
 EXAMPLE = "seed Example {} as written"
+
+#: Keras configurations of a recipe, name -> (where the schedule lives, ``jit_compile``,
+#: ``steps_per_execution``): what a careful Keras user can set for the same recipe. The schedule
+#: in a ``LearningRateScheduler`` callback, or in the optimizer as a ``PiecewiseConstantDecay`` of
+#: the step (evaluated inside the compiled train step). Why the last one was slow:
+#: `experiments.speedrun.keras_configs`.
+KERAS_CONFIGS = {
+    "default fit": ("callback", False, 1),
+    "schedule in the optimizer": ("optimizer", False, 1),
+    "schedule in the optimizer, steps_per_execution=32": ("optimizer", False, 32),
+    "schedule in the optimizer, jit_compile": ("optimizer", True, 1),
+    "schedule in the optimizer, jit_compile, steps_per_execution=32": ("optimizer", True, 32),
+    "callback, jit_compile, steps_per_execution=32": ("callback", True, 32),
+}
+#: The tuned configurations the scored run times against default ``fit`` (the fastest is kept).
+TIMED = ("schedule in the optimizer", "schedule in the optimizer, steps_per_execution=32",
+         "schedule in the optimizer, jit_compile, steps_per_execution=32")
+
+
+def keras_row(recipe, name):
+    """``recipe`` on Keras in configuration ``name`` of `KERAS_CONFIGS` (label ``<recipe>, Keras <name>``)."""
+    if name not in KERAS_CONFIGS:
+        raise ValueError(f"unknown Keras configuration {name!r}; choose from {list(KERAS_CONFIGS)}")
+    schedule_in, jit, steps = KERAS_CONFIGS[name]
+    options = {}
+    if jit:
+        options["jit_compile"] = True
+    if steps != 1:
+        options["steps_per_execution"] = steps
+    return recipe.replace(label=f"{recipe.label}, Keras {name}", schedule_in=schedule_in,
+                          compile_options=options, backend="keras")
 
 
 def comparisons(recipe=RECIPE):
-    """The rows the speedrun is compared with, after its ablation."""
-    jit = recipe.replace(label=JIT.format(recipe.label),
-                         compile_options={"jit_compile": True, "steps_per_execution": 32},
-                         backend="keras")
+    """The rows the speedrun is compared with, after its ablation: Keras configurations, quickstart, seed."""
+    tuned = [keras_row(recipe, name) for name in KERAS_CONFIGS if name != "default fit"]
     examples = [from_setting(EXAMPLE.format(number), seed_examples.AS_WRITTEN[number])
                 for number in (1, 2)]
-    return [jit, QUICKSTART, *examples]
+    return [*tuned, QUICKSTART, *examples]
 
 
 def rows(recipe=RECIPE):

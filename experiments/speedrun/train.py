@@ -1,4 +1,4 @@
-"""Train one speedrun `Recipe` in this process, on one thread, and score it.
+"""Train one speedrun `Recipe` in this process, on one thread (or the defaults), and score it.
 
 ``split="test"`` trains on all 60,000 training images and scores the test set
 once, after the recipe's fixed epochs; ``split="validation"`` (choosing the
@@ -25,23 +25,30 @@ VALIDATION_TRAIN = 50_000
 QUICK_SIZES = (1000, 500)
 
 
-def one_thread(backend):
-    """Limit the backend to one thread; the thread settings now in force, as a string.
+def limit_threads(backend, threads):
+    """Limit the backend to ``threads`` (1, or None for the libraries' defaults); the settings, as a string.
 
-    NumPy's BLAS goes through threadpoolctl (the environment variables of
-    `experiments.backends.ONE_THREAD_ENVIRONMENT` are set by the caller before the
-    process starts, so a library that reads them at load sees them too);
-    TensorFlow's intra- and inter-op pools are set before any op runs.
+    With ``threads=1``, NumPy's BLAS goes through threadpoolctl (the
+    environment variables of `experiments.backends.ONE_THREAD_ENVIRONMENT` are
+    set by the caller before the process starts, so a library that reads them
+    at load sees them too) and TensorFlow's intra- and inter-op pools are set
+    before any op runs. With None nothing is changed: what a user gets by
+    default on this machine, reported as found (TensorFlow's 0 means its own
+    choice, one thread per core).
     """
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    threadpool_limits(1)
+    if threads not in (1, None):
+        raise ValueError(f"threads must be 1 or None (the defaults), received {threads!r}")
+    if threads == 1:
+        threadpool_limits(1)
     found = [f"{info['internal_api']} {info['num_threads']}" for info in threadpool_info()]
     if backend == "keras":
         import tensorflow as tf
 
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
+        if threads == 1:
+            tf.config.threading.set_intra_op_parallelism_threads(1)
+            tf.config.threading.set_inter_op_parallelism_threads(1)
         found.append(f"tensorflow intra {tf.config.threading.get_intra_op_parallelism_threads()}"
                      f" inter {tf.config.threading.get_inter_op_parallelism_threads()}")
     return ", ".join(found)
@@ -61,54 +68,117 @@ def splits(split, quick=False):
 
 
 def quick_recipe(recipe):
-    """``recipe`` cut to one epoch per ``fit`` call (``--quick``)."""
-    return recipe.replace(phases=tuple((1, batch) for _, batch in recipe.phases))
+    """``recipe`` cut to one epoch per phase (``--quick``)."""
+    return recipe.replace(phases=tuple((1, *phase[1:]) for phase in recipe.phases))
 
 
-def build(module, recipe, backend):
-    """The compiled model of ``recipe`` and the callbacks it gives every ``fit`` call."""
+def targets(recipe, y):
+    """The labels as ``fit`` gets them: as they are, or one-hot float32 for label smoothing."""
+    if not recipe.label_smoothing:
+        return y
+    return np.eye(10, dtype="float32")[y]
+
+
+def build(module, recipe, backend, n_train=None):
+    """The compiled model of ``recipe`` and the callbacks it gives every ``fit`` call.
+
+    The model is `experiments.builders.build`'s. A schedule in the optimizer
+    (``schedule_in="optimizer"``) is a ``PiecewiseConstantDecay`` over the
+    steps of ``n_train`` training images (`Recipe.step_schedule`); a
+    callback schedule is ``LearningRateScheduler`` with the `WarmupCosine`.
+    Label smoothing compiles again with ``CategoricalCrossentropy`` (one-hot
+    targets, `targets`).
+    """
     setting = recipe.setting()
-    model = builders.build(module, setting, backend)
-    callbacks = builders.callbacks(module, setting)
     schedule = recipe.learning_rate_schedule()
-    if schedule is not None:
+    in_optimizer = schedule is not None and recipe.schedule_in == "optimizer"
+    if in_optimizer:
+        if n_train is None:
+            raise ValueError("build: a schedule in the optimizer needs n_train, the training images")
+        name, kwargs = recipe.optimizer
+        boundaries, values = recipe.step_schedule(n_train)
+        # One epoch has no boundary, and Keras's PiecewiseConstantDecay needs one: a constant rate.
+        rates = (module.optimizers.schedules.PiecewiseConstantDecay(boundaries, values) if boundaries
+                 else values[0])
+        setting = setting.replace(optimizer=(name, {**kwargs, "learning_rate": rates}))
+    model = builders.build(module, setting, backend)
+    if recipe.label_smoothing:
+        options = setting.compile_options if backend == "keras" else {}
+        model.compile(optimizer=model.optimizer, metrics=["accuracy"], **options,
+                      loss=module.losses.CategoricalCrossentropy(label_smoothing=recipe.label_smoothing))
+    callbacks = builders.callbacks(module, setting)
+    if schedule is not None and not in_optimizer:
         callbacks.append(module.callbacks.LearningRateScheduler(schedule))
     return model, callbacks
 
 
-def fit(model, callbacks, recipe, x, y):
-    """Run the recipe's ``fit`` calls; the epochs actually run (early stopping may cut them)."""
-    epoch = 0
-    for epochs, batch_size in recipe.phases:
-        history = model.fit(x, y, batch_size=batch_size, epochs=epoch + epochs, initial_epoch=epoch,
-                            validation_split=recipe.validation_split, callbacks=callbacks, verbose=0)
-        ran = len(history.history.get("loss", []))
+def fit(model, callbacks, recipe, x, y, seed=0, validation_data=None):
+    """Run the recipe's ``fit`` calls; ``(epochs run, validation accuracy after each epoch)``.
+
+    A phase with a fraction below 1 trains each epoch on ``int(fraction n)``
+    images drawn without replacement (NumPy's generator seeded with
+    ``(seed, epoch)``, the same draw on both backends), one ``fit`` call per
+    epoch; early stopping may cut a phase short. The accuracies are empty
+    without ``validation_data``.
+    """
+    epoch, curve = 0, []
+    for phase in recipe.phases:
+        epochs, batch_size = phase[:2]
+        fraction = phase[2] if len(phase) == 3 else 1.0
+        if fraction < 1:
+            calls = [(epoch + e, 1) for e in range(epochs)]
+        else:
+            calls = [(epoch, epochs)]
+        ran = 0
+        for start, count in calls:
+            if fraction < 1:
+                pick = np.random.default_rng((seed, start)).choice(len(x), int(fraction * len(x)),
+                                                                     replace=False)
+                x_fit, y_fit = x[pick], y[pick]
+            else:
+                x_fit, y_fit = x, y
+            history = model.fit(x_fit, y_fit, batch_size=batch_size, epochs=start + count,
+                                initial_epoch=start, validation_split=recipe.validation_split,
+                                validation_data=validation_data, callbacks=callbacks, verbose=0)
+            done = len(history.history.get("loss", []))
+            curve += [float(v) for v in history.history.get("val_accuracy", [])]
+            ran += done
+            if done < count:
+                break
         epoch += ran
         if ran < epochs:
             break
-    return epoch
+    return epoch, curve
 
 
-def run(recipe, backend, seed, split="test", quick=False):
-    """Train ``recipe`` once on ``backend`` with ``seed``; a dict of what was measured."""
+def run(recipe, backend, seed, split="test", quick=False, threads=1, curve=False):
+    """Train ``recipe`` once on ``backend`` with ``seed``; a dict of what was measured.
+
+    ``threads``: 1, or None for the libraries' defaults (`limit_threads`).
+    ``curve``: score the held-out split after every epoch as well (the
+    recipe search's training curves; it costs an evaluation per epoch, inside
+    the training seconds).
+    """
     module, _ = backends.load(backend)
-    threads = one_thread(backend)
+    found_threads = limit_threads(backend, threads)
     if quick:
         recipe = quick_recipe(recipe)
     x_train, y_train, x_score, y_score = splits(split, quick)
     x_train, x_score = data.preprocess(module, recipe.preprocessing, x_train, x_score)
+    y_train, y_score = targets(recipe, y_train), targets(recipe, y_score)
     module.utils.set_random_seed(seed)
-    model, callbacks = build(module, recipe, backend)
+    model, callbacks = build(module, recipe, backend, n_train=len(x_train))
     start, cpu_start = time.perf_counter(), time.process_time()
     with np.errstate(all="ignore"):
-        epochs_run = fit(model, callbacks, recipe, x_train, y_train)
+        epochs_run, accuracies = fit(model, callbacks, recipe, x_train, y_train, seed,
+                                     validation_data=(x_score, y_score) if curve else None)
     train_s, train_cpu_s = time.perf_counter() - start, time.process_time() - cpu_start
     loss, accuracy = (float(v) for v in model.evaluate(x_score, y_score, verbose=0))
     return {"row": recipe.label, "backend": backend, "seed": seed, "split": split,
             "accuracy": accuracy, "loss": loss, "train_s": train_s, "train_cpu_s": train_cpu_s,
-            "epochs_run": epochs_run,
+            "epochs_run": epochs_run, "curve": accuracies,
             "epochs": recipe.epochs, "train_size": len(x_train), "score_size": len(x_score),
-            "threads": threads, "load_avg": os.getloadavg()[0],
+            "threads": found_threads, "load_avg": os.getloadavg()[0],
             "versions": ", ".join(f"{k} {v}" for k, v in backends.versions(backend).items())}
 
 
