@@ -524,6 +524,51 @@ CASES = (
         level=0.8,
     ),
     Case(
+        name="at_circle_exponential",
+        source=("AUTOTRAINER generated Circle model `model_0ae2cd88` (code: " + AT_MODELS + "Models_Circle.py)"),
+        url="https://github.com/DeepDiagnosis/ICSE2022",
+        faults=("activation",),
+        cause=("activation",),
+        fix=("SELU with lecun_uniform initializers instead of the exponential activation in the eight hidden "
+             "layers (AUTOTRAINER's first strategy for an exploding gradient, `selu_1`)"),
+        data="circles (make_circles, noise 0.1, 1000 points, 700 train): `data.circles`",
+        adaptations=(KERAS3, AT_CONFIG, AT_EPOCHS),
+        metric="held-out accuracy",
+        level=0.8,
+    ),
+    Case(
+        name="at_blob_deep_relu",
+        source=("AUTOTRAINER generated Blob model `model_84c77206` (code: " + AT_MODELS + "Models_Blob.py); "
+                "listed as repaired by AUTOTRAINER in DeepDiagnosis's Blob results"),
+        url="https://github.com/DeepDiagnosis/ICSE2022",
+        faults=("activation", "layer properties"),
+        cause=("activation",),
+        fix=("SELU with lecun_uniform initializers instead of ReLU in the fifteen 5-unit hidden layers "
+             "(AUTOTRAINER's first strategy for dying ReLUs, `selu_1`)"),
+        data="blobs (make_blobs, 3 centres, std 2, 1000 points, 700 train): `data.blobs`",
+        adaptations=(KERAS3, AT_CONFIG, AT_EPOCHS),
+        metric="held-out accuracy",
+        level=0.85,
+        remaining="sigmoid outputs under categorical cross-entropy, as the generated model has them",
+        remaining_checks=("output_loss",),
+    ),
+    Case(
+        name="at_blob_uniform_relu",
+        source=("AUTOTRAINER generated Blob model `model_384108d9` (code: " + AT_MODELS + "Models_Blob.py); "
+                "listed as repaired by AUTOTRAINER, vanishing gradient in DeepDiagnosis's Blob results"),
+        url="https://github.com/DeepDiagnosis/ICSE2022",
+        faults=("initialization",),
+        cause=("initialization",),
+        fix=("he_uniform kernels instead of RandomUniform(-0.05, 0.05) in the eight ReLU layers (AUTOTRAINER's "
+             "`relu_1` strategy, which sets ReLU and he_uniform)"),
+        data="blobs (make_blobs, 3 centres, std 2, 1000 points, 700 train): `data.blobs`",
+        adaptations=(KERAS3, AT_CONFIG, AT_EPOCHS),
+        metric="held-out accuracy",
+        level=0.85,
+        remaining="sigmoid outputs under categorical cross-entropy, as the generated model has them",
+        remaining_checks=("output_loss",),
+    ),
+    Case(
         name="gh_facial_keypoints",
         source=("DeepLocalize GitHub benchmark ShyamPoovaiah/FacialKeypointsDetection ("
                 + DEEPLOCALIZE_GH + "FacialKeypointsDetection/src/1_single_hidden_layer.py); DeepFD #49 "
@@ -577,13 +622,13 @@ NOT_REBUILT = (
      "say which of `AUTOTRAINER Model Code/Models_{Blob,Circle,MNIST,CIFAR_10}.py` they are")),
     ("AUTOTRAINER generated MNIST and CIFAR-10 models (`Models_MNIST.py`, `Models_CIFAR_10.py`)",
      "refused: Conv2D layers (LeNet-style)"),
-    (("AUTOTRAINER generated Blob/Circle models beyond the four rebuilt: further exponential stacks (Blob "
-      "0b6f114d, 9b8bdaab, 661b4e86, e73037c2; Circle 0ae2cd88, 0eb8d545, 01bb8f27, 9e7361d4, 169a3fa1, "
-      "205c07d5, 636bde2e, d064a5da), deep sigmoid stacks (Blob bd4e58b7, e706e7cd; Circle 5ab0aeda, "
-      "c632dcbd, dd8c879b, ebc164bf, f476c610), RandomUniform ReLU stacks (Blob 384108d9, f7e7b91b; Circle "
-      "10702695, 14989730, c54b3d2e), deep ReLU stacks (Blob 84c77206; Circle 46edb7df, e8a6e959)"),
-     ("not rebuilt: depth variants of the four rebuilt families (at_blob_exponential, at_blob_sigmoid, "
-     "at_circle_uniform_relu, at_circle_deep_relu)")),
+    (("AUTOTRAINER generated Blob/Circle models beyond the seven rebuilt: further exponential stacks (Blob "
+      "0b6f114d, 9b8bdaab, 661b4e86, e73037c2; Circle 0eb8d545, 01bb8f27, 9e7361d4, 169a3fa1, 205c07d5, "
+      "636bde2e, d064a5da), deep sigmoid stacks (Blob bd4e58b7, e706e7cd; Circle 5ab0aeda, c632dcbd, "
+      "dd8c879b, ebc164bf, f476c610), RandomUniform ReLU stacks (Blob f7e7b91b; Circle 10702695, 14989730, "
+      "c54b3d2e), deep ReLU stacks (Circle 46edb7df, e8a6e959)"),
+     ("not rebuilt: depth variants of the rebuilt families (at_*_exponential, at_blob_sigmoid and the demo's "
+      "at_gradient_vanish, at_*_uniform_relu, at_*_deep_relu)")),
     (("AUTOTRAINER generated tanh models with mutated initializers or added layers (`model_mi_*`, `model_al_*`, "
       "`model_ma_*`, `simplednn*` in Models_Blob.py and Models_Circle.py)"),
      ("no documented fault: their training configurations and AUTOTRAINER's verdicts are behind a Google "
