@@ -526,7 +526,8 @@ CASES = (
     ),
     Case(
         name="at_circle_exponential",
-        source=("AUTOTRAINER generated Circle model `model_0ae2cd88` (code: " + AT_MODELS + "Models_Circle.py)"),
+        source=("AUTOTRAINER generated Circle model `model_0ae2cd88` (code: " + AT_MODELS + "Models_Circle.py); "
+                "listed as repaired by AUTOTRAINER in DeepDiagnosis's Circle results"),
         url="https://github.com/DeepDiagnosis/ICSE2022",
         faults=("activation",),
         cause=("activation",),
