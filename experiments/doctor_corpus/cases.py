@@ -5,14 +5,18 @@ Sources (read with the repositories' own files; the code under
 
 - **DeepLocalize** (Wardat, Le, Rajan, ICSE 2021), repository
   ``Wardat-ISU/DeepLocalize``, ``Benchmark/StackOverflow/<id>/``: buggy and
-  correct code for 30 Stack Overflow questions.
+  correct code for 30 Stack Overflow questions; ``Benchmark/GitHub/{Buggy,Correct}
+  Model/``: 11 GitHub programs before and after their fixing commit.
 - **DeepFD** (Cao et al., ICSE 2022), repository ``ArabelaTso/DeepFD``,
   ``Benchmark/Benchmark-with-patches.xlsx``: the fault types (its
   ``Ground_Truth`` column, several per program) and patches of 58 programs,
   the 30 above among them.
 - **DeepDiagnosis** (Wardat, Cruz, Le, Rajan, ICSE 2022), repository
   ``DeepDiagnosis/ICSE2022``, ``Table 6/Table 6.xlsx``: the same 30 questions,
-  11 GitHub programs and 12 AUTOTRAINER models, with each tool's verdict.
+  11 GitHub programs and 12 AUTOTRAINER models, with each tool's verdict; its
+  ``AUTOTRAINER Model Code/Models_{Blob,Circle,MNIST,CIFAR_10}.py`` holds the code
+  of AUTOTRAINER's generated models, and ``DeepDiagnosis Result/`` which of them
+  AUTOTRAINER repaired.
 - **AUTOTRAINER** (Zhang et al., ICSE 2021), repository
   ``shiningrain/AUTOTRAINER``, ``AutoTrainer/demo_case/``: three demo
   programs (model, training configuration, data generator) and its repair
