@@ -164,3 +164,31 @@ def test_one_pair_is_confirmed_in_keras(tmp_path):
     assert (tmp_path / case.name / "confirm_buggy.json").exists()
     assert confirmation["fixed"]["script_args"] == ["1", "200"]
     assert "1 reproduced" in (tmp_path / "scores.md").read_text()
+
+
+def test_the_keypoints_stand_in_is_in_range_and_linear_in_the_pixels():
+    """`data.keypoints` promises pixels in [0, 1], targets in [-1, 1], and targets a linear map of the pixels
+    fits (the property the FacialKeypointsDetection case needs: its network has no activations)."""
+    import numpy as np
+
+    from experiments.doctor_corpus import data
+
+    x, y = data.keypoints(600, side=16, seed=3)
+    assert x.shape == (600, 256) and y.shape == (600, 30)
+    assert x.dtype == y.dtype == np.float32
+    assert 0.0 <= x.min() and x.max() <= 1.0 and np.abs(y).max() <= 1.0
+    train, held = slice(0, 480), slice(480, None)
+    design = np.c_[x, np.ones(len(x))]
+    weights = np.linalg.lstsq(design[train], y[train], rcond=None)[0]
+    residual = design[held] @ weights - y[held]
+    r2 = 1.0 - (residual ** 2).sum() / ((y[held] - y[held].mean(axis=0)) ** 2).sum()
+    assert r2 > 0.8, r2
+    again = data.keypoints(600, side=16, seed=3)
+    assert np.array_equal(x, again[0]) and np.array_equal(y, again[1])
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if "generated" in case.source],
+                         ids=lambda case: case.name)
+def test_a_generated_autotrainer_case_names_its_model_and_file(case):
+    """AUTOTRAINER's generated models are known by name in DeepDiagnosis's model files; the case says which."""
+    assert "`model_" in case.source and "Models_" in case.source, case.source

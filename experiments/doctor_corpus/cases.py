@@ -5,14 +5,18 @@ Sources (read with the repositories' own files; the code under
 
 - **DeepLocalize** (Wardat, Le, Rajan, ICSE 2021), repository
   ``Wardat-ISU/DeepLocalize``, ``Benchmark/StackOverflow/<id>/``: buggy and
-  correct code for 30 Stack Overflow questions.
+  correct code for 30 Stack Overflow questions; ``Benchmark/GitHub/{Buggy,Correct}
+  Model/``: 11 GitHub programs before and after their fixing commit.
 - **DeepFD** (Cao et al., ICSE 2022), repository ``ArabelaTso/DeepFD``,
   ``Benchmark/Benchmark-with-patches.xlsx``: the fault types (its
   ``Ground_Truth`` column, several per program) and patches of 58 programs,
   the 30 above among them.
 - **DeepDiagnosis** (Wardat, Cruz, Le, Rajan, ICSE 2022), repository
   ``DeepDiagnosis/ICSE2022``, ``Table 6/Table 6.xlsx``: the same 30 questions,
-  11 GitHub programs and 12 AUTOTRAINER models, with each tool's verdict.
+  11 GitHub programs and 12 AUTOTRAINER models, with each tool's verdict; its
+  ``AUTOTRAINER Model Code/Models_{Blob,Circle,MNIST,CIFAR_10}.py`` holds the code
+  of AUTOTRAINER's generated models, and ``DeepDiagnosis Result/`` which of them
+  AUTOTRAINER repaired.
 - **AUTOTRAINER** (Zhang et al., ICSE 2021), repository
   ``shiningrain/AUTOTRAINER``, ``AutoTrainer/demo_case/``: three demo
   programs (model, training configuration, data generator) and its repair
@@ -45,6 +49,15 @@ FAULT_CHECKS = {
 SO = "https://stackoverflow.com/questions/"
 DEEPLOCALIZE = "Wardat-ISU/DeepLocalize Benchmark/StackOverflow/"
 AUTOTRAINER = "shiningrain/AUTOTRAINER AutoTrainer/demo_case/"
+#: AUTOTRAINER's generated models as DeepDiagnosis publishes their code (model name in the file).
+AT_MODELS = "DeepDiagnosis/ICSE2022 AUTOTRAINER Model Code/"
+#: The training configuration of AUTOTRAINER's generated Circle and Blob models (`config_simplednn_adam.pkl`
+#: beside them in DeepDiagnosis's `difference threshold` runs): Adam at 1e-3, 300 epochs, batch 128
+#: (circles, binary cross-entropy) or 256 (blobs, categorical cross-entropy).
+AT_CONFIG = ("the training configuration of AUTOTRAINER's generated models (Adam 1e-3, 300 epochs; "
+             "`config_simplednn_adam.pkl` in DeepDiagnosis's `difference threshold` runs)")
+AT_EPOCHS = "the 700 training points three times per epoch, 100 epochs: the configuration's 300 epochs of updates"
+DEEPLOCALIZE_GH = "Wardat-ISU/DeepLocalize Benchmark/GitHub/{Buggy,Correct} Model/"
 
 
 @dataclass(frozen=True)
@@ -374,7 +387,8 @@ CASES = (
         fix="standardize, SELU hidden layer, softmax instead of sigmoid output, SGD (DeepFD's patch)",
         data="stand-in for `iris.data`: `data.iris_like`, Gaussian samples with the published per-species "
              "means and spreads (150 train, 150 test)",
-        adaptations=(KERAS3, "20 epochs instead of 200"),
+        adaptations=(KERAS3, ("the 150 rows ten times per epoch, 20 epochs: the question's 200 epochs "
+                     "of updates (6000 of batch 5)")),
         metric="held-out accuracy",
         level=0.85,
         remaining="150 samples, 4 features",
@@ -420,7 +434,7 @@ CASES = (
         fix="ReLU instead of sigmoid in the hidden layers (AUTOTRAINER's first strategy for a vanishing "
             "gradient, `relu_1`)",
         data="circles (scikit-learn's make_circles, noise 0.1, 1000 points, 700 train): `data.circles`",
-        adaptations=(KERAS3, "100 epochs instead of 300", ("the circles drawn by our generator, not "
+        adaptations=(KERAS3, AT_EPOCHS, ("the circles drawn by our generator, not "
                      "scikit-learn's (same distribution)")),
         metric="held-out accuracy",
         level=0.8,
@@ -454,6 +468,129 @@ CASES = (
         remaining="Adam at 1e-4: slow",
         remaining_checks=("learning_rate",),
     ),
+    Case(
+        name="at_blob_exponential",
+        source=("AUTOTRAINER generated Blob model `model_0448d813` (code: " + AT_MODELS + "Models_Blob.py); "
+                "listed as repaired by AUTOTRAINER in DeepDiagnosis's Blob results"),
+        url="https://github.com/DeepDiagnosis/ICSE2022",
+        faults=("activation",),
+        cause=("activation",),
+        fix=("SELU with lecun_uniform initializers instead of the exponential activation in the eight hidden "
+             "layers (AUTOTRAINER's first strategy for an exploding gradient, `selu_1`)"),
+        data="blobs (make_blobs, 3 centres, std 2, 1000 points, 700 train): `data.blobs`",
+        adaptations=(KERAS3, AT_CONFIG, AT_EPOCHS),
+        metric="held-out accuracy",
+        level=0.85,
+        remaining="sigmoid outputs under categorical cross-entropy, as the generated model has them",
+        remaining_checks=("output_loss",),
+    ),
+    Case(
+        name="at_blob_sigmoid",
+        source=("AUTOTRAINER generated Blob model `model_2569b90f` (code: " + AT_MODELS + "Models_Blob.py); "
+                "listed as repaired by AUTOTRAINER, vanishing gradient in DeepDiagnosis's Blob results"),
+        url="https://github.com/DeepDiagnosis/ICSE2022",
+        faults=("activation",),
+        cause=("activation",),
+        fix=("ReLU with he_uniform kernels instead of sigmoid in the eleven 5-unit hidden layers (AUTOTRAINER's "
+             "strategy `relu_1` for a vanishing gradient)"),
+        data="blobs (make_blobs, 3 centres, std 2, 1000 points, 700 train): `data.blobs`",
+        adaptations=(KERAS3, AT_CONFIG, AT_EPOCHS),
+        metric="held-out accuracy",
+        level=0.85,
+        remaining="sigmoid outputs under categorical cross-entropy, as the generated model has them",
+        remaining_checks=("output_loss",),
+    ),
+    Case(
+        name="at_circle_uniform_relu",
+        source=("AUTOTRAINER generated Circle model `model_8de47bdc` (code: " + AT_MODELS + "Models_Circle.py); "
+                "listed as repaired by AUTOTRAINER in DeepDiagnosis's Circle results"),
+        url="https://github.com/DeepDiagnosis/ICSE2022",
+        faults=("initialization",),
+        cause=("initialization",),
+        fix=("he_uniform kernels instead of RandomUniform(-0.05, 0.05) in the eight ReLU layers (AUTOTRAINER's "
+             "`relu_1` strategy, which sets ReLU and he_uniform)"),
+        data="circles (make_circles, noise 0.1, 1000 points, 700 train): `data.circles`",
+        adaptations=(KERAS3, AT_CONFIG, AT_EPOCHS),
+        metric="held-out accuracy",
+        level=0.8,
+    ),
+    Case(
+        name="at_circle_deep_relu",
+        source=("AUTOTRAINER generated Circle model `model_8e28bdef` (code: " + AT_MODELS + "Models_Circle.py); "
+                "listed as repaired by AUTOTRAINER in DeepDiagnosis's Circle results"),
+        url="https://github.com/DeepDiagnosis/ICSE2022",
+        faults=("activation", "layer properties"),
+        cause=("activation",),
+        fix=("SELU with lecun_uniform initializers instead of ReLU in the sixteen 5-unit hidden layers "
+             "(AUTOTRAINER's first strategy for dying ReLUs, `selu_1`)"),
+        data="circles (make_circles, noise 0.1, 1000 points, 700 train): `data.circles`",
+        adaptations=(KERAS3, AT_CONFIG, AT_EPOCHS),
+        metric="held-out accuracy",
+        level=0.8,
+    ),
+    Case(
+        name="at_circle_exponential",
+        source=("AUTOTRAINER generated Circle model `model_0ae2cd88` (code: " + AT_MODELS + "Models_Circle.py); "
+                "listed as repaired by AUTOTRAINER in DeepDiagnosis's Circle results"),
+        url="https://github.com/DeepDiagnosis/ICSE2022",
+        faults=("activation",),
+        cause=("activation",),
+        fix=("SELU with lecun_uniform initializers instead of the exponential activation in the eight hidden "
+             "layers (AUTOTRAINER's first strategy for an exploding gradient, `selu_1`)"),
+        data="circles (make_circles, noise 0.1, 1000 points, 700 train): `data.circles`",
+        adaptations=(KERAS3, AT_CONFIG, AT_EPOCHS),
+        metric="held-out accuracy",
+        level=0.8,
+    ),
+    Case(
+        name="at_blob_deep_relu",
+        source=("AUTOTRAINER generated Blob model `model_84c77206` (code: " + AT_MODELS + "Models_Blob.py); "
+                "listed as repaired by AUTOTRAINER in DeepDiagnosis's Blob results"),
+        url="https://github.com/DeepDiagnosis/ICSE2022",
+        faults=("activation", "layer properties"),
+        cause=("activation",),
+        fix=("SELU with lecun_uniform initializers instead of ReLU in the fifteen 5-unit hidden layers "
+             "(AUTOTRAINER's first strategy for dying ReLUs, `selu_1`)"),
+        data="blobs (make_blobs, 3 centres, std 2, 1000 points, 700 train): `data.blobs`",
+        adaptations=(KERAS3, AT_CONFIG, AT_EPOCHS),
+        metric="held-out accuracy",
+        level=0.85,
+        remaining="sigmoid outputs under categorical cross-entropy, as the generated model has them",
+        remaining_checks=("output_loss",),
+    ),
+    Case(
+        name="at_blob_uniform_relu",
+        source=("AUTOTRAINER generated Blob model `model_384108d9` (code: " + AT_MODELS + "Models_Blob.py); "
+                "listed as repaired by AUTOTRAINER, vanishing gradient in DeepDiagnosis's Blob results"),
+        url="https://github.com/DeepDiagnosis/ICSE2022",
+        faults=("initialization",),
+        cause=("initialization",),
+        fix=("he_uniform kernels instead of RandomUniform(-0.05, 0.05) in the eight ReLU layers (AUTOTRAINER's "
+             "`relu_1` strategy, which sets ReLU and he_uniform)"),
+        data="blobs (make_blobs, 3 centres, std 2, 1000 points, 700 train): `data.blobs`",
+        adaptations=(KERAS3, AT_CONFIG, AT_EPOCHS),
+        metric="held-out accuracy",
+        level=0.85,
+        remaining="sigmoid outputs under categorical cross-entropy, as the generated model has them",
+        remaining_checks=("output_loss",),
+    ),
+    Case(
+        name="gh_facial_keypoints",
+        source=("DeepLocalize GitHub benchmark ShyamPoovaiah/FacialKeypointsDetection ("
+                + DEEPLOCALIZE_GH + "FacialKeypointsDetection/src/1_single_hidden_layer.py); DeepFD #49 "
+                "(faults optimizer, epoch)"),
+        url="https://github.com/ShyamPoovaiah/FacialKeypointsDetection/commit/654392560f25688822862126005f576b682e38ad",
+        faults=("optimizer", "epoch"),
+        cause=("optimizer",),
+        fix="SGD at 0.01 with Nesterov momentum 0.9 and clipnorm 1 instead of Adam at 0.1 (the repository's fix)",
+        data=("stand-in for Kaggle's facial keypoints `training.csv` (2140 complete rows): `data.keypoints`, "
+              "96x96 images in [0, 1] of one Gaussian face, 15 keypoints at fixed offsets from its centre "
+              "scaled to [-1, 1]"),
+        adaptations=(KERAS3, "Keras 2's `decay=1e-6` dropped from the fix's SGD",
+                     "the keypoints learnable by a linear network, as the original's activation-free layers need"),
+        metric="R^2 on the validation split (the last 20%)",
+        level=0.5,
+    ),
 )
 
 #: Programs of the four benchmarks not in :data:`CASES`, each with the reason.
@@ -468,18 +605,43 @@ NOT_REBUILT = (
     ("DeepLocalize SO 51930566", "no fault: DeepFD labels it 'origin', its repair makes it worse"),
     ("DeepLocalize SO 58609115", ("the buggy and correct programs are two different programs (a 1-unit "
                                  "regression and a digit classifier), so no fix to confirm")),
-    (("DeepFD: 17 further Stack Overflow ids (56380303, 59282996, 58237726, 37624102, 39810655, 41327601, "
-     "41600519, 41947039, 41977498, 42514960, 42800203, 44998910, 46642627, 46995209, 51181393, 47932589, "
-     "37213388)"), ("program text not in the public repository (only patches in the spreadsheet; full "
-                  "subjects behind a Google Drive link)")),
-    (("DeepFD / DeepLocalize GitHub programs (Traffic-Sign-Classifier, FacialKeypointsDetection, "
-     "MovieReviews_Keras, hotdog-sandwich, gol_nn, DDOS-ML-Detection, Averaging_Neural_Networks, "
-     "kaggle-melbourne, keras-super-resolution, keras_catsdogs, kerasma)"),
-     "refused (convolution, image or text pipelines) or data not available offline; not rebuilt"),
+    (("DeepFD: 16 further Stack Overflow ids (56380303, 58237726, 37624102, 39810655, 41327601, 41600519, "
+      "41947039, 41977498, 42514960, 42800203, 44998910, 46642627, 46995209, 51181393, 47932589, 37213388)"),
+     ("program text not in the public repositories (only the patch lines in DeepFD's spreadsheet; the full "
+      "subjects behind a Google Drive link), so the model and data cannot be rebuilt")),
+    ("DeepFD SO 59282996", ("refused: Bidirectional LSTM over masked sequences (its program is in DeepFD's "
+                           "`Benchmark/Subjects/59282996`)")),
+    (("DeepLocalize / DeepFD GitHub programs Traffic-Sign-Classifier, keras-super-resolution, keras_catsdogs, "
+     "hotdog-sandwich, gol_nn"), "refused: Conv2D layers"),
+    ("DeepLocalize / DeepFD GitHub program FacialKeypointsDetection, its two convolutional scripts",
+     "refused: Conv2D layers (its single-hidden-layer script is the case gh_facial_keypoints)"),
+    ("DeepLocalize / DeepFD GitHub program Averaging_Neural_Networks",
+     ("no failure to reproduce: the buggy network (linear 2-2-1) represents its target, the mean of its two "
+      "inputs, exactly; the fix adds a ReLU layer")),
+    ("DeepLocalize / DeepFD GitHub program MovieReviews_Keras",
+     "not rebuilt: IMDB reviews (keras.datasets download) not offline; the fix is Dropout and 7 epochs instead of 4"),
+    ("DeepLocalize / DeepFD GitHub programs DDOS-ML-Detection, kaggle-melbourne_properties, kerasma",
+     ("not rebuilt yet: MLPs on CSV files kept in the benchmark, whose fixes change the number or widths of "
+      "the hidden layers (DeepFD's 'Missing/Redundant/Wrong Layers')")),
     ("DeepDiagnosis Table 6 G#1-G#11", "the GitHub programs above"),
-    ("DeepDiagnosis Table 6 A1-A3, B1-B3 (two groups)", ("AUTOTRAINER's generated models "
-     "(`AUTOTRAINER Model Code/Models_{Blob,Circle,MNIST,CIFAR_10}.py`); the CIFAR-10 ones are CNNs "
-     "(refused); the Blob/Circle/MNIST MLPs are not yet rebuilt")),
+    ("DeepDiagnosis Table 6 A1-A3, B1-B3 (two groups)", ("AUTOTRAINER's generated models; the table does not "
+     "say which of `AUTOTRAINER Model Code/Models_{Blob,Circle,MNIST,CIFAR_10}.py` they are")),
+    ("AUTOTRAINER generated MNIST and CIFAR-10 models (`Models_MNIST.py`, `Models_CIFAR_10.py`)",
+     "refused: Conv2D layers (LeNet-style)"),
+    (("AUTOTRAINER generated Blob/Circle models beyond the seven rebuilt: further exponential stacks (Blob "
+      "0b6f114d, 9b8bdaab, 661b4e86, e73037c2; Circle 0eb8d545, 01bb8f27, 9e7361d4, 169a3fa1, 205c07d5, "
+      "636bde2e, d064a5da), deep sigmoid stacks (Blob bd4e58b7, e706e7cd; Circle 5ab0aeda, c632dcbd, "
+      "dd8c879b, ebc164bf, f476c610), RandomUniform ReLU stacks (Blob f7e7b91b; Circle 10702695, 14989730, "
+      "c54b3d2e), deep ReLU stacks (Circle 46edb7df, e8a6e959)"),
+     ("not rebuilt: depth variants of the rebuilt families (at_*_exponential, at_blob_sigmoid and the demo's "
+      "at_gradient_vanish, at_*_uniform_relu, at_*_deep_relu)")),
+    (("AUTOTRAINER generated tanh models with mutated initializers or added layers (`model_mi_*`, `model_al_*`, "
+      "`model_ma_*`, `simplednn*` in Models_Blob.py and Models_Circle.py)"),
+     ("no documented fault: their training configurations and AUTOTRAINER's verdicts are behind a Google "
+      "Drive link; DeepDiagnosis runs several of them as normal models")),
+    ("AUTOTRAINER Motivation/DyingReLU and Motivation/OscillatingLoss (MNIST MLPs, 34 and 20 ReLU layers of 128)",
+     ("no documented fix: they show that the problem occurs at random (in about half the runs), so no "
+      "seeded buggy/fixed pair")),
 )
 
 

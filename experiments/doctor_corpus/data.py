@@ -259,3 +259,31 @@ def counties(n=600, seed=0):
     x = np.column_stack([population, percentages[:, :5], counts[:, :2], percentages[:, 5:], income,
                          counts[:, 2], ratios])
     return x.astype(np.float32), np.eye(2, dtype=np.float32)[winner]
+
+
+def keypoints(n=2140, side=96, seed=0):
+    """Stand-in for Kaggle's facial keypoints (the GitHub program FacialKeypointsDetection): 96x96 images, 30 targets.
+
+    Each image is a grey background with one bright Gaussian "face" (width 10
+    pixels at 96x96, in proportion otherwise) centred uniformly in the middle of the frame, plus pixel noise,
+    in [0, 1] as the original's ``/ 255``; the targets are 15 (x, y)
+    keypoints at fixed offsets from the face's centre, jittered by a pixel (at 96x96),
+    scaled to [-1, 1] as the original's ``(y - 48) / 48``. The property: a
+    flattened 9216-pixel input already in [0, 1] and bounded regression
+    targets that a linear network can fit (the face's mass is constant, so
+    its centre is a linear function of the pixels). Returns x ``(n, side**2)``
+    float32 shuffled, y ``(n, 30)`` float32.
+    """
+    rng = np.random.default_rng(seed)
+    centre = rng.uniform(0.35 * side, 0.65 * side, size=(n, 2))
+    grid = np.arange(side, dtype=np.float32)
+    width = 10.0 * side / 96
+    x = np.empty((n, side * side), dtype=np.float32)
+    for row, (cx, cy) in enumerate(centre):
+        face = np.exp(-((grid[None, :] - cx) ** 2 + (grid[:, None] - cy) ** 2) / (2 * width ** 2))
+        x[row] = (0.2 + 0.6 * face + rng.normal(0.0, 0.05, size=(side, side))).clip(0, 1).ravel()
+    offsets = rng.uniform(-0.2 * side, 0.2 * side, size=(15, 2))
+    points = centre[:, None, :] + offsets[None] + rng.normal(0.0, side / 96, size=(n, 15, 2))
+    half = side / 2
+    y = ((points.reshape(n, 30) - half) / half).astype(np.float32)
+    return x, y

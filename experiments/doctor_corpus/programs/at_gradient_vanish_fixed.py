@@ -10,6 +10,7 @@ EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 keras.utils.set_random_seed(1)
 x, y = data.circles(1000, noise=0.1, seed=1)
 x_train, x_test, y_train, y_test = x[:700], x[700:], y[:700], y[700:]
+x_train, y_train = np.tile(x_train, (3, 1)), np.tile(y_train, 3)
 
 init = keras.initializers.VarianceScaling(scale=2.0, mode="fan_in", distribution="uniform")
 model = keras.Sequential([keras.Input(shape=(2,))])

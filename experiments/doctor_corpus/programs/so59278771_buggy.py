@@ -17,7 +17,8 @@ model = keras.Sequential([
     keras.layers.Dense(3, kernel_initializer="random_normal", activation="sigmoid"),
 ])
 model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-model.fit(x, y, epochs=EPOCHS, batch_size=5, verbose=0)
+# The 150 rows ten times per epoch: 20 epochs here are the question's 200.
+model.fit(np.tile(x, (10, 1)), np.tile(y, (10, 1)), epochs=EPOCHS, batch_size=5, verbose=0)
 model.evaluate(x_test, y_test, verbose=0)
 
 accuracy = float(np.mean(model.predict(x_test, verbose=0).argmax(1) == y_test.argmax(1)))

@@ -1,0 +1,28 @@
+"""Facial keypoints from 96x96 images, the linear network under SGD at 0.01 with Nesterov momentum 0.9
+and clipnorm 1 (FacialKeypointsDetection's fix)."""
+import sys
+
+import keras
+import numpy as np
+
+from experiments.doctor_corpus import data
+
+EPOCHS = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 2140
+keras.utils.set_random_seed(42)
+x, y = data.keypoints(ROWS, seed=42)
+
+model = keras.Sequential([
+    keras.Input(shape=(9216,)),
+    keras.layers.Dense(50),
+    keras.layers.Dense(100),
+    keras.layers.Dense(30),
+])
+sgd = keras.optimizers.SGD(learning_rate=0.01, momentum=0.9, nesterov=True, clipnorm=1.0)
+model.compile(loss="mean_squared_error", optimizer=sgd)
+model.fit(x, y, epochs=EPOCHS, validation_split=0.2, shuffle=True, verbose=0)
+
+held_x, held_y = x[-len(x) // 5:], y[-len(y) // 5:]
+residual = np.nan_to_num(model.predict(held_x, verbose=0) - held_y, nan=1e6, posinf=1e6, neginf=-1e6)
+r2 = 1.0 - float((residual ** 2).sum() / ((held_y - held_y.mean(axis=0)) ** 2).sum())
+print("corpus-metric", r2)
