@@ -24,6 +24,7 @@ from experiments.doctor import (
     output_loss,
     probe,
     speed,
+    target_scale,
 )
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult
 from experiments.doctor.setup import Setup
@@ -195,3 +196,27 @@ def test_the_generalization_run_says_whether_the_setting_learns():
     stuck = _model(optimizer=keras.optimizers.SGD(learning_rate=1e-7))
     assert generalization.check(Setup(stuck, x, y, batch_size=32, epochs=3),
                                 1.0).evidence["learns"] is False
+
+
+@pytest.mark.parametrize("epochs, advised", [(1, False), (50, True)])
+def test_inputs_mildly_off_scale_need_a_real_saving_to_be_advice(monkeypatch, epochs, advised):
+    monkeypatch.setattr(probe, "compare", _fake_compare(lambda name: 4.0))
+    x, y = _blobs()
+    x = 2 * x  # RMS about 4.5: the WARN band
+    setup = Setup(_model(), x, y, batch_size=1, epochs=epochs)
+    result = input_scale.check(setup, 1.0)
+    assert 3 < result.evidence["train_rms"] < 10
+    assert (result.status == WARN) == advised, result.summary
+    if not advised:
+        assert "(a note)" in result.summary and result.change is None
+
+
+@pytest.mark.parametrize("epochs, advised", [(1, False), (50, True)])
+def test_targets_mildly_off_scale_need_a_real_saving_to_be_advice(monkeypatch, epochs, advised):
+    monkeypatch.setattr(probe, "compare", _fake_compare(lambda name: 4.0))
+    x, _ = _blobs()
+    y = 5 * (x[:, 0] - x[:, 1]) / np.std(x[:, 0] - x[:, 1])  # RMS about 5: the WARN band
+    model = _model("linear", 1, "mean_squared_error")
+    result = target_scale.check(Setup(model, x, y, batch_size=1, epochs=epochs), 1.0)
+    assert 3 < result.evidence["target_rms"] < 10
+    assert (result.status == WARN) == advised, result.summary

@@ -26,6 +26,9 @@ standardized per feature with the training mean and std,
 ``(x - mean_j) / std_j``), and the fix is recommended only if it reaches a
 held-out level of the task's metric sooner on every probe seed, beyond
 their noise, by at least ``probe.MATERIAL_GAIN`` (a smaller gain is a note).
+In the WARN band (RMS 3 to 10: off, not broken), a fix that only speeds up a
+setting that already learns is advice only when it saves at least
+``probe.MIN_SAVED_SECONDS`` of the whole training (`probe.only_speed`).
 When it does not, and the user's rate is far from what a range test on the
 rescaled inputs suggests, the two fixes together are probed (compound
 causes: raw pixels under a tiny rate need both; see `learning_rate.with_rate`).
@@ -190,7 +193,15 @@ def check(setup, seconds):
                     fix = (fix + f" Together with `{name}(learning_rate={suggestion:.2g})`: "
                            "either alone is no faster (compound causes).")
                     change = {**change, "learning_rate": float(f"{suggestion:.2g}")}
-        if comparison.recommended:
+        if worst(findings) == WARN and probe.only_speed(setup, comparison):
+            findings, fix, change = [], None, None
+            summary_ok = (f"; rescaling was {comparison.gain:.2g}x sooner, but would save under "
+                          f"{probe.MIN_SAVED_SECONDS:g} s of the whole training (a note).")
+            details.append(f"The inputs are off the unit scale but not broken (WARN band), and "
+                           f"the setting as given learns: the whole training takes about "
+                           f"{probe.training_seconds(setup):.2g} s on the reference machine, so "
+                           "a speed-up is a note, not advice.")
+        elif comparison.recommended:
             gain, gain_text = comparison.gain, comparison.gain_text()
         else:
             findings, fix, change = [], None, None

@@ -59,11 +59,12 @@ and at the suggestion and times both to a held-out accuracy
 level over probe seeds. Only a suggestion that gets there sooner on every
 seed, by more than the seed noise, and by at least ``probe.MATERIAL_GAIN``,
 is recommended; otherwise the check says OK and reports what it measured
-(a smaller gain as a note: "could be 1.3x sooner"). A rate that is merely
-low (the WARN band) is a speed matter: its higher suggestion is advice only
-when it saves at least ``probe.MIN_SAVED_SECONDS`` over the program's whole
-training (`probe.saved_seconds`), unless the user's rate never reached the
-held-out level on the probe (then it is not speed but learning at all). (The range test reads training loss over a
+(a smaller gain as a note: "could be 1.3x sooner"). A rate in the WARN band
+(3x to 30x below the suggestion, or above the loss minimum without rising)
+whose probe reached the held-out level on every seed learns, only more
+slowly: the suggestion is then a speed matter, advice only when it saves at
+least ``probe.MIN_SAVED_SECONDS`` of the program's whole training
+(`probe.only_speed`). (The range test reads training loss over a
 few hundred steps, where a larger rate always looks better at first: on the
 healthy Adam 1e-3 it suggests several times the rate, which the study's
 ``lr_range_test`` experiment found no faster to the target.)
@@ -287,10 +288,7 @@ def check(setup, seconds):
         details.append("Your rate's loss became NaN or infinite on every probe seed and the "
                        "suggestion's did not: a diverging rate is a problem whatever the "
                        "held-out level says.")
-    small = (comparison.recommended and status == WARN and rate < test.suggestion
-             and not comparison.only_fix_reaches
-             and probe.saved_seconds(setup, comparison) < probe.MIN_SAVED_SECONDS)
-    if small:
+    if status == WARN and probe.only_speed(setup, comparison):
         evidence["saved_seconds_over_training"] = probe.saved_seconds(setup, comparison)
         details.append(f"The suggestion was {comparison.gain:.2g}x sooner to the held-out level, "
                        f"but the whole training takes about {probe.training_seconds(setup):.2g} s "

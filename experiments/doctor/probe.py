@@ -521,6 +521,20 @@ def saved_seconds(setup, comparison):
     return training_seconds(setup) * (1 - 1 / gain) if gain > 0 else 0.0
 
 
+def only_speed(setup, comparison):
+    """Whether a recommended fix is only a speed-up too small to be advice.
+
+    True when the setting as given reached the held-out level on every probe
+    seed (so the fix makes a setting that learns faster, not one that learns
+    at all) and the fix saves under ``MIN_SAVED_SECONDS`` of the program's
+    whole training (`saved_seconds`). The checks read it for findings in
+    their WARN bands, where the setting is off but not broken (inputs or
+    targets with RMS 3 to 10, a rate 3x to 30x below the suggestion).
+    """
+    return (comparison.recommended and comparison.current_reached
+            and saved_seconds(setup, comparison) < MIN_SAVED_SECONDS)
+
+
 def plan_steps(seconds, runs, step_seconds, lo=200, hi=600):
     """Probe length in steps so that ``runs`` runs (plus checks) fit in ``seconds``.
 
