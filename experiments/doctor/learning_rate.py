@@ -212,9 +212,9 @@ def with_rate(setup, variant, seconds, step):
     rescaled, another output and loss) can leave the user's rate far from
     what suits the fixed setup, so the fix alone measures no faster while
     the fix and a suited rate together do: raw pixels under SGD at 1e-4 need
-    both scaling and a higher rate; an MNIST network with no activations
-    under MSE at SGD 3.0 diverges as given, and with a softmax and
-    cross-entropy at 3.0 still does. The median of ``SWEEPS`` range tests on
+    both scaling and a higher rate; a softmax and cross-entropy in place of
+    a linear output under MSE change the gradient's scale, so the user's
+    rate can suit one and not the other. The median of ``SWEEPS`` range tests on
     the setup as the fix leaves it (``MIN_STEPS`` steps each: a fixed plan,
     never the clock) gives the rate that suits it; when the user's rate is
     outside its useful band (``lr_best / 30`` to ``lr_best``), the fix with

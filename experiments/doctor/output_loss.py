@@ -45,9 +45,9 @@ the fix changes) sooner beyond the seed noise and by at least
 then decays, so it reaches the level as soon as its fix and ends lower; the
 level is set by the lowest final metric). When the fix alone is no faster and the user's
 rate is far from what a range test on the fixed setup suggests, the fix and
-that rate are probed together (`learning_rate.with_rate`: an MNIST network
-with no activations under MSE at SGD 3.0 diverges, and with a softmax and
-cross-entropy at 3.0 still does). A finding whose fix does not measurably help is
+that rate are probed together (`learning_rate.with_rate`: a new output and
+loss change the gradient's scale, so the user's rate can suit the setting as
+given and not the fixed one). A finding whose fix does not measurably help is
 reported as a note and the check stays OK. Without a trainable setup (the
 labels do not fit the output, or the scratch_nn twin cannot be built) the
 findings are reported as found, marked not probed.
