@@ -17,6 +17,7 @@ import pytest
 
 import scratch_nn as keras
 from experiments.doctor import (
+    _defer_rate_to_scale,
     _read_against_learning,
     generalization,
     input_scale,
@@ -220,3 +221,26 @@ def test_targets_mildly_off_scale_need_a_real_saving_to_be_advice(monkeypatch, e
     result = target_scale.check(Setup(model, x, y, batch_size=1, epochs=epochs), 1.0)
     assert 3 < result.evidence["target_rms"] < 10
     assert (result.status == WARN) == advised, result.summary
+
+
+def test_a_rate_in_the_warn_band_waits_for_a_recommended_scale_fix():
+    def results(rate_status):
+        return [CheckResult("target_scale", "Target scale", PROBLEM, "RMS 54",
+                            {"probe_gains": [5.0] * 3}, [], "scale", 5.0),
+                CheckResult("learning_rate", "Learning rate", rate_status, "too high", {}, [],
+                            "lower it", 12.0, "12x", {"learning_rate": 2e-4})]
+    warned = results(WARN)
+    _defer_rate_to_scale(warned)
+    assert warned[1].status == OK and warned[1].change is None
+    assert "run the doctor again" in warned[1].details[-1]
+    broken = results(PROBLEM)  # diverging: broken whatever the scale
+    _defer_rate_to_scale(broken)
+    assert broken[1].status == PROBLEM and broken[1].fix
+    alone = results(WARN)[1:]
+    _defer_rate_to_scale(alone)
+    assert alone[0].status == WARN
+    # A train/test mismatch (no scale probe) leaves the training inputs' rate as it is.
+    mismatch = [CheckResult("input_scale", "Input scale", PROBLEM, "mismatch", {}, [], "same", None),
+                results(WARN)[1]]
+    _defer_rate_to_scale(mismatch)
+    assert mismatch[1].status == WARN

@@ -205,6 +205,7 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
                 result.seconds = time.perf_counter() - began
             results.extend(outcome)
     _mark_consequences(results)
+    _defer_rate_to_scale(results)
     _read_against_learning(results)
     described = {**setup.describe(), "BLAS threads (pinned for the probes)": BLAS_THREADS}
     return Report(described, results, time.perf_counter() - start)
@@ -225,6 +226,38 @@ def _mark_consequences(results):
         if result.key not in ROOT_CHECKS and result.status != OK and not result.fix:
             result.details.append(f"This may be a consequence of the {roots[0].title.lower()} "
                                   "problem: fix that first, then run the doctor again.")
+
+
+def _defer_rate_to_scale(results):
+    """Make a rate advice in the WARN band a note when a scale fix is recommended.
+
+    The range test and the rate's probe measure the setting as given: with
+    inputs or targets off their scale, the gradient is scaled with them, and
+    the band of useful rates moves once they are rescaled (SGD at 0.001 on
+    targets up to 125 sits above the loss minimum; on standardized targets
+    the same rate is small). A rate in the WARN band is off, not broken, so
+    advising it before the scale fix is advice for a setup the user should
+    not keep; it becomes a note that says to run the doctor again once the
+    inputs or targets are rescaled. A PROBLEM-level rate (diverging, or
+    30x too low) stays: it breaks training whatever the scale. A train/test
+    preprocessing mismatch defers nothing: the training inputs keep their
+    scale.
+    """
+    # A train/test mismatch (input_scale without a scale probe) leaves the training inputs,
+    # and so the rate, as they are.
+    scale = [r for r in results if r.key in ("input_scale", "target_scale")
+             and r.status != OK and r.fix and "probe_gains" in r.evidence]
+    if not scale:
+        return
+    for result in results:
+        if result.key == "learning_rate" and result.status == WARN and result.fix:
+            result.details.append(
+                f"A note, not advice: {result.summary} It was measured with the "
+                f"{scale[0].title.lower()} as given; rescale first (the {scale[0].title.lower()} "
+                "check's fix), then run the doctor again: the useful rates move with the scale.")
+            result.summary = f"Note: {result.summary}"
+            result.status, result.fix, result.change = OK, None, None
+            result.gain, result.gain_text = None, ""
 
 
 #: Checks that report symptoms (measured on the first steps or at step 0)
