@@ -84,7 +84,8 @@ def test_sgd_10_is_too_high(mnist):
 
 
 def test_batch_size_1_is_flagged_as_per_step_overhead(mnist):
-    result = _diagnose(mnist, ["speed"], batch_size=1)["batch_size"]
+    # Ten epochs: one epoch of 3,000 images trains in half a second, too short to speed up.
+    result = _diagnose(mnist, ["speed"], batch_size=1, epochs=10)["batch_size"]
     assert result.status == PROBLEM, result.evidence
     assert result.evidence["overhead_share_at_your_batch"] > 0.5
     assert result.gain > 2

@@ -30,7 +30,7 @@ def _blobs(n=800, features=8, classes=3, seed=0):
     return (centres[y] + rng.normal(0, 1, (n, features))).astype("float32"), y
 
 
-def _setup(optimizer="adam", initializer="glorot_uniform", scale=1.0, batch_size=32):
+def _setup(optimizer="adam", initializer="glorot_uniform", scale=1.0, batch_size=32, epochs=1):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([
         keras.Input((8,)),
@@ -38,7 +38,7 @@ def _setup(optimizer="adam", initializer="glorot_uniform", scale=1.0, batch_size
         keras.layers.Dense(3, activation="softmax", kernel_initializer=initializer)])
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
     x, y = _blobs()
-    return Setup(model, x * scale, y, batch_size=batch_size, validation_split=0.25)
+    return Setup(model, x * scale, y, batch_size=batch_size, epochs=epochs, validation_split=0.25)
 
 
 def test_a_fix_identical_to_the_current_setting_is_not_recommended():
@@ -144,7 +144,8 @@ def test_batch_size_fix_follows_the_probe(monkeypatch, gain):
     monkeypatch.setattr(probe, "compare", _fake_compare(gain))
     # Overhead dominates a batch of 1: the check always probes batch 128 here.
     monkeypatch.setattr(speed, "fit_overhead", lambda sizes, times: (1e-3, 1e-6))
-    result = speed.check(_setup(batch_size=1), 1.0)[0]
+    # 100 epochs of 600 samples at batch 1: long enough that a speed fix saves real time.
+    result = speed.check(_setup(batch_size=1, epochs=100), 1.0)[0]
     assert (result.status == OK) == (gain < probe.MATERIAL_GAIN), result.summary
     assert (result.change is None) == (gain < probe.MATERIAL_GAIN)
     _says_what_it_measured(result, gain)
@@ -219,7 +220,8 @@ def test_a_rate_a_few_times_below_the_suggestion_is_ok_without_a_probe(monkeypat
 
     SGD's band is narrower: its suggestion beats a rate 8x lower by far (the study's lr_range_test).
     """
-    setup = _setup(optimizer)
+    # Long enough (2000 epochs of 600 samples) that a faster rate saves real time.
+    setup = _setup(optimizer, epochs=2000)
     rate = float(setup.model.optimizer.learning_rate)
     real = learning_rate.range_test
 

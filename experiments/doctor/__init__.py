@@ -205,6 +205,8 @@ def diagnose(model, x, y, batch_size=None, epochs=1, validation_data=None,
                 result.seconds = time.perf_counter() - began
             results.extend(outcome)
     _mark_consequences(results)
+    _defer_rate_to_scale(results)
+    _read_against_learning(results)
     described = {**setup.describe(), "BLAS threads (pinned for the probes)": BLAS_THREADS}
     return Report(described, results, time.perf_counter() - start)
 
@@ -224,6 +226,80 @@ def _mark_consequences(results):
         if result.key not in ROOT_CHECKS and result.status != OK and not result.fix:
             result.details.append(f"This may be a consequence of the {roots[0].title.lower()} "
                                   "problem: fix that first, then run the doctor again.")
+
+
+def _defer_rate_to_scale(results):
+    """Make a rate advice in the WARN band a note when a scale fix is recommended.
+
+    The range test and the rate's probe measure the setting as given: with
+    inputs or targets off their scale, the gradient is scaled with them, and
+    the band of useful rates moves once they are rescaled (SGD at 0.001 on
+    targets up to 125 sits above the loss minimum; on standardized targets
+    the same rate is small). A rate in the WARN band is off, not broken, so
+    advising it before the scale fix is advice for a setup the user should
+    not keep; it becomes a note that says to run the doctor again once the
+    inputs or targets are rescaled. A PROBLEM-level rate (diverging, or
+    30x too low) stays: it breaks training whatever the scale. A train/test
+    preprocessing mismatch defers nothing: the training inputs keep their
+    scale.
+    """
+    # A train/test mismatch (input_scale without a scale probe) leaves the training inputs,
+    # and so the rate, as they are.
+    scale = [r for r in results if r.key in ("input_scale", "target_scale")
+             and r.status != OK and r.fix and "probe_gains" in r.evidence]
+    if not scale:
+        return
+    for result in results:
+        if result.key == "learning_rate" and result.status == WARN and result.fix:
+            result.details.append(
+                f"A note, not advice: {result.summary} It was measured with the "
+                f"{scale[0].title.lower()} as given; rescale first (the {scale[0].title.lower()} "
+                "check's fix), then run the doctor again: the useful rates move with the scale.")
+            result.summary = f"Note: {result.summary}"
+            result.status, result.fix, result.change = OK, None, None
+            result.gain, result.gain_text = None, ""
+
+
+#: Checks that report symptoms (measured on the first steps or at step 0)
+#: and carry no measured fix of their own.
+SYMPTOM_CHECKS = ("initialization", "learning_rate", "health")
+
+
+def _read_against_learning(results):
+    """Turn symptoms without a measured fix into notes when the short run learns.
+
+    The health check's update ratios and dead units, the initialization
+    check's step-0 findings when every kernel is already the default and no
+    fix was probed, and an inconclusive range test are symptoms: their
+    thresholds (an update/weight ratio of 0.1, half a ReLU layer dead) are
+    rules of thumb, and the fixes they point at are owned and measured by
+    other checks. Read against whether the user's setting learns, they say
+    different things: when the generalization check's short run does not
+    learn they help explain why, and stay as found; when it learns at a
+    normal pace (`generalization.check`'s ``learns``: its last validation
+    metric above the task's floor, and for classification its best halfway
+    from chance to perfect), the symptom did not stop training, and a
+    warning would send the user after a fix nobody measured to help: a
+    network on inputs of two distinct rows has half its ReLUs dead at step 0
+    by symmetry and still trains to 100%; SGD at 0.01 on targets near 50
+    moves a kernel by 0.14 of its norm per step and trains to R^2 0.94. They
+    become notes (status OK, the finding kept in the details). A non-finite
+    loss is never a note: a run that diverges is broken whatever else is
+    measured.
+    """
+    learning = next((r for r in results if r.key == "generalization"), None)
+    if learning is None or not learning.evidence.get("learns"):
+        return
+    for result in results:
+        if result.key not in SYMPTOM_CHECKS or result.status == OK or result.fix:
+            continue
+        if result.key == "health" and result.evidence.get("diverged_at") is not None:
+            continue
+        result.details.append(f"A note, not a warning: {result.summary} The short training run "
+                              "learns (see the generalization check), so this did not stop "
+                              "training, and no fix of its own was measured to help.")
+        result.summary = f"Note: {result.summary}"
+        result.status = OK
 
 
 def _static(facts, x, y, reason, arguments, keras_model):

@@ -141,6 +141,9 @@ def check(setup, seconds):
                            f"after {ran} epochs ({where}): overfitting.")
             details.append("Regularizing (Dropout, an L2 penalty) or more data may help; the "
                            "doctor does not measure it, so it recommends no change.")
+    # Whether the run learns at a normal pace: what `diagnose` reads the symptom checks against.
+    evidence["learns"] = bool(finite and not too_small and val_acc and val_acc[-1] >= floor
+                              and (not task.classification or max(val_acc) >= slow))
     status = worst(findings)
     if status == OK:
         summary = (f"Validation loss {val_loss[-1]:.3g} (best {val_loss[best]:.3g} at epoch "

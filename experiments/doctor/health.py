@@ -105,7 +105,7 @@ def check(setup, seconds):
         dead = dead_fractions(model, x_probe)
         saturated = softmax_saturation(model, x_probe, y_probe)
     median_ratio = {n: float(np.median(r)) if r else 0.0 for n, r in ratios.items()}
-    evidence = {"steps": steps if diverged_at is None else diverged_at,
+    evidence = {"steps": steps if diverged_at is None else diverged_at, "diverged_at": diverged_at,
                 "update_ratio": median_ratio,
                 "grad_norm": {n: float(np.median(g)) if g else math.nan
                               for n, g in grad_norms.items()},

@@ -20,14 +20,18 @@ images is also recognized: every 28-pixel column has L2 norm 0 or 1.
 Each fix is measured before it is recommended (`experiments.doctor.probe`).
 A scale that is off: copies train from the same weights on the inputs as
 given and on the inputs as the fix prepares them (``x / 255`` for pixel-like
-inputs: integers-valued, in [0, 255], reaching above 50; any other data is
+inputs: whole numbers in [0, 255] reaching above 50 and spanning over half
+of that range, `pixel_like`; any other data is
 standardized per feature with the training mean and std,
 ``(x - mean_j) / std_j``), and the fix is recommended only if it reaches a
 held-out level of the task's metric sooner on every probe seed, beyond
 their noise, by at least ``probe.MATERIAL_GAIN`` (a smaller gain is a note).
+In the WARN band (RMS 3 to 10: off, not broken), a fix that only speeds up a
+setting that already learns is advice only when it saves at least
+``probe.MIN_SAVED_SECONDS`` of the whole training (`probe.only_speed`).
 When it does not, and the user's rate is far from what a range test on the
 rescaled inputs suggests, the two fixes together are probed (compound
-causes: raw pixels under a tiny rate need both; see ``_with_rate``).
+causes: raw pixels under a tiny rate need both; see `learning_rate.with_rate`).
 
 A mismatch: a copy trains on the inputs as given, and its metric and loss on
 the held-out training data are compared with those on the test data as
@@ -48,7 +52,7 @@ x_train already transformed).
 
 import numpy as np
 
-from experiments.doctor import probe
+from experiments.doctor import learning_rate, probe
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
 from experiments.doctor.setup import nominal_step_seconds
 
@@ -58,6 +62,8 @@ R_PROBLEM, MAX_PROBLEM, R_WARN_HIGH, R_WARN_LOW = 10.0, 50.0, 3.0, 0.01
 MISMATCH_RATIO = 2.0
 MISMATCH_DROP = 0.02
 MISMATCH_LOSS = 2.0
+#: Share of the 8-bit range whole-number data must span to be read as pixels (`pixel_like`).
+PIXEL_SPAN = 0.5
 
 
 def statistics(x):
@@ -175,7 +181,7 @@ def check(setup, seconds):
         evidence.update(comparison.evidence())
         details.append(comparison.describe())
         if not comparison.recommended:
-            combined = _with_rate(setup, variant, 0.9 * seconds, step)
+            combined = learning_rate.with_rate(setup, variant, 0.9 * seconds, step)
             if combined is not None:
                 suggestion, comparison = combined
                 evidence.update({"combined_" + k: v for k, v in comparison.evidence().items()})
@@ -187,7 +193,15 @@ def check(setup, seconds):
                     fix = (fix + f" Together with `{name}(learning_rate={suggestion:.2g})`: "
                            "either alone is no faster (compound causes).")
                     change = {**change, "learning_rate": float(f"{suggestion:.2g}")}
-        if comparison.recommended:
+        if worst(findings) == WARN and probe.only_speed(setup, comparison):
+            findings, fix, change = [], None, None
+            summary_ok = (f"; rescaling was {comparison.gain:.2g}x sooner, but would save under "
+                          f"{probe.MIN_SAVED_SECONDS:g} s of the whole training (a note).")
+            details.append(f"The inputs are off the unit scale but not broken (WARN band), and "
+                           f"the setting as given learns: the whole training takes about "
+                           f"{probe.training_seconds(setup):.2g} s on the reference machine, so "
+                           "a speed-up is a note, not advice.")
+        elif comparison.recommended:
             gain, gain_text = comparison.gain, comparison.gain_text()
         else:
             findings, fix, change = [], None, None
@@ -206,40 +220,21 @@ def check(setup, seconds):
                        gain, gain_text, change)
 
 
-def _with_rate(setup, variant, seconds, step):
-    """``(rate, Comparison)`` of the input fix together with a rate suited to it, or ``None``.
-
-    Compound causes: inputs far off scale under a rate far too low (raw pixels
-    under SGD at 1e-4) need both fixes, and each alone measures no faster. The
-    median of ``learning_rate.SWEEPS`` range tests on the rescaled inputs
-    (`learning_rate.median_range_test`, ``MIN_STEPS`` steps each: a fixed
-    plan, never the clock) gives the rate that suits them; when the user's rate
-    is outside its useful band (``lr_best / 30`` to ``lr_best``), the two fixes
-    together are probed against the setting as given over ``seconds`` at the
-    reference step cost ``step`` (like every probe, at its least length even
-    when the check's share of the budget is spent). ``None`` when the rate
-    suits the rescaled inputs or the range test is inconclusive.
-    """
-    from experiments.doctor import learning_rate
-
-    rate = float(setup.model.optimizer.learning_rate)
-    test, _ = learning_rate.median_range_test(setup.rescaled(variant.scale, variant.shift),
-                                              learning_rate.MIN_STEPS)
-    if not test.conclusive or test.best / 30 <= rate <= test.best:
-        return None
-    steps = probe.plan_steps(seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
-    combined = probe.Variant(f"{variant.name} + learning_rate={test.suggestion:.2g}",
-                             scale=variant.scale, shift=variant.shift,
-                             learning_rate=test.suggestion)
-    return test.suggestion, probe.compare(setup, probe.Variant("inputs as given"), combined,
-                                          steps)
-
-
 def pixel_like(x, stats):
-    """Whether ``x`` looks like raw 8-bit pixels: whole numbers in [0, 255] reaching above 50."""
+    """Whether ``x`` looks like raw 8-bit pixels: whole numbers in [0, 255] spanning most of it.
+
+    ``/ 255`` is the right rescaling only for data that uses the 8-bit range:
+    whole numbers in [0, 255] whose values span more than ``PIXEL_SPAN`` of
+    it (``max - min > 127``; an image has dark and bright pixels). Whole
+    numbers confined to a narrow band (codes between 65 and 70, ages 18 to
+    90) are features, not pixels: divided by 255 they become a near-constant
+    (codes 65-70 map to 0.25-0.27), which keeps every difference between the
+    samples as small as before, so they are standardized instead.
+    """
     sample = np.asarray(x[:SAMPLE_ROWS])
     whole = sample.dtype.kind in "biu" or bool(np.array_equal(sample, np.round(sample)))
-    return whole and stats["min"] >= 0 and 50 < stats["max"] <= 255
+    return (whole and stats["min"] >= 0 and 50 < stats["max"] <= 255
+            and stats["max"] - stats["min"] > PIXEL_SPAN * 255)
 
 
 def feature_statistics(x):

@@ -59,12 +59,18 @@ and at the suggestion and times both to a held-out accuracy
 level over probe seeds. Only a suggestion that gets there sooner on every
 seed, by more than the seed noise, and by at least ``probe.MATERIAL_GAIN``,
 is recommended; otherwise the check says OK and reports what it measured
-(a smaller gain as a note: "could be 1.3x sooner"). (The range test reads training loss over a
+(a smaller gain as a note: "could be 1.3x sooner"). A rate in the WARN band
+(3x to 30x below the suggestion, or above the loss minimum without rising)
+whose probe reached the held-out level on every seed learns, only more
+slowly: the suggestion is then a speed matter, advice only when it saves at
+least ``probe.MIN_SAVED_SECONDS`` of the program's whole training
+(`probe.only_speed`). (The range test reads training loss over a
 few hundred steps, where a larger rate always looks better at first: on the
 healthy Adam 1e-3 it suggests several times the rate, which the study's
 ``lr_range_test`` experiment found no faster to the target.)
 """
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -122,15 +128,22 @@ def smooth(values, window):
     return np.convolve(padded, np.ones(window) / window, mode="valid")
 
 
-def range_test(setup, steps, lr_lo=LR_LO, lr_hi=LR_HI, seed=0):
+def range_test(setup, steps, lr_lo=LR_LO, lr_hi=LR_HI, seed=0, variant=None):
     """Run a range test on a copy of ``setup``'s model (see the module doc).
 
     The rate climbs from ``lr_lo`` to ``lr_hi`` in ``steps`` steps, whatever
     the clock says: a sweep cut short by a busy machine's slow steps would be
     coarser, and could move its minimum and the verdict. ``seed`` picks the
-    batch order.
+    batch order. ``variant`` (a `probe.Variant`) swaps the copy's output
+    activation, loss and hidden activations for the variant's, to find the
+    rate that suits a fix (rescaled inputs come from `Setup.rescaled`).
     """
-    model = setup.clone(learning_rate=lr_lo)
+    if variant is None:
+        model = setup.clone(learning_rate=lr_lo)
+    else:
+        model = setup.clone(learning_rate=lr_lo, loss=variant.loss,
+                            output_activation=variant.output_activation,
+                            hidden_activation=variant.hidden_activation)
     batches = setup.batches(seed_offset=1 + 10 * seed)
     rates, losses, ema, low, stopped = [], [], None, math.inf, False
     for k in range(steps):
@@ -180,16 +193,46 @@ def suggest_learning_rate(model, x, y, batch_size=32, steps=200, seed=0):
     return range_test(Setup(model, x, y, batch_size=batch_size, seed=seed), steps).suggestion
 
 
-def median_range_test(setup, steps, lr_lo=LR_LO, lr_hi=LR_HI):
+def median_range_test(setup, steps, lr_lo=LR_LO, lr_hi=LR_HI, variant=None):
     """``(median test, all tests)`` of ``SWEEPS`` range tests, each its own batch order.
 
     One sweep's minimum moves ~3x with its batch order (0.017 to 0.054 for the
     healthy Adam on 3,000 images), enough to cross the band: the sweep with
-    the median ``best`` rate decides.
+    the median ``best`` rate decides. ``variant``: as `range_test`.
     """
-    tests = sorted((range_test(setup, steps, lr_lo, lr_hi, seed) for seed in range(SWEEPS)),
-                   key=lambda t: t.best)
+    tests = sorted((range_test(setup, steps, lr_lo, lr_hi, seed, variant)
+                    for seed in range(SWEEPS)), key=lambda t: t.best)
     return tests[len(tests) // 2], tests
+
+
+def with_rate(setup, variant, seconds, step):
+    """``(rate, Comparison)`` of a fix together with a rate suited to it, or ``None``.
+
+    Compound causes: a fix that changes what the rate acts on (inputs
+    rescaled, another output and loss) can leave the user's rate far from
+    what suits the fixed setup, so the fix alone measures no faster while
+    the fix and a suited rate together do: raw pixels under SGD at 1e-4 need
+    both scaling and a higher rate; a softmax and cross-entropy in place of
+    a linear output under MSE change the gradient's scale, so the user's
+    rate can suit one and not the other. The median of ``SWEEPS`` range tests on
+    the setup as the fix leaves it (``MIN_STEPS`` steps each: a fixed plan,
+    never the clock) gives the rate that suits it; when the user's rate is
+    outside its useful band (``lr_best / 30`` to ``lr_best``), the fix with
+    the suggestion is probed against the setting as given over ``seconds``
+    at the reference step cost ``step`` (like every probe, at its least
+    length even when the check's share of the budget is spent). ``None``
+    when the rate suits the fixed setup or its range test is inconclusive.
+    """
+    rate = float(setup.model.optimizer.learning_rate)
+    rescaled = bool(np.any(np.asarray(variant.scale) != 1) or np.any(variant.shift))
+    fixed = setup.rescaled(variant.scale, variant.shift) if rescaled else setup
+    test, _ = median_range_test(fixed, MIN_STEPS, variant=variant)
+    if not test.conclusive or test.best / TOO_LOW_PROBLEM <= rate <= test.best:
+        return None
+    steps = probe.plan_steps(seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
+    combined = dataclasses.replace(variant, name=f"{variant.name} + learning_rate="
+                                   f"{test.suggestion:.2g}", learning_rate=test.suggestion)
+    return test.suggestion, probe.compare(setup, probe.Variant("as given"), combined, steps)
 
 
 def check(setup, seconds):
@@ -245,6 +288,17 @@ def check(setup, seconds):
         details.append("Your rate's loss became NaN or infinite on every probe seed and the "
                        "suggestion's did not: a diverging rate is a problem whatever the "
                        "held-out level says.")
+    if status == WARN and probe.only_speed(setup, comparison):
+        evidence["saved_seconds_over_training"] = probe.saved_seconds(setup, comparison)
+        details.append(f"The suggestion was {comparison.gain:.2g}x sooner to the held-out level, "
+                       f"but the whole training takes about {probe.training_seconds(setup):.2g} s "
+                       f"on the reference machine, so it would save under "
+                       f"{probe.MIN_SAVED_SECONDS:g} s: a note, not advice.")
+        return CheckResult(
+            "learning_rate", "Learning rate", OK,
+            f"{name} learning rate {rate:g} is {verdict}; the suggestion {test.suggestion:.2g} "
+            f"would save under {probe.MIN_SAVED_SECONDS:g} s of the whole training (a note).",
+            evidence, details)
     if not comparison.recommended and not diverges:
         details.append(f"The range test called the rate {verdict}; on held-out accuracy: "
                        + comparison.verdict())

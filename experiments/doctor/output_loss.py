@@ -21,8 +21,10 @@ binary cross-entropy on a linear or relu   PROBLEM   sigmoid
 output (outputs outside (0, 1) clipped)
 softmax on multi-label data (the outputs   PROBLEM   sigmoid + binary_crossentropy
 sum to 1, several labels are 1)
-softmax, sigmoid or tanh on a regression   PROBLEM   linear
-output whose targets it cannot reach
+softmax on a regression output, or a       PROBLEM   linear
+bounded output (relu, sigmoid, tanh...)
+whose range cannot fit the targets
+(best reachable ``R^2`` under 0.9)
 a cross-entropy on regression targets      PROBLEM   linear + mean_squared_error
 MSE/MAE for classification                 WARN      the task's cross-entropy and
                                                      output (sigmoid / softmax)
@@ -41,10 +43,26 @@ the fix changes) sooner beyond the seed noise and by at least
 ``probe.MATERIAL_GAIN``, or if it ends higher on every probe seed
 (`probe.Comparison.holds_higher`: a relu output under cross-entropy learns,
 then decays, so it reaches the level as soon as its fix and ends lower; the
-level is set by the lowest final metric). A finding whose fix does not measurably help is
+level is set by the lowest final metric). When the fix alone is no faster and the user's
+rate is far from what a range test on the fixed setup suggests, the fix and
+that rate are probed together (`learning_rate.with_rate`: a new output and
+loss change the gradient's scale, so the user's rate can suit the setting as
+given and not the fixed one). A finding whose fix does not measurably help is
 reported as a note and the check stays OK. Without a trainable setup (the
 labels do not fit the output, or the scratch_nn twin cannot be built) the
 findings are reported as found, marked not probed.
+
+A bounded output on a regression (`reach_ceiling`) is judged on what its range
+costs, not on whether a target lies outside it: the best any model with that
+output can do is to predict every target clipped to the range, so
+
+    ceiling = 1 - sum (y - clip(y, lo, hi))^2 / sum (y - mean y)^2
+
+is the highest ``R^2`` it can reach. A ReLU output on targets of which a third
+are negative loses their whole negative part; a tanh output on targets in
+[-1.02, 1.24] loses 1.6% of the variance (ceiling 0.984), which no fix is worth. The
+finding is made when the ceiling is under ``REACH_CEILING`` = 0.9: the output
+cannot explain a tenth of the targets' variance, whatever it learns.
 
 Keras: ``keras/src/losses/losses.py`` (``categorical_crossentropy``,
 ``binary_crossentropy``) and ``keras/src/backend/tensorflow/nn.py``
@@ -54,12 +72,34 @@ axis unless ``from_logits``).
 
 from dataclasses import dataclass
 
-from experiments.doctor import probe
+import numpy as np
+
+from experiments.doctor import learning_rate, probe
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
 from experiments.doctor.setup import nominal_step_seconds
 from experiments.doctor.task import loss_family
 
 _CROSSENTROPY = ("sparse_categorical", "categorical")
+#: The range of each bounded output activation (``inf``: unbounded on that side).
+REACH = {"sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0),
+         "softsign": (-1.0, 1.0), "relu": (0.0, np.inf), "softplus": (0.0, np.inf),
+         "exponential": (0.0, np.inf), "elu": (-1.0, np.inf), "softmax": (0.0, 1.0)}
+#: A bounded regression output is a finding when its best reachable ``R^2`` is below this.
+REACH_CEILING = 0.9
+
+
+def reach_ceiling(y, low, high):
+    """The highest ``R^2`` an output confined to ``[low, high]`` can reach on targets ``y``.
+
+    ``1 - sum (y - clip(y, low, high))^2 / sum (y - mean y)^2``: the clipped
+    target is the best prediction such an output can make for each sample
+    (see the module doc). 1 for constant targets.
+    """
+    y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    total = float(np.sum((y - y.mean(axis=0)) ** 2))
+    if total == 0:
+        return 1.0
+    return 1.0 - float(np.sum((y - np.clip(y, low, high)) ** 2)) / total
 
 
 @dataclass(frozen=True)
@@ -96,8 +136,12 @@ def _classification_fix(task):
             f"`Dense({units}, activation='sigmoid')` with `loss='binary_crossentropy'`")
 
 
-def findings(task):
-    """The :class:`Finding` s for a :class:`~experiments.doctor.task.Task` (see the module doc)."""
+def findings(task, targets=None):
+    """The :class:`Finding` s for a :class:`~experiments.doctor.task.Task` (see the module doc).
+
+    ``targets``: the training targets, for the reach of a bounded regression
+    output (`reach_ceiling`); without them only the targets' range is read.
+    """
     facts = task.facts
     family, act, units = loss_family(facts.loss), facts.activation, facts.units
     out = []
@@ -154,11 +198,17 @@ def findings(task):
                             f"[{task.low:.3g}, {task.high:.3g}]).", "`activation='linear'` on "
                             "the output with `loss='mean_squared_error'` (or "
                             "'mean_absolute_error')", "linear", "mean_squared_error")]
-        reach = {"softmax": (0, 1), "sigmoid": (0, 1), "tanh": (-1, 1)}.get(act)
-        if reach and (task.low < reach[0] or task.high > reach[1] or act == "softmax"):
+        reach = REACH.get(act)
+        if reach is None or (act != "softmax" and reach[0] <= task.low and task.high <= reach[1]):
+            return []
+        ceiling = (reach_ceiling(targets, *reach) if targets is not None else
+                   reach_ceiling([task.low, task.high], *reach))
+        if act == "softmax" or ceiling < REACH_CEILING:
+            span = f"[{reach[0]:g}, {reach[1]:g}]".replace("inf", "infinity")
             return [Finding(PROBLEM, f"{act} output on regression targets in [{task.low:.3g}, "
-                            f"{task.high:.3g}]: its outputs lie in [{reach[0]}, {reach[1]}]"
-                            + (" and sum to 1." if act == "softmax" else "."),
+                            f"{task.high:.3g}]: its outputs lie in {span}"
+                            + (" and sum to 1." if act == "softmax" else
+                               f", so the best it can reach is a held-out R^2 of {ceiling:.2f}."),
                             "`activation='linear'` on the output", "linear")]
         return []
     if family in _CROSSENTROPY and act != "softmax" and not logits:
@@ -182,7 +232,7 @@ def findings(task):
 def check(setup, seconds):
     """The static findings, each trainable fix probed on held-out data (see the module doc)."""
     task = setup.task
-    found = findings(task)
+    found = findings(task, setup.targets["train"])
     evidence = {"task": task.describe(), "loss": task.facts.loss,
                 "output_activation": task.facts.activation, "output_units": task.facts.units,
                 "labels": task.labels, "label_range": [task.low, task.high]}
@@ -209,10 +259,8 @@ def check(setup, seconds):
     step = nominal_step_seconds(setup.model, setup.batch_size)
     steps = probe.plan_steps(0.9 * seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
     name = " + ".join(n for n in (top.activation, top.loss) if n)
-    comparison = probe.compare(setup, probe.Variant("as given"),
-                               probe.Variant(name, output_activation=top.activation,
-                                             loss=top.loss),
-                               steps)
+    variant = probe.Variant(name, output_activation=top.activation, loss=top.loss)
+    comparison = probe.compare(setup, probe.Variant("as given"), variant, steps)
     evidence.update(comparison.evidence())
     details.append(comparison.describe())
     change = {"output_activation": top.activation, "loss": top.loss}
@@ -220,6 +268,20 @@ def check(setup, seconds):
         return CheckResult("output_loss", "Output and loss", top.status, top.text, evidence,
                            details, f"{top.advice}.", comparison.gain, comparison.gain_text(),
                            change)
+    if not comparison.holds_higher:
+        combined = learning_rate.with_rate(setup, variant, 0.9 * seconds, step)
+        if combined is not None:
+            rate, joint = combined
+            evidence.update({"combined_" + k: v for k, v in joint.evidence().items()})
+            details.append(f"{name} alone is no faster; with the rate a range test on the fixed "
+                           f"setup suggests ({rate:.2g}): " + joint.describe())
+            if joint.recommended:
+                optimizer = type(setup.model.optimizer).__name__
+                return CheckResult("output_loss", "Output and loss", top.status, top.text,
+                                   evidence, details, f"{top.advice}, together with "
+                                   f"`{optimizer}(learning_rate={rate:.2g})`: either alone is "
+                                   "no faster (compound causes).", joint.gain, joint.gain_text(),
+                                   {**change, "learning_rate": float(f"{rate:.2g}")})
     if comparison.holds_higher:
         current, fixed = comparison.finals
         task = setup.task

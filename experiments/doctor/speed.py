@@ -23,7 +23,12 @@ weights for the same time and weighs both sides,
 
 and recommends the larger batch only if it reaches the held-out accuracy
 level sooner on every probe seed, beyond their noise, by at least
-``probe.MATERIAL_GAIN`` (a smaller gain is a note). Keras step times are
+``probe.MATERIAL_GAIN`` (a smaller gain is a note), and only if that saves
+real time at the program's own data size: ``probe.saved_seconds``, the
+whole training (its epochs over its samples at the reference step cost)
+times ``1 - 1 / gain``, must be at least ``probe.MIN_SAVED_SECONDS``
+(batch 10 on 10,000 samples for two epochs trains in a third of a second
+there; 2.5x faster is not worth a warning). Keras step times are
 noisy too (TensorFlow's threads on a busy machine vary 2x from epoch to
 epoch), so for Keras the user's batch is charged its fastest step time and
 the larger batch the one fitted to its slowest timed epochs: the larger
@@ -195,6 +200,18 @@ def _batch_result(setup, sizes, times, a, c, seconds, slow):
                     if comparison.helps else f"was no faster to the held-out {task.metric} level.")
         return CheckResult("batch_size", "Batch size and per-step overhead", OK,
                            summary + f" Batch {better} {measured}", evidence, details)
+    saved = probe.saved_seconds(setup, comparison)
+    evidence["saved_seconds_over_training"] = saved
+    if saved < probe.MIN_SAVED_SECONDS:
+        details.append(f"Batch {better} was {comparison.gain:.2g}x sooner to the held-out level, "
+                       f"but the whole training ({setup.epochs} epochs of {n} samples) takes "
+                       f"about {probe.training_seconds(setup):.2g} s on the reference machine, so "
+                       f"it would save {saved:.2g} s, under the {probe.MIN_SAVED_SECONDS:g} s a "
+                       "speed fix must save to be advised: a note, not advice.")
+        return CheckResult("batch_size", "Batch size and per-step overhead", OK,
+                           summary + f" Batch {better} would save under "
+                           f"{probe.MIN_SAVED_SECONDS:g} s of the whole training (a note).",
+                           evidence, details)
     fix = (f"use `batch_size={better}`"
            + ("; or compile with `steps_per_execution=32` (and `jit_compile=True`) so one "
               "call runs many steps" if keras else "") + ".")
