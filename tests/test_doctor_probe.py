@@ -19,7 +19,7 @@ from experiments.doctor import (
     probe,
     speed,
 )
-from experiments.doctor.report import OK
+from experiments.doctor.report import OK, PROBLEM
 from experiments.doctor.setup import Setup
 
 
@@ -57,9 +57,54 @@ def test_a_much_better_rate_is_recommended_on_held_out_accuracy():
     assert "sooner" in better.gain_text() and "3 probe seeds" in better.gain_text()
 
 
-def _comparison(current, fix):
+def _comparison(current, fix, bar=probe.MATERIAL_GAIN):
     return probe.Comparison(probe.Variant("a"), probe.Variant("b"), 0.9, current, fix,
-                            [0.95] * len(current), [0.95] * len(fix), (100, 100), "steps", 100)
+                            [0.95] * len(current), [0.95] * len(fix), (100, 100), "steps", 100,
+                            bar=bar)
+
+
+def test_seeds_that_straddle_the_bar_are_split():
+    assert _comparison([100, 100, 100], [100, 75, 50]).split  # 1.0x, 1.33x, 2x around 1.5x
+    assert not _comparison([100, 100, 100], [60, 50, 40]).split  # all above
+    assert not _comparison([100, 100, 100], [100, 95, 90]).split  # all below
+    assert _comparison([100, 100, 100], [105, 95, 90], bar=probe.DEFECT_GAIN).split
+
+
+def test_a_defect_needs_any_gain_over_one():
+    # 1.0x, 1.2x, 1.33x: under MATERIAL_GAIN, but faster than the defect on the median seed.
+    gains = [100, 100 / 1.2, 75]
+    assert not _comparison([100, 100, 100], gains).recommended
+    assert _comparison([100, 100, 100], gains, bar=probe.DEFECT_GAIN).recommended
+    assert not _comparison([100, 100, 100], [100, 100, 100], bar=probe.DEFECT_GAIN).recommended
+
+
+class _Fixed:
+    """A stand-in `probe.train`: the current setting reaches 0.9 at step 100, the fix
+    at the step ``fix_steps[seed]`` (so each seed's gain is set)."""
+
+    def __init__(self, fix_steps):
+        self.fix_steps, self.seeds = fix_steps, []
+
+    def __call__(self, setup, variant, steps, every, seed, arrays):
+        self.seeds.append(seed)
+        at = 100 if variant.name == "current" else self.fix_steps[seed]
+        return probe.Curve([at - 1, at, 200], [0.5, 0.9, 0.9])
+
+
+@pytest.mark.parametrize("fix_steps, runs", [
+    ([100, 75, 50, 50, 50, 50, 50], 7),  # 1x, 1.33x, 2x straddle 1.5x: four more seeds
+    ([50, 50, 50, 50, 50, 50, 50], 3),   # 2x on every seed: three are enough
+])
+def test_compare_adds_seeds_when_the_first_three_straddle_the_bar(monkeypatch, fix_steps, runs):
+    fake = _Fixed(fix_steps)
+    monkeypatch.setattr(probe, "train", fake)
+    monkeypatch.setattr(probe, "held_out", lambda setup: (None, None, None, np.zeros((10, 1))))
+    task = type("T", (), {"floor": staticmethod(lambda y: 0.1), "metric": "accuracy"})()
+    setup = type("S", (), {"task": task})()
+    comparison = probe.compare(setup, probe.Variant("current"), probe.Variant("fix"), 200)
+    assert sorted(set(fake.seeds)) == list(range(runs))
+    assert len(comparison.gains) == runs
+    assert comparison.recommended
 
 
 def test_the_verdict_reads_the_median_seed():
@@ -121,10 +166,10 @@ def _says_what_it_measured(result, gain):
 
 def _fake_compare(gain, current_best=0.95):
     """A stand-in for `probe.compare` whose fix costs ``1 / gain`` of the current setting."""
-    def compare(setup, current, fix, steps, seeds=probe.PROBE_SEEDS):
+    def compare(setup, current, fix, steps, seeds=probe.PROBE_SEEDS, bar=probe.MATERIAL_GAIN):
         return probe.Comparison(current, fix, 0.9, [100.0] * seeds, [100.0 / gain] * seeds,
                                 [current_best] * seeds, [0.95] * seeds, (steps, steps), "steps",
-                                200)
+                                200, bar=bar)
     return compare
 
 
@@ -163,11 +208,12 @@ def test_batch_size_is_not_judged_on_a_setting_that_learns_nothing(monkeypatch):
 
 @pytest.mark.parametrize("gain", GAINS)
 def test_input_scale_fix_follows_the_probe(monkeypatch, gain):
+    # Inputs 100x off are a defect (PROBLEM band): any median gain over 1 earns the fix.
     monkeypatch.setattr(probe, "compare", _fake_compare(gain))
     result = input_scale.check(_setup(scale=100.0), 1.0)
-    assert (result.status == OK) == (gain < probe.MATERIAL_GAIN), result.summary
-    assert (result.change is None) == (gain < probe.MATERIAL_GAIN)
-    _says_what_it_measured(result, gain)
+    assert (result.status == OK) == (gain <= probe.DEFECT_GAIN), result.summary
+    assert (result.change is None) == (gain <= probe.DEFECT_GAIN)
+    assert result.status in (OK, PROBLEM)
 
 
 @pytest.mark.parametrize("gain", GAINS)

@@ -52,10 +52,11 @@ def _model(output="softmax", units=3, loss="sparse_categorical_crossentropy", op
 
 def _fake_compare(gain_of):
     """A stand-in for `probe.compare`: the fix named ``name`` costs ``100 / gain_of(name)``."""
-    def compare(setup, current, fix, steps, seeds=probe.PROBE_SEEDS):
+    def compare(setup, current, fix, steps, seeds=probe.PROBE_SEEDS, bar=probe.MATERIAL_GAIN):
         gain = gain_of(fix.name)
         return probe.Comparison(current, fix, 0.9, [100.0] * seeds, [100.0 / gain] * seeds,
-                                [0.95] * seeds, [0.95] * seeds, (steps, steps), "steps", 200)
+                                [0.95] * seeds, [0.95] * seeds, (steps, steps), "steps", 200,
+                                bar=bar)
     return compare
 
 
