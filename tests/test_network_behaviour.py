@@ -1,0 +1,243 @@
+"""The model as a stack of layers, through the public API: add, pop, nesting, freezing, weights, summary.
+
+``keras/src/models/sequential.py`` as a Keras user sees it: what ``add``
+accepts and refuses, ``pop``, a model nested in another, a model or a
+layer frozen with ``trainable``, the weight lists and their checks, and
+``summary``'s table. Expected values are written here (shapes, counts,
+hand-computed outputs), never read back from the model under test. NumPy
+only and small, so mutmut's first pass runs them.
+"""
+
+import numpy as np
+import pytest
+
+import scratch_nn as keras
+
+X = np.array([[1.0, 2.0, -1.0], [0.5, 0.0, 3.0]], "float32")
+
+
+def dense(units, value, **kwargs):
+    return keras.layers.Dense(units, kernel_initializer=keras.initializers.Constant(value),
+                              bias_initializer="zeros", **kwargs)
+
+
+# -- add and pop -----------------------------------------------------------------
+def test_add_refuses_a_second_input_the_model_itself_and_what_is_not_a_layer():
+    model = keras.Sequential([keras.Input((3,)), dense(2, 1.0)], name="net")
+    with pytest.raises(ValueError, match=r"^Sequential\.add: an Input can only be the first element$"):
+        model.add(keras.Input((2,)))
+    with pytest.raises(ValueError, match=r"^Sequential\.add: model 'net' cannot contain itself$"):
+        model.add(model)
+    with pytest.raises(ValueError, match=r"^Sequential\.add: expected a layer, received 3$"):
+        model.add(3)
+    assert len(model.layers) == 1
+
+
+def test_layers_is_a_copy_without_the_input_and_input_shape_has_the_batch_axis():
+    model = keras.Sequential([keras.Input((3,)), dense(2, 1.0)])
+    assert model.input_shape == (None, 3)
+    model.layers.append("not a layer")
+    assert len(model.layers) == 1
+    assert keras.Sequential().input_shape is None
+
+
+def test_a_first_layer_input_shape_builds_the_model():
+    with pytest.warns(UserWarning):
+        model = keras.Sequential([dense(2, 1.0, input_shape=(3,)), dense(1, 1.0)])
+    assert model.built and model.input_shape == (None, 3)
+    np.testing.assert_allclose(model.predict(X, verbose=0), [[4.0], [7.0]])
+
+
+def test_adding_layers_one_by_one_builds_each_time():
+    model = keras.Sequential()
+    model.add(keras.Input((3,)))
+    model.add(dense(2, 1.0))
+    assert model.built and model.output_shape == (2,)
+    model.add(dense(4, 0.5))
+    assert model.output_shape == (4,) and [w.shape for w in model.weights] == [(3, 2), (2,), (2, 4), (4,)]
+
+
+def test_pop_returns_the_last_layer_and_the_model_computes_without_it():
+    first, second = dense(2, 1.0), dense(1, 3.0)
+    model = keras.Sequential([keras.Input((3,)), first, second])
+    assert model.pop() is second
+    assert model.layers == [first] and model.output_shape == (2,)
+    np.testing.assert_allclose(model.predict(X, verbose=0), [[2.0, 2.0], [3.5, 3.5]])
+    assert model.count_params() == 8
+
+
+def test_pop_without_rebuild_leaves_the_model_unbuilt_until_used():
+    model = keras.Sequential([keras.Input((3,)), dense(2, 1.0), dense(1, 3.0)])
+    model.pop(rebuild=False)
+    assert not model.built
+    np.testing.assert_allclose(model(X).numpy(), [[2.0, 2.0], [3.5, 3.5]])
+    assert model.built
+
+
+def test_pop_on_an_empty_model_names_it():
+    with pytest.raises(ValueError, match=r"^Sequential\.pop: model 'empty' has no layers to remove$"):
+        keras.Sequential(name="empty").pop()
+
+
+def test_a_model_without_input_shape_says_how_to_give_one():
+    model = keras.Sequential([dense(2, 1.0)])
+    for call in (model.summary, model.count_params, model.get_weights, lambda: model.set_weights([]),
+                 lambda: model.compute_output_shape((3,))):
+        with pytest.raises(ValueError, match=r"the model has no input shape yet; start it with "
+                                             r"Input\(shape\), give the first layer input_shape=, or "
+                                             r"call fit/predict on data first$"):
+            call()
+
+
+def test_layers_of_mixed_dtypes_are_refused_naming_each():
+    with pytest.raises(ValueError) as error:
+        keras.Sequential([keras.Input((3,)), dense(2, 1.0, dtype="float64", name="wide"),
+                          dense(1, 1.0, name="narrow")])
+    assert str(error.value) == ("Sequential: layers have mixed dtypes (wide: float64, narrow: float32); "
+                                "use one float type")
+
+
+def test_the_model_takes_its_layers_dtype():
+    model = keras.Sequential([keras.Input((3,)), dense(1, 1.0, dtype="float64")])
+    assert model.predict(X, verbose=0).dtype == np.float64
+    assert model(X).numpy().dtype == np.float64
+
+
+# -- nesting -----------------------------------------------------------------------
+def test_a_nested_model_computes_what_its_layers_compute_inline_and_trains_with_them():
+    inner = keras.Sequential([keras.Input((3,)), dense(2, 0.5), dense(2, -1.0)])
+    outer = keras.Sequential([inner, dense(1, 2.0)])
+    assert outer.input_shape == (None, 3) and outer.output_shape == (1,)
+    # inner: x -> sum(x)/2 on both units -> -(sum(x)/2 * 2) on both -> outer: 2 * sum of both
+    expected = -4.0 * X.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(outer.predict(X, verbose=0), expected, rtol=1e-6)
+    assert outer.count_params() == 8 + 6 + 3 and len(outer.weights) == 6
+    outer.compile(keras.optimizers.SGD(0.01), "mse")
+    before = inner.get_weights()
+    outer.fit(X, np.zeros((2, 1), "float32"), verbose=0)
+    assert not np.allclose(inner.get_weights()[0], before[0])
+
+
+def test_a_nested_model_shown_by_summary_as_one_row(capsys):
+    inner = keras.Sequential([keras.Input((3,)), dense(2, 0.5)], name="inner")
+    keras.Sequential([inner, dense(1, 2.0, name="head")], name="outer").summary()
+    out = capsys.readouterr().out
+    assert "inner (Sequential)" in out and "head (Dense)" in out and "Total params: 11" in out
+
+
+# -- trainable ---------------------------------------------------------------------
+def test_a_model_built_frozen_freezes_every_layer_added():
+    model = keras.Sequential([keras.Input((3,)), dense(2, 1.0)], trainable=False)
+    model.add(dense(1, 1.0))
+    assert not model.trainable
+    assert all(not layer.trainable for layer in model.layers)
+    assert model.trainable_weights == [] and len(model.non_trainable_weights) == 4
+
+
+def test_setting_trainable_on_the_model_sets_every_layer_and_fit_then_moves_nothing():
+    model = keras.Sequential([keras.Input((3,)), dense(2, 1.0), dense(1, 1.0)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    model.trainable = False
+    assert [layer.trainable for layer in model.layers] == [False, False]
+    before = model.get_weights()
+    model.fit(X, np.zeros((2, 1), "float32"), verbose=0)
+    for kept, now in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(kept, now)
+    model.trainable = True
+    assert model.trainable and all(layer.trainable for layer in model.layers)
+    model.fit(X, np.zeros((2, 1), "float32"), verbose=0)
+    assert not np.allclose(before[0], model.get_weights()[0])
+
+
+def test_a_layer_frozen_after_training_keeps_its_weights_while_the_others_train():
+    frozen, trained = dense(2, 1.0), dense(1, 1.0)
+    model = keras.Sequential([keras.Input((3,)), frozen, trained])
+    model.compile(keras.optimizers.Adam(0.1), "mse")
+    model.fit(X, np.zeros((2, 1), "float32"), verbose=0)
+    frozen.trainable = False
+    kept = frozen.get_weights()
+    head = trained.get_weights()
+    model.fit(X, np.zeros((2, 1), "float32"), epochs=2, verbose=0)
+    for a, b in zip(kept, frozen.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(head[0], trained.get_weights()[0])
+    assert [w.shape for w in model.trainable_weights] == [(2, 1), (1,)]
+
+
+def test_a_frozen_first_layer_still_passes_the_gradient_to_nothing_but_the_later_layers_learn():
+    model = keras.Sequential([keras.Input((3,)), dense(2, 1.0, trainable=False), dense(1, 0.5)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    loss, grads = model.compute_loss_and_gradients(X, np.zeros((2, 1), "float32"))
+    hidden = X.sum(axis=1, keepdims=True).repeat(2, axis=1)  # both units: sum(x)
+    residual = hidden @ np.full((2, 1), 0.5)
+    assert [g.shape for g in grads] == [(2, 1), (1,)]
+    np.testing.assert_allclose(grads[0], 2 * hidden.T @ residual / 2, rtol=1e-6)
+    assert loss == pytest.approx(float(np.mean(residual**2)), rel=1e-6)
+
+
+# -- weights -----------------------------------------------------------------------
+def test_set_weights_checks_count_and_each_shape_before_writing():
+    model = keras.Sequential([keras.Input((3,)), dense(2, 1.0), dense(1, 1.0)])
+    with pytest.raises(ValueError, match=r"^set_weights: the model has 4 weight arrays, received 1$"):
+        model.set_weights([np.zeros((3, 2))])
+    with pytest.raises(ValueError, match=r"^set_weights: weight 2 has shape \(2, 1\), received \(1, 2\)$"):
+        model.set_weights([np.zeros((3, 2)), np.zeros(2), np.zeros((1, 2)), np.zeros(1)])
+    np.testing.assert_array_equal(model.get_weights()[0], np.ones((3, 2)))
+    model.set_weights([np.full((3, 2), 2.0), np.ones(2), np.ones((2, 1)), [0.5]])
+    # hidden: 2 sum(x) + 1 on both units; out: their sum + 0.5
+    np.testing.assert_allclose(model.predict(X, verbose=0), [[10.5], [16.5]])
+
+
+def test_get_weights_are_copies_and_weights_are_live():
+    model = keras.Sequential([keras.Input((3,)), dense(1, 1.0)])
+    copies = model.get_weights()
+    copies[0][...] = 9.0
+    assert np.all(model.weights[0] == 1.0)
+    model.weights[0][...] = 2.0
+    np.testing.assert_allclose(model.predict(X, verbose=0), [[4.0], [7.0]])
+
+
+def test_weight_lists_follow_keras_order_with_moving_statistics_non_trainable():
+    model = keras.Sequential([keras.Input((3,)), dense(2, 1.0), keras.layers.BatchNormalization()])
+    assert [w.shape for w in model.weights] == [(3, 2), (2,), (2,), (2,), (2,), (2,)]
+    assert [w.shape for w in model.trainable_weights] == [(3, 2), (2,), (2,), (2,)]
+    assert [w.shape for w in model.non_trainable_weights] == [(2,), (2,)]
+    assert model.count_params() == 8 + 4 * 2
+
+
+def test_summary_prints_keras_table(capsys):
+    model = keras.Sequential([keras.Input((3,)), dense(4, 1.0, name="hidden"),
+                              dense(2, 1.0, name="out", trainable=False)], name="net")
+    model.summary()
+    rule = "-" * 39  # each column as wide as its widest cell plus 2: 16 + 14 + 9
+    assert capsys.readouterr().out == (
+        'Model: "net"\n'
+        f"{rule}\n"
+        "Layer (type)    Output Shape  Param #  \n"
+        f"{'=' * 39}\n"
+        "hidden (Dense)  (None, 4)     16       \n"
+        f"{rule}\n"
+        "out (Dense)     (None, 2)     10       \n"
+        f"{rule}\n"
+        "Total params: 26\n"
+        "Trainable params: 16\n"
+        "Non-trainable params: 10\n")
+    lines = []
+    keras.Sequential([keras.Input((300,)), dense(10, 1.0, name="big")]).summary(print_fn=lines.append)
+    assert "3,010" in lines[0] and "Total params: 3,010" in lines[0]
+
+
+def test_calling_the_model_builds_it_and_returns_a_tensor_in_its_dtype():
+    model = keras.Sequential([dense(1, 1.0)])
+    out = model(X.astype("float64"))
+    assert model.built and model.input_shape == (None, 3)
+    assert out.numpy().dtype == np.float32
+    np.testing.assert_allclose(out.numpy(), [[2.0], [3.5]])
+
+
+def test_fit_on_an_unbuilt_model_builds_from_the_data():
+    model = keras.Sequential([dense(1, 0.0)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    model.fit(X, np.ones((2, 1), "float32"), batch_size=2, verbose=0)
+    # one step from zero weights: dL/dk = -2 * sum_i x_i / 2, so k = 0.1 * sum_i x_i
+    np.testing.assert_allclose(model.get_weights()[0][:, 0], 0.1 * X.sum(axis=0), rtol=1e-6)
