@@ -10,6 +10,8 @@ written here from Keras's behaviour, never read back from scratch_nn.
 NumPy only, so mutmut's first pass runs them.
 """
 
+import re
+import uuid
 import warnings
 
 import numpy as np
@@ -38,8 +40,11 @@ class MyProbeLayer(keras.layers.Layer):
 
 
 def test_default_names_are_the_class_name_in_snake_case_then_numbered():
-    names = [MyProbeLayer().name for _ in range(3)]
-    assert names == ["my_probe_layer", "my_probe_layer_1", "my_probe_layer_2"]
+    # a class name never used before in this process: the counter is global, and mutmut reruns tests
+    cls = type(f"Fresh{uuid.uuid4().hex}Layer", (keras.layers.Layer,), {})
+    base = f"fresh{cls.__name__[5:-5]}_layer"
+    assert [cls().name for _ in range(3)] == [base, f"{base}_1", f"{base}_2"]
+    assert re.fullmatch(r"my_probe_layer(_\d+)?", MyProbeLayer().name)
     assert MyProbeLayer(name="given").name == "given"
 
 
