@@ -45,6 +45,8 @@ def test_default_names_are_the_class_name_in_snake_case_then_numbered():
     base = f"fresh{cls.__name__[5:-5]}_layer"
     assert [cls().name for _ in range(3)] == [base, f"{base}_1", f"{base}_2"]
     assert re.fullmatch(r"my_probe_layer(_\d+)?", MyProbeLayer().name)
+    # a lower-case first letter: Keras's to_snake_case also gives "m_probe"
+    assert re.fullmatch(r"m_probe(_\d+)?", type("mProbe", (keras.layers.Layer,), {})().name)
     assert MyProbeLayer(name="given").name == "given"
 
 
@@ -92,6 +94,22 @@ def test_add_weight_puts_trainable_weights_in_params_with_a_gradient_and_others_
     assert [float(w) for w in layer.trainable_weights] == [2.0]
     assert [float(w) for w in layer.non_trainable_weights] == [1.0]
     assert layer.count_params() == 2
+
+
+def test_add_weight_gives_the_initializer_the_layer_dtype_and_stores_a_c_ordered_array_of_it():
+    asked = []
+
+    def fortran_float64(shape, dtype):
+        asked.append(dtype)
+        return np.asfortranarray(np.arange(np.prod(shape), dtype="float64").reshape(shape))
+
+    layer = keras.layers.Layer(dtype="float32")
+    weight = layer.add_weight("w", (2, 3), fortran_float64)
+    assert asked == ["float32"]
+    assert weight.dtype == np.float32 and weight.flags["C_CONTIGUOUS"]
+    np.testing.assert_array_equal(weight, np.arange(6).reshape(2, 3))
+    assert layer.add_weight("step", (), fortran_float64, trainable=False, dtype="int64").dtype == np.int64
+    assert asked == ["float32", "int64"]
 
 
 def test_weights_are_the_live_arrays_and_get_weights_copies():
@@ -149,7 +167,7 @@ def test_build_takes_keras_batch_shape_or_one_sample_shape(shape):
 
 def test_base_layer_build_and_output_shape():
     layer = keras.layers.Layer()
-    assert not layer.built
+    assert layer.built is False
     layer.build([4, 5])
     assert layer.built and layer.input_shape == (4, 5)
     assert layer.compute_output_shape([4, 5]) == (4, 5)
@@ -202,6 +220,13 @@ def test_a_built_layer_checks_the_last_axis_of_its_inputs_in_keras_words():
         norm(np.ones((4, 2), "float32"))
 
 
+def test_a_built_dense_applies_to_the_last_axis_of_a_higher_rank_input():
+    """Keras's Dense checks only axis -1 (InputSpec(min_ndim=2, axes={-1: units_in}))."""
+    layer = keras.layers.Dense(2, kernel_initializer="ones")
+    layer(np.ones((4, 3), "float32"))
+    np.testing.assert_array_equal(layer(np.ones((4, 5, 3), "float32")).numpy(), np.full((4, 5, 2), 3.0))
+
+
 def test_a_layer_that_checks_nothing_takes_any_width_once_built():
     layer = keras.layers.ReLU()
     layer(np.ones((2, 3), "float32"))
@@ -221,36 +246,49 @@ def test_calling_a_layer_on_an_input_records_a_symbolic_step():
         keras.layers.Dense(2)([inputs, inputs])
 
 
-class AlwaysDropout(keras.layers.Dropout):
-    """Keras's recipe for Monte-Carlo dropout: dropout stays on at inference."""
+# The subclasses are made inside the tests: a class statement runs Layer.__init_subclass__, and
+# mutmut's workers see a mutant only in code that runs after they start, not at import.
+def always_dropout():
+    class AlwaysDropout(keras.layers.Dropout):
+        """Keras's recipe for Monte-Carlo dropout: dropout stays on at inference."""
 
-    def call(self, inputs, training=None):
-        return super().call(inputs, training=True)
+        def call(self, inputs, training=None):
+            return super().call(inputs, training=True)
+
+    return AlwaysDropout
 
 
-class DoubledDense(keras.layers.Dense):
-    def call(self, inputs):
-        return 2 * super().call(inputs)
+def doubled_dense(with_backward):
+    if not with_backward:
+        class DoubledDense(keras.layers.Dense):
+            def call(self, inputs):
+                return 2 * super().call(inputs)
 
+        return DoubledDense
 
-class DoubledDenseWithGradient(keras.layers.Dense):
-    def call(self, inputs):
-        return 2 * super().call(inputs)
+    class DoubledDenseWithGradient(keras.layers.Dense):
+        def call(self, inputs):
+            return 2 * super().call(inputs)
 
-    def backward(self, dout, need_input_grad=True):
-        return super().backward(2 * dout, need_input_grad)
+        def backward(self, dout, need_input_grad=True):
+            return super().backward(2 * dout, need_input_grad)
+
+    return DoubledDenseWithGradient
 
 
 def test_a_subclass_call_runs_in_every_forward_pass():
-    layer = AlwaysDropout(0.5, seed=3)
+    layer = always_dropout()(0.5, seed=3)
     out = layer(np.ones((40, 50), "float32")).numpy()
     assert set(np.unique(out)) == {0.0, 2.0}
     dx = layer.backward(np.ones((40, 50), "float32"))
     np.testing.assert_array_equal(dx, out)  # the parent's backward, on the parent's mask
+    trained = layer(np.ones((40, 50), "float32"), training=True).numpy()
+    assert set(np.unique(trained)) == {0.0, 2.0}
+    np.testing.assert_array_equal(layer.backward(np.ones((40, 50), "float32")), trained)
 
 
 def test_a_subclass_call_without_training_argument_runs_at_inference_and_is_refused_in_training():
-    layer = DoubledDense(1, kernel_initializer="ones", bias_initializer="zeros")
+    layer = doubled_dense(False)(1, kernel_initializer="ones", bias_initializer="zeros")
     np.testing.assert_array_equal(layer(np.ones((2, 3), "float32")).numpy(), np.full((2, 1), 6.0))
     with pytest.raises(NotImplementedError) as error:
         layer(np.ones((2, 3), "float32"), training=True)
@@ -261,8 +299,21 @@ def test_a_subclass_call_without_training_argument_runs_at_inference_and_is_refu
         "DoubledDense.call")
 
 
+def test_a_subclass_that_defines_forward_keeps_its_forward_and_its_call_is_not_routed():
+    class Halved(keras.layers.Layer):
+        def forward(self, x, training=False):
+            return x / 2
+
+        def call(self, inputs, training=None):
+            return inputs * 100
+
+    layer = Halved()
+    np.testing.assert_array_equal(layer(np.ones((1, 2))).numpy(), [[0.5, 0.5]])
+    np.testing.assert_array_equal(layer(np.ones((1, 2)), training=True).numpy(), [[0.5, 0.5]])
+
+
 def test_a_subclass_call_with_its_own_backward_trains():
-    model = keras.Sequential([keras.Input((3,)), DoubledDenseWithGradient(
+    model = keras.Sequential([keras.Input((3,)), doubled_dense(True)(
         1, kernel_initializer="zeros", bias_initializer="zeros")])
     model.compile(keras.optimizers.SGD(0.1), "mse")
     x = np.ones((4, 3), "float32")

@@ -380,3 +380,16 @@ def test_compute_loss_and_gradients_changes_no_weight():
     np.testing.assert_allclose(dx, 2 * residual @ KERNEL.T / 5, rtol=1e-5)
     assert len(model.compute_loss_and_gradients(X, Y)) == 2
     np.testing.assert_array_equal(model.get_weights()[0], KERNEL)
+
+
+def test_weight_decay_skips_the_weights_excluded_by_name_in_fit():
+    """Keras decays ``v -= v * weight_decay * lr`` before the step; with y = y_pred the step is zero."""
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.set_weights([KERNEL, BIAS])
+    optimizer = keras.optimizers.SGD(0.1, weight_decay=0.5)
+    optimizer.exclude_from_weight_decay(var_names=["bias"])
+    model.compile(optimizer, "mse")
+    y_exact = model.predict(X, verbose=0)
+    model.fit(X, y_exact, batch_size=5, verbose=0)
+    np.testing.assert_allclose(model.get_weights()[0], KERNEL * (1 - 0.1 * 0.5), rtol=1e-6)
+    np.testing.assert_array_equal(model.get_weights()[1], BIAS)
