@@ -69,7 +69,7 @@ def test_pop_returns_the_last_layer_and_the_model_computes_without_it():
 def test_pop_without_rebuild_leaves_the_model_unbuilt_until_used():
     model = keras.Sequential([keras.Input((3,)), dense(2, 1.0), dense(1, 3.0)])
     model.pop(rebuild=False)
-    assert not model.built
+    assert model.built is False
     np.testing.assert_allclose(model(X).numpy(), [[2.0, 2.0], [3.5, 3.5]])
     assert model.built
 
@@ -81,12 +81,19 @@ def test_pop_on_an_empty_model_names_it():
 
 def test_a_model_without_input_shape_says_how_to_give_one():
     model = keras.Sequential([dense(2, 1.0)])
-    for call in (model.summary, model.count_params, model.get_weights, lambda: model.set_weights([]),
-                 lambda: model.compute_output_shape((3,))):
-        with pytest.raises(ValueError, match=r"the model has no input shape yet; start it with "
-                                             r"Input\(shape\), give the first layer input_shape=, or "
-                                             r"call fit/predict on data first$"):
+    for name, call in [("summary", model.summary), ("count_params", model.count_params),
+                       ("get_weights", model.get_weights), ("set_weights", lambda: model.set_weights([])),
+                       ("compute_output_shape", lambda: model.compute_output_shape((3,)))]:
+        with pytest.raises(ValueError) as error:
             call()
+        assert str(error.value) == (f"{name}: the model has no input shape yet; start it with "
+                                    "Input(shape), give the first layer input_shape=, or call "
+                                    "fit/predict on data first")
+
+
+def test_compute_output_shape_is_one_output_sample():
+    model = keras.Sequential([keras.Input((3,)), dense(4, 1.0), dense(2, 1.0)])
+    assert model.compute_output_shape((3,)) == (2,)
 
 
 def test_layers_of_mixed_dtypes_are_refused_naming_each():
@@ -233,6 +240,28 @@ def test_calling_the_model_builds_it_and_returns_a_tensor_in_its_dtype():
     assert model.built and model.input_shape == (None, 3)
     assert out.numpy().dtype == np.float32
     np.testing.assert_allclose(out.numpy(), [[2.0], [3.5]])
+
+
+def test_calling_the_model_runs_inference_unless_training_is_asked():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dropout(0.5, seed=2)])
+    x = np.ones((20, 3), "float32")
+    np.testing.assert_array_equal(model(x).numpy(), x)
+    assert set(np.unique(model(x, training=True).numpy())) == {0.0, 2.0}
+
+
+def test_save_weights_overwrites_by_default(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), dense(1, 1.0)])
+    path = tmp_path / "model.weights.h5"
+    model.save_weights(path)
+    model.set_weights([np.full((3, 1), 2.0), [0.5]])
+    model.save_weights(path)
+    other = keras.Sequential([keras.Input((3,)), dense(1, 0.0)])
+    other.load_weights(path)
+    np.testing.assert_array_equal(other.get_weights()[0], np.full((3, 1), 2.0))
+    model.set_weights([np.full((3, 1), 3.0), [0.5]])
+    model.save_weights(path, overwrite=False)  # an existing file is kept
+    other.load_weights(path)
+    np.testing.assert_array_equal(other.get_weights()[0], np.full((3, 1), 2.0))
 
 
 def test_fit_on_an_unbuilt_model_builds_from_the_data():

@@ -8,6 +8,8 @@ scratch_nn's loss code. Hooks are recorded by a callback that logs each
 call. NumPy only and small, so mutmut's first pass runs them.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -171,8 +173,11 @@ def test_fit_refuses_validation_data_of_the_wrong_form(validation_data, describe
 def test_validation_data_is_checked_under_its_own_name():
     with pytest.raises(ValueError, match=r"validation_data\[0\]"):
         linear_model().fit(X, Y, validation_data=(np.ones((5, 3)), Y), verbose=0)
-    with pytest.raises(ValueError, match=r"validation_data\[2\]"):
-        linear_model().fit(X, Y, validation_data=(X, Y, np.ones(4)), verbose=0)
+    with pytest.raises(ValueError, match=r"validation_data\[1\]"):
+        linear_model().fit(X, Y, validation_data=(X, np.ones((5, 3))), verbose=0)
+    with pytest.raises(ValueError, match=r"^validation_data\[2\] must hold one weight per sample, "
+                                         r"shape \(3,\), received shape \(2,\)$"):
+        linear_model().fit(X, Y, validation_data=(X[:3], Y[:3], np.ones(2)), verbose=0)
 
 
 @pytest.mark.parametrize("verbose", [3, -1, "loud", None])
@@ -253,11 +258,11 @@ def test_validation_split_holds_out_the_last_rows_with_their_sample_weights():
 
 
 def test_validation_data_with_weights_wins_over_validation_split():
-    x_val, y_val = X[:2] * 2, Y[:2]
-    history = linear_model().fit(X, Y, validation_data=(x_val, y_val, np.array([3.0, 1.0])),
+    x_val, y_val, w_val = X[:3] * 2, Y[:3], np.array([3.0, 1.0, 0.5])  # 3 samples of 2 features
+    history = linear_model().fit(X, Y, validation_data=(x_val, y_val, w_val),
                                  validation_split=0.4, batch_size=5, verbose=0)
     assert history.history["loss"] == [pytest.approx(squared_errors(X, Y).mean(), rel=1e-6)]
-    expected = np.sum(np.array([3.0, 1.0]) * squared_errors(x_val, y_val)) / 2
+    expected = np.sum(w_val * squared_errors(x_val, y_val)) / 3
     assert history.history["val_loss"] == [pytest.approx(expected, rel=1e-6)]
 
 
@@ -312,6 +317,39 @@ def test_fit_prints_one_line_per_epoch_with_verbose_2(capsys):
     out = capsys.readouterr().out
     assert out.startswith("Epoch 1/2\n") and "Epoch 2/2\n" in out
     assert out.count("loss: ") == 2
+
+
+def test_evaluate_verbose_2_prints_one_final_line_and_predict_auto_prints_nothing(capsys):
+    linear_model().evaluate(X, Y, batch_size=2, verbose=2)
+    assert re.fullmatch(r"3/3 - \d+s - \d+\w+/step - loss: \d\.\d{4}\n", capsys.readouterr().out)
+    model = linear_model()
+    np.testing.assert_allclose(model.predict(X), X @ KERNEL + BIAS, rtol=1e-6)
+    assert capsys.readouterr().out == ""
+
+
+def test_evaluate_gives_callbacks_the_model_and_keras_params():
+    seen = []
+
+    class Spy(keras.callbacks.Callback):
+        def on_test_begin(self, logs=None):
+            seen.append((self.model, self.params))
+
+    model = linear_model()
+    model.evaluate(X, Y, batch_size=2, verbose=0, callbacks=[Spy()])
+    assert seen == [(model, {"epochs": 1, "verbose": 0, "steps": 3})]
+
+
+def test_sample_weights_on_a_sigmoid_output_weigh_the_probability_loss():
+    """Binary cross-entropy on probabilities: l_i = -(y log p + (1 - y) log(1 - p)), weighted."""
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.set_weights([KERNEL, BIAS])
+    model.compile(keras.optimizers.SGD(0.0), "binary_crossentropy")
+    labels = np.array([[1.0], [0.0], [0.0], [1.0], [1.0]], "float32")
+    weights = np.array([1.0, 2.0, 0.5, 0.0, 3.0])
+    p = 1 / (1 + np.exp(-(X.astype("float64") @ KERNEL + BIAS)))
+    per_sample = -(labels * np.log(p) + (1 - labels) * np.log(1 - p))[:, 0]
+    loss = model.evaluate(X, labels, sample_weight=weights, verbose=0)
+    assert loss == pytest.approx(np.sum(weights * per_sample) / 5, rel=1e-5)
 
 
 def test_fit_and_evaluate_verbose_auto_draws_a_progress_bar(capsys):
