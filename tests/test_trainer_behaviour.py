@@ -57,7 +57,7 @@ class Recorder(keras.callbacks.Callback):
         self._log("epoch_end", epoch, logs)
 
     def on_train_batch_begin(self, batch, logs=None):
-        self._log("train_batch_begin", batch)
+        self._log("train_batch_begin", batch, logs)
 
     def on_train_batch_end(self, batch, logs=None):
         self._log("train_batch_end", batch, logs)
@@ -71,7 +71,7 @@ class Recorder(keras.callbacks.Callback):
         self._log("test_end", logs)
 
     def on_test_batch_begin(self, batch, logs=None):
-        self._log("test_batch_begin", batch)
+        self._log("test_batch_begin", batch, logs)
 
     def on_test_batch_end(self, batch, logs=None):
         self._log("test_batch_end", batch, logs)
@@ -83,7 +83,7 @@ class Recorder(keras.callbacks.Callback):
         self._log("predict_end")
 
     def on_predict_batch_begin(self, batch, logs=None):
-        self._log("predict_batch_begin", batch)
+        self._log("predict_batch_begin", batch, logs)
 
     def on_predict_batch_end(self, batch, logs=None):
         self.calls.append(("predict_batch_end", batch, logs["outputs"].copy()))
@@ -207,6 +207,8 @@ def test_epoch_loss_and_batch_logs_are_running_means_weighted_by_batch_size():
     errors = squared_errors(X, Y)
     batch_ends = [call for call in recorder.calls if call[0] == "train_batch_end"]
     assert [call[1] for call in batch_ends] == [0, 1, 2]
+    assert [call[1:] for call in recorder.calls if call[0] == "train_batch_begin"] == [
+        (0, {}), (1, {}), (2, {})]
     for k, (_, _, logs) in enumerate(batch_ends):
         seen = errors[:min(2 * (k + 1), 5)]
         assert logs == {"loss": pytest.approx(seen.mean(), rel=1e-6)}
@@ -327,16 +329,21 @@ def test_evaluate_verbose_2_prints_one_final_line_and_predict_auto_prints_nothin
     assert capsys.readouterr().out == ""
 
 
-def test_evaluate_gives_callbacks_the_model_and_keras_params():
+def test_evaluate_and_predict_give_callbacks_the_model_and_keras_params():
     seen = []
 
     class Spy(keras.callbacks.Callback):
         def on_test_begin(self, logs=None):
             seen.append((self.model, self.params))
 
+        def on_predict_begin(self, logs=None):
+            seen.append((self.model, self.params))
+
     model = linear_model()
     model.evaluate(X, Y, batch_size=2, verbose=0, callbacks=[Spy()])
-    assert seen == [(model, {"epochs": 1, "verbose": 0, "steps": 3})]
+    model.predict(np.tile(X, (2, 1)), batch_size=4, verbose=0, callbacks=[Spy()])
+    assert seen == [(model, {"epochs": 1, "verbose": 0, "steps": 3}),
+                    (model, {"epochs": 1, "verbose": 0, "steps": 3})]
 
 
 def test_sample_weights_on_a_sigmoid_output_weigh_the_probability_loss():
@@ -383,6 +390,8 @@ def test_evaluate_adds_the_regularization_penalty_and_runs_test_hooks():
     assert loss == pytest.approx(squared_errors(X, Y).mean() + 0.5 * np.sum(KERNEL**2), rel=1e-6)
     assert recorder.names() == ["test_begin", *["test_batch_begin", "test_batch_end"] * 3, "test_end"]
     assert [call[1] for call in recorder.calls if call[0] == "test_batch_end"] == [0, 1, 2]
+    assert [call[1:] for call in recorder.calls if call[0] == "test_batch_begin"] == [
+        (0, {}), (1, {}), (2, {})]
 
 
 def test_predict_fills_batches_in_order_and_hands_each_to_the_hooks():
@@ -395,6 +404,8 @@ def test_predict_fills_batches_in_order_and_hands_each_to_the_hooks():
     np.testing.assert_allclose(out, expected, rtol=1e-6)
     assert recorder.names() == ["predict_begin", *["predict_batch_begin", "predict_batch_end"] * 3,
                                 "predict_end"]
+    assert [call[1:] for call in recorder.calls if call[0] == "predict_batch_begin"] == [
+        (0, {}), (1, {}), (2, {})]
     batches = [call for call in recorder.calls if call[0] == "predict_batch_end"]
     assert [call[1] for call in batches] == [0, 1, 2]
     for k, (_, _, outputs) in enumerate(batches):
