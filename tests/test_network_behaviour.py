@@ -246,6 +246,7 @@ def test_calling_the_model_runs_inference_unless_training_is_asked():
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dropout(0.5, seed=2)])
     x = np.ones((20, 3), "float32")
     np.testing.assert_array_equal(model(x).numpy(), x)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)
     assert set(np.unique(model(x, training=True).numpy())) == {0.0, 2.0}
 
 
@@ -262,6 +263,18 @@ def test_save_weights_overwrites_by_default(tmp_path):
     model.save_weights(path, overwrite=False)  # an existing file is kept
     other.load_weights(path)
     np.testing.assert_array_equal(other.get_weights()[0], np.full((3, 1), 2.0))
+
+
+def test_save_overwrites_by_default_and_keeps_the_file_when_asked(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), dense(1, 1.0)])
+    path = tmp_path / "model.keras"
+    model.save(path)
+    model.set_weights([np.full((3, 1), 2.0), [0.5]])
+    model.save(path)
+    np.testing.assert_array_equal(keras.saving.load_model(path).get_weights()[0], np.full((3, 1), 2.0))
+    model.set_weights([np.full((3, 1), 3.0), [0.5]])
+    model.save(path, overwrite=False)
+    np.testing.assert_array_equal(keras.saving.load_model(path).get_weights()[0], np.full((3, 1), 2.0))
 
 
 def test_fit_on_an_unbuilt_model_builds_from_the_data():

@@ -392,6 +392,10 @@ def test_evaluate_adds_the_regularization_penalty_and_runs_test_hooks():
     assert [call[1] for call in recorder.calls if call[0] == "test_batch_end"] == [0, 1, 2]
     assert [call[1:] for call in recorder.calls if call[0] == "test_batch_begin"] == [
         (0, {}), (1, {}), (2, {})]
+    errors = squared_errors(X, Y)
+    penalty = 0.5 * np.sum(KERNEL**2)
+    running = [call[2] for call in recorder.calls if call[0] == "test_batch_end"]
+    assert running == [{"loss": pytest.approx(errors[:k].mean() + penalty, rel=1e-6)} for k in (2, 4, 5)]
 
 
 def test_predict_fills_batches_in_order_and_hands_each_to_the_hooks():
