@@ -173,7 +173,7 @@ def test_fit_refuses_validation_data_of_the_wrong_form(validation_data, describe
 def test_validation_data_is_checked_under_its_own_name():
     with pytest.raises(ValueError, match=r"validation_data\[0\]"):
         linear_model().fit(X, Y, validation_data=(np.ones((5, 3)), Y), verbose=0)
-    with pytest.raises(ValueError, match=r"validation_data\[1\]"):
+    with pytest.raises(ValueError, match=r"^validation_data\[1\] has shape \(5, 3\)"):
         linear_model().fit(X, Y, validation_data=(X, np.ones((5, 3))), verbose=0)
     with pytest.raises(ValueError, match=r"^validation_data\[2\] must hold one weight per sample, "
                                          r"shape \(3,\), received shape \(2,\)$"):
