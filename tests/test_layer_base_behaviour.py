@@ -258,6 +258,14 @@ def always_dropout():
     return AlwaysDropout
 
 
+def dropout_passing_training():
+    class PassThroughDropout(keras.layers.Dropout):
+        def call(self, inputs, training=None):
+            return super().call(inputs, training=training)
+
+    return PassThroughDropout
+
+
 def doubled_dense(with_backward):
     if not with_backward:
         class DoubledDense(keras.layers.Dense):
@@ -285,6 +293,15 @@ def test_a_subclass_call_runs_in_every_forward_pass():
     trained = layer(np.ones((40, 50), "float32"), training=True).numpy()
     assert set(np.unique(trained)) == {0.0, 2.0}
     np.testing.assert_array_equal(layer.backward(np.ones((40, 50), "float32")), trained)
+
+
+def test_a_subclass_call_gets_the_training_flag_and_forward_defaults_to_inference():
+    layer = dropout_passing_training()(0.5, seed=4)
+    x = np.ones((40, 50), "float32")
+    np.testing.assert_array_equal(layer(x).numpy(), x)
+    np.testing.assert_array_equal(layer.forward(x), x)
+    assert set(np.unique(layer(x, training=True).numpy())) == {0.0, 2.0}
+    assert set(np.unique(layer.forward(x, training=True))) == {0.0, 2.0}
 
 
 def test_a_subclass_call_without_training_argument_runs_at_inference_and_is_refused_in_training():
