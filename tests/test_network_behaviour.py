@@ -283,3 +283,51 @@ def test_fit_on_an_unbuilt_model_builds_from_the_data():
     model.fit(X, np.ones((2, 1), "float32"), batch_size=2, verbose=0)
     # one step from zero weights: dL/dk = -2 * sum_i x_i / 2, so k = 0.1 * sum_i x_i
     np.testing.assert_allclose(model.get_weights()[0][:, 0], 0.1 * X.sum(axis=0), rtol=1e-6)
+
+
+def test_a_layer_that_replaces_its_gradient_array_is_named_with_the_fix():
+    class ReplacingDense(keras.layers.Dense):
+        def backward(self, dout, need_input_grad=True):
+            dx = super().backward(dout, need_input_grad)
+            self.grads["kernel"] = self.grads["kernel"].copy()
+            return dx
+
+    model = keras.Sequential([keras.Input((3,)), ReplacingDense(1, name="replacer")])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    with pytest.raises(RuntimeError) as error:
+        model.fit(X, np.zeros((2, 1), "float32"), verbose=0)
+    assert str(error.value) == (
+        "Layer 'replacer' (ReplacingDense) replaced its grads['kernel'] array instead of writing "
+        "into it. The model keeps all parameters and gradients in one flat buffer and each layer's "
+        "arrays are views of it, so a replaced array is invisible to the optimizer and training "
+        "would silently stop. Write in place: self.grads['kernel'][...] = value, or "
+        "np.matmul(a, b, out=self.grads['kernel'])")
+
+
+def test_backward_takes_the_gradient_of_the_output_and_returns_nothing_unless_asked():
+    """y = sigmoid(x k): dL/dk = x^T (dout * y (1 - y)), dL/dx = (dout * y (1 - y)) k^T."""
+    model = keras.Sequential([keras.Input((3,)), dense(1, 0.25, activation="sigmoid")])
+    y = model.forward(X, training=True)
+    dout = np.array([[1.0], [-2.0]], "float32")
+    assert model.backward(dout) is None
+    dz = dout * y * (1 - y)
+    np.testing.assert_allclose(model.layers[0].grads["kernel"], X.T @ dz, rtol=1e-5)
+    dx = model.backward(dout, need_input_grad=True)
+    np.testing.assert_allclose(dx, dz @ np.full((1, 3), 0.25), rtol=1e-5)
+
+
+def test_compute_loss_and_gradients_runs_in_training_mode_by_default():
+    """BatchNormalization's moving mean moves only in training: mean' = 0.99 * 0 + 0.01 * batch mean."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.BatchNormalization()])
+    model.compile("sgd", "mse")
+    model.compute_loss_and_gradients(X, np.zeros((2, 3), "float32"))
+    moving_mean = model.non_trainable_weights[0]
+    np.testing.assert_allclose(moving_mean, 0.01 * X.mean(axis=0), rtol=1e-5)
+    model.compute_loss_and_gradients(X, np.zeros((2, 3), "float32"), training=False)
+    np.testing.assert_allclose(moving_mean, 0.01 * X.mean(axis=0), rtol=1e-5)
+
+
+def test_an_unbuilt_model_given_no_batch_says_how_to_give_the_input_shape():
+    model = keras.Sequential([dense(1, 1.0)])
+    with pytest.raises(ValueError, match=r"^x: the model has no input shape yet; start it with Input\(shape\)"):
+        model.predict(np.ones(3, "float32"), verbose=0)

@@ -362,10 +362,11 @@ def test_sample_weights_on_a_sigmoid_output_weigh_the_probability_loss():
 def test_fit_and_evaluate_verbose_auto_draws_a_progress_bar(capsys):
     model = linear_model()
     model.fit(X, Y, epochs=1, batch_size=5)
-    assert "Epoch 1/1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Epoch 1/1" in out and "1/1 ━━━━" in out
     model.evaluate(X, Y)
     out = capsys.readouterr().out
-    assert "1/1" in out and "loss: " in out
+    assert "1/1 ━━━━" in out and "loss: " in out
     model.evaluate(X, Y, verbose=0)
     assert capsys.readouterr().out == ""
 
