@@ -314,6 +314,10 @@ def test_backward_takes_the_gradient_of_the_output_and_returns_nothing_unless_as
     np.testing.assert_allclose(model.layers[0].grads["kernel"], X.T @ dz, rtol=1e-5)
     dx = model.backward(dout, need_input_grad=True)
     np.testing.assert_allclose(dx, dz @ np.full((1, 3), 0.25), rtol=1e-5)
+    model.trainable = False  # nothing to differentiate: still nothing returned
+    model.compile("sgd", "mse")
+    model.compute_loss_and_gradients(X, np.zeros((2, 1), "float32"))
+    assert model.backward(dout) is None
 
 
 def test_compute_loss_and_gradients_runs_in_training_mode_by_default():
@@ -331,3 +335,25 @@ def test_an_unbuilt_model_given_no_batch_says_how_to_give_the_input_shape():
     model = keras.Sequential([dense(1, 1.0)])
     with pytest.raises(ValueError, match=r"^x: the model has no input shape yet; start it with Input\(shape\)"):
         model.predict(np.ones(3, "float32"), verbose=0)
+
+
+def test_a_softmax_output_is_scored_from_its_logits_as_keras_does():
+    """z = (0, 40), label 0: -log softmax(z)_0 = log(1 + e^40) = 40, where the clipped probability would give 16.1."""
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(
+        2, activation="softmax", kernel_initializer=keras.initializers.Constant([[0.0, 40.0]]),
+        bias_initializer="zeros")])
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    assert model.evaluate(np.ones((1, 1), "float32"), np.array([0]), verbose=0) == pytest.approx(40.0, rel=1e-5)
+    _, grads = model.compute_loss_and_gradients(np.ones((1, 1), "float32"), np.array([0]))
+    np.testing.assert_allclose(grads[0], [[-1.0, 1.0]], atol=1e-6)  # softmax(z) - onehot
+
+
+def test_weights_replaced_between_calls_are_taken_into_the_buffer():
+    layer = dense(1, 1.0)
+    model = keras.Sequential([keras.Input((3,)), layer])
+    model.compile(keras.optimizers.SGD(0.0), "mse")
+    model.fit(X, np.zeros((2, 1), "float32"), verbose=0)
+    layer.params["kernel"] = np.full((3, 1), 2.0, "float32")
+    model.fit(X, np.zeros((2, 1), "float32"), verbose=0)
+    np.testing.assert_array_equal(model.get_weights()[0], np.full((3, 1), 2.0))
+    np.testing.assert_allclose(model.predict(X, verbose=0), 2 * X.sum(axis=1, keepdims=True))
