@@ -125,6 +125,21 @@ def test_a_nested_model_computes_what_its_layers_compute_inline_and_trains_with_
     assert not np.allclose(inner.get_weights()[0], before[0])
 
 
+def test_a_nested_model_popped_without_rebuild_is_rebuilt_by_the_outer_model():
+    inner = keras.Sequential([keras.Input((3,)), dense(2, 1.0), dense(1, 1.0)])
+    inner.pop(rebuild=False)
+    outer = keras.Sequential([inner])
+    assert outer.output_shape == (2,)
+    np.testing.assert_allclose(outer.predict(X, verbose=0), [[2.0, 2.0], [3.5, 3.5]])
+
+
+def test_a_nested_model_is_rebuilt_for_the_shape_it_receives():
+    inner = keras.Sequential([keras.Input((4,)), keras.layers.Flatten(), dense(1, 1.0)])
+    outer = keras.Sequential([keras.Input((2, 2)), inner])
+    assert inner.input_shape == (None, 2, 2)
+    np.testing.assert_allclose(outer.predict(np.ones((1, 2, 2), "float32"), verbose=0), [[4.0]])
+
+
 def test_a_nested_model_shown_by_summary_as_one_row(capsys):
     inner = keras.Sequential([keras.Input((3,)), dense(2, 0.5)], name="inner")
     keras.Sequential([inner, dense(1, 2.0, name="head")], name="outer").summary()
@@ -247,6 +262,7 @@ def test_calling_the_model_runs_inference_unless_training_is_asked():
     x = np.ones((20, 3), "float32")
     np.testing.assert_array_equal(model(x).numpy(), x)
     np.testing.assert_array_equal(model.predict(x, verbose=0), x)
+    np.testing.assert_array_equal(model.forward(x), x)
     assert set(np.unique(model(x, training=True).numpy())) == {0.0, 2.0}
 
 
