@@ -373,3 +373,28 @@ def test_weights_replaced_between_calls_are_taken_into_the_buffer():
     model.fit(X, np.zeros((2, 1), "float32"), verbose=0)
     np.testing.assert_array_equal(model.get_weights()[0], np.full((3, 1), 2.0))
     np.testing.assert_allclose(model.predict(X, verbose=0), 2 * X.sum(axis=1, keepdims=True))
+
+
+def test_metrics_compiled_before_the_model_is_built_are_logged():
+    model = keras.Sequential([dense(1, 1.0)])
+    model.compile(keras.optimizers.SGD(0.0), "mse", metrics=["mae"])
+    history = model.fit(X, np.zeros((2, 1), "float32"), verbose=0)
+    assert history.history["mae"] == [pytest.approx(float(np.mean(X.sum(axis=1))), rel=1e-6)]
+
+
+def test_a_repack_of_the_same_layout_keeps_the_optimizer_state():
+    """Adam's moments live with the flat buffer: a layer whose arrays were replaced between calls
+    is packed into the same buffer again, so its second step equals that of an untouched twin."""
+    y = np.array([[1.0], [-1.0]], "float32")
+    models = []
+    for _ in range(2):
+        model = keras.Sequential([keras.Input((3,)), dense(2, 0.5), dense(1, 0.5)])
+        model.compile(keras.optimizers.Adam(0.1), "mse")
+        model.fit(X, y, verbose=0)
+        models.append(model)
+    replaced = models[1].layers[0]
+    replaced.params["kernel"] = replaced.params["kernel"].copy()
+    for model in models:
+        model.fit(X, y, verbose=0)
+    for a, b in zip(models[0].get_weights(), models[1].get_weights()):
+        np.testing.assert_array_equal(a, b)
