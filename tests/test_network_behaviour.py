@@ -398,3 +398,15 @@ def test_a_repack_of_the_same_layout_keeps_the_optimizer_state():
         model.fit(X, y, verbose=0)
     for a, b in zip(models[0].get_weights(), models[1].get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_frozen_layer_after_a_trained_one_passes_the_gradient_back_and_keeps_its_weights():
+    model = keras.Sequential([keras.Input((3,)), dense(2, 0.5), dense(1, 0.5, trainable=False)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    model.fit(X, np.zeros((2, 1), "float32"), batch_size=2, verbose=0)
+    # y = 0.5 (h1 + h2), h = 0.5 sum(x) on both units: dL/dW1 = x^T (dL/dy * 0.5) on each unit
+    y = 0.5 * X.sum(axis=1, keepdims=True)
+    dy = 2 * y / 2
+    np.testing.assert_allclose(model.get_weights()[0], 0.5 - 0.1 * X.T @ (0.5 * dy) @ np.ones((1, 2)),
+                               rtol=1e-5)
+    np.testing.assert_array_equal(model.get_weights()[2], np.full((2, 1), 0.5))
