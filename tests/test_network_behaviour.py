@@ -401,11 +401,14 @@ def test_a_repack_of_the_same_layout_keeps_the_optimizer_state():
 
 
 def test_a_frozen_layer_after_a_trained_one_passes_the_gradient_back_and_keeps_its_weights():
-    model = keras.Sequential([keras.Input((3,)), dense(2, 0.5), dense(1, 0.5, trainable=False)])
+    """Its penalty still counts in the loss, as Keras counts every layer's regularization loss."""
+    model = keras.Sequential([keras.Input((3,)), dense(2, 0.5), dense(
+        1, 0.5, trainable=False, kernel_regularizer=keras.regularizers.L2(0.1))])
     model.compile(keras.optimizers.SGD(0.1), "mse")
-    model.fit(X, np.zeros((2, 1), "float32"), batch_size=2, verbose=0)
+    history = model.fit(X, np.zeros((2, 1), "float32"), batch_size=2, verbose=0)
     # y = 0.5 (h1 + h2), h = 0.5 sum(x) on both units: dL/dW1 = x^T (dL/dy * 0.5) on each unit
     y = 0.5 * X.sum(axis=1, keepdims=True)
+    assert history.history["loss"] == [pytest.approx(float(np.mean(y**2)) + 0.1 * 2 * 0.25, rel=1e-6)]
     dy = 2 * y / 2
     np.testing.assert_allclose(model.get_weights()[0], 0.5 - 0.1 * X.T @ (0.5 * dy) @ np.ones((1, 2)),
                                rtol=1e-5)
