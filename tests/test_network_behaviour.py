@@ -30,6 +30,13 @@ def test_add_refuses_a_second_input_the_model_itself_and_what_is_not_a_layer():
         model.add(model)
     with pytest.raises(ValueError, match=r"^Sequential\.add: expected a layer, received 3$"):
         model.add(3)
+
+    class ForwardOnly:
+        def forward(self, x, training=False):
+            return x
+
+    with pytest.raises(ValueError, match=r"^Sequential\.add: expected a layer, received <"):
+        model.add(ForwardOnly())
     assert len(model.layers) == 1
 
 
