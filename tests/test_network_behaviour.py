@@ -159,7 +159,7 @@ def test_a_model_built_frozen_freezes_every_layer_added():
     model = keras.Sequential([keras.Input((3,)), dense(2, 1.0)], trainable=False)
     model.add(dense(1, 1.0))
     assert not model.trainable
-    assert all(not layer.trainable for layer in model.layers)
+    assert [layer.trainable for layer in model.layers] == [False, False]
     assert model.trainable_weights == [] and len(model.non_trainable_weights) == 4
 
 
@@ -420,3 +420,16 @@ def test_a_frozen_layer_after_a_trained_one_passes_the_gradient_back_and_keeps_i
     np.testing.assert_allclose(model.get_weights()[0], 0.5 - 0.1 * X.T @ (0.5 * dy) @ np.ones((1, 2)),
                                rtol=1e-5)
     np.testing.assert_array_equal(model.get_weights()[2], np.full((2, 1), 0.5))
+
+
+def test_a_new_model_is_unbuilt_uncompiled_and_named_sequential():
+    model = keras.Sequential()
+    assert model.name == "sequential" and keras.Sequential([], name="net").name == "net"
+    assert model.built is False and model.compiled is False
+    assert model.loss is None and model.optimizer is None and model.history is None
+    assert keras.Sequential([dense(1, 1.0)]).built is False  # layers, but no input shape yet
+    model = keras.Sequential([keras.Input((3,)), dense(1, 1.0)])
+    model.compile("sgd", "mse")
+    assert model.compiled is True and model.stop_training is False
+    history = model.fit(X, np.zeros((2, 1), "float32"), verbose=0)
+    assert model.history is history  # as keras/src/callbacks/history.py sets it
