@@ -304,8 +304,9 @@ def test_stop_training_from_a_batch_hook_ends_the_epoch_after_that_batch_and_the
     assert history.epoch == [0]
     assert history.history["loss"] == [pytest.approx(squared_errors(X[:4], Y[:4]).mean(), rel=1e-6)]
     # the flag is reset by the next fit
+    assert model.stop_training is True
     again = model.fit(X, Y, batch_size=5, epochs=2, verbose=0)
-    assert again.epoch == [0, 1]
+    assert again.epoch == [0, 1] and model.stop_training is False
 
 
 def test_a_model_that_stops_on_epoch_end_runs_no_further_epoch():
@@ -360,6 +361,19 @@ def test_sample_weights_on_a_sigmoid_output_weigh_the_probability_loss():
     per_sample = -(labels * np.log(p) + (1 - labels) * np.log(1 - p))[:, 0]
     loss = model.evaluate(X, labels, sample_weight=weights, verbose=0)
     assert loss == pytest.approx(np.sum(weights * per_sample) / 5, rel=1e-5)
+
+
+def test_fit_draws_the_first_step_with_its_logs_then_the_final_line(capsys):
+    """The first step is always drawn (later ones at most every 0.05 s), with the running loss."""
+    linear_model().fit(X, Y, batch_size=2, shuffle=False, verbose=1)
+    segments = capsys.readouterr().out.split("\r")
+    assert segments[0] == "Epoch 1/1\n"
+    first = re.escape("1/3 " + "━" * 6 + " " * 15)
+    loss = f"{squared_errors(X[:2], Y[:2]).mean():.4f}"
+    assert re.fullmatch(rf"{first}\d+s \d+\w+/step - loss: {loss}", segments[1])
+    last = re.escape("3/3 " + "━" * 20 + " ")
+    loss = f"{squared_errors(X, Y).mean():.4f}"
+    assert re.fullmatch(rf"{last}\d+s \d+\w+/step - loss: {loss}\n", segments[-1])
 
 
 def test_fit_and_evaluate_verbose_auto_draws_a_progress_bar(capsys):
