@@ -27,6 +27,7 @@ from experiments import (
     data,
     get,
     lr_range_test,
+    report,
     runner,
     settings,
     store,
@@ -209,3 +210,31 @@ def test_a_range_test_rate_is_resolved_and_recorded_not_hashed(tmp_path, monkeyp
     assert saved["learning_rate"] == pytest.approx(record["learning_rate"])
     fixed = lr_range_test.SETTINGS[0]
     assert builders.resolve(fixed, images, labels, 0) is fixed and builders.learning_rate(fixed) == 0.01
+
+
+def test_make_run_trains_keras_only_in_the_implementation_experiment(tmp_path, monkeypatch):
+    """``run-default`` (`make run`) trains `DEFAULT_RUN`'s settings on its backends, nothing else."""
+    from experiments import DEFAULT_RUN, default_plan
+
+    trained = []
+
+    def fake_training(experiment, setting, backend, seed, budget, on_epoch=None, stop_at=None):
+        trained.append((experiment, setting.label, backend))
+        raise RuntimeError("not trained in this test")
+
+    monkeypatch.setattr(runner, "run_one", fake_training)
+    monkeypatch.setattr(report, "write", lambda out, target: None)
+    with pytest.raises(SystemExit, match="runs failed"):
+        main(["run-default", "--out", str(tmp_path)])
+    expected = [(name, setting.label, backend) for name in DEFAULT_RUN
+                for setting, backend in runner.plan(default_plan(name)[0], default_plan(name)[1],
+                                                    settings.DEFAULT)]
+    assert trained == expected
+    assert {backend for name, _, backend in trained if name != "implementation"} == {"scratch"}
+    implementation = [(label, backend) for name, label, backend in trained if name == "implementation"]
+    assert implementation == [("scratch_nn float32", "scratch"), ("scratch_nn float64", "scratch"),
+                              ("Keras default", "keras"), ("Keras steps_per_execution=32", "keras")]
+    assert set(DEFAULT_RUN) == {"seed_examples", "preprocessing", "optimizer", "implementation"}
+    with pytest.raises(ValueError, match=r"names settings implementation does not have: \['nope'\]"):
+        monkeypatch.setitem(DEFAULT_RUN, "implementation", (("keras",), ("nope",)))
+        default_plan("implementation")
