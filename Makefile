@@ -46,6 +46,8 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider -m slow
 
+# run-default trains experiments.DEFAULT_RUN (Keras only in the implementation experiment);
+# the same four experiments wholly on both backends are in docs/EXPERIMENTS.md.
 run: $(STAMP)
 	$(PY) -m experiments run-default --blas-threads $(BLAS_THREADS)
 	$(PY) -m experiments.doctor --example 1 --out results/doctor_example1.md \
