@@ -26,7 +26,7 @@ SPEEDRUN_ROWS ?= speedrun "TensorFlow quickstart (Keras)"
 # docs/BENCH.md (`make bench BENCH_OPTIONS=` for each framework's default threads).
 BENCH_OPTIONS ?= --threads 1
 
-.PHONY: test run study bench lint mutate clean
+.PHONY: test test-slow run study bench lint mutate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +36,18 @@ $(STAMP): setup.cfg pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[all]'
 	touch $(STAMP)
 
+# `make test` leaves out the tests marked `slow` (every experiment's quick run on Keras as
+# well as scratch_nn): what they check is covered by faster tests (docs/TESTS.md).
+# `make test-slow` runs them; `pytest` with no -m runs everything.
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow"
 
+test-slow: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider -m slow
+
+# run-default trains experiments.DEFAULT_RUN (Keras only in the implementation experiment);
+# the same four experiments wholly on both backends are in docs/EXPERIMENTS.md.
 run: $(STAMP)
 	$(PY) -m experiments run-default --blas-threads $(BLAS_THREADS)
 	$(PY) -m experiments.doctor --example 1 --out results/doctor_example1.md \

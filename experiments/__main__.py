@@ -25,6 +25,7 @@ import time
 from experiments import (
     DEFAULT_EXPERIMENTS,
     EXPERIMENTS,
+    default_plan,
     get,
     question,
     report,
@@ -90,19 +91,30 @@ def _parser():
     return parser
 
 
-def _run(names, args, default_budget):
+def _run(names, args, default_budget, plan=None):
+    """Train experiments ``names`` (then write the report).
+
+    ``plan(name)``: ``(module, backends)`` of each experiment (default: the
+    module, on every backend); ``--backend`` narrows the backends further.
+    """
     if args.blas_threads is not None:
         limit_threads(args.blas_threads, tensorflow=False)
     budget = _budget(args, default_budget)
     selected = BACKENDS if args.backend == "both" else (args.backend,)
-    print(f"budget: {budget}; backends: {', '.join(selected)}", file=sys.stderr)
+    plans = {}
+    for name in names:
+        module, backends = plan(name) if plan else (get(name), BACKENDS)
+        plans[name] = (module, tuple(backend for backend in backends if backend in selected))
+    shown = f"backends: {', '.join(selected)}" if plan is None else "; ".join(
+        f"{name} on {', '.join(backends) or 'no backend'}" for name, (_, backends) in plans.items())
+    print(f"budget: {budget}; {shown}", file=sys.stderr)
     load, cores = os.getloadavg()[0], os.cpu_count()
     if load > cores / 2:
         print(f"warning: load average {load:.1f} on {cores} cores: other work is running, and the "
               "seconds measured will be inflated (and BLAS threads may thrash)", file=sys.stderr)
     start = time.perf_counter()
     try:
-        failures = _train(names, args, selected, budget)
+        failures = _train(plans, args, budget)
     except KeyboardInterrupt:
         sys.exit(f"interrupted: the finished runs are saved under {args.out}; "
                  "the same command trains only the missing ones")
@@ -113,8 +125,11 @@ def _run(names, args, default_budget):
         sys.exit(f"{len(failures)} runs failed (errors saved under {args.out}/<experiment>/failed/):\n{lines}")
 
 
-def _train(names, args, selected, budget):
-    """Train what is missing, in this process or on Dask; the ``(label, error)`` of failed runs."""
+def _train(plans, args, budget):
+    """Train what is missing, in this process or on Dask; the ``(label, error)`` of failed runs.
+
+    ``plans``: ``{name: (module, backends)}``, in order.
+    """
     if args.workers or args.scheduler:
         try:
             from experiments import cluster
@@ -122,12 +137,18 @@ def _train(names, args, selected, budget):
             sys.exit(f"--workers and --scheduler need dask.distributed and threadpoolctl ({error}); "
                      "install them with: pip install -e '.[cluster]'")
 
+        # One study per set of backends (`cluster.run_study` trains every experiment on the same ones).
+        groups = {}
+        for name, (module, backends) in plans.items():
+            groups.setdefault(backends, {})[name] = module
         with cluster.connect(args.workers, args.scheduler) as client:
-            return cluster.run_study(client, {name: get(name) for name in names}, selected, budget, args.out)
+            return [failure for backends, modules in groups.items()
+                    for failure in cluster.run_study(client, modules, backends, budget, args.out)]
     failures = []
-    progress = runner.Progress(sum(runner.epochs_planned(get(name), selected, budget) for name in names))
-    for name in names:
-        runner.run_experiment(name, get(name), selected, budget, args.out, progress=progress, failures=failures)
+    progress = runner.Progress(sum(runner.epochs_planned(module, backends, budget)
+                                   for module, backends in plans.values()))
+    for name, (module, backends) in plans.items():
+        runner.run_experiment(name, module, backends, budget, args.out, progress=progress, failures=failures)
     return failures
 
 
@@ -147,7 +168,7 @@ def main(argv=None):
     elif args.command == "run":
         _run(EXPERIMENTS if "all" in args.names else args.names, args, settings.FULL)
     elif args.command == "run-default":
-        _run(DEFAULT_EXPERIMENTS, args, settings.DEFAULT)
+        _run(DEFAULT_EXPERIMENTS, args, settings.DEFAULT, plan=default_plan)
     else:
         path = report.write(args.out, args.target or settings.FULL.target)
         if path is None:

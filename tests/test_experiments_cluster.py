@@ -185,7 +185,6 @@ def test_a_corrupt_run_file_is_named_and_trained_again(client, tmp_path):
 
 
 @pytest.mark.mnist
-@pytest.mark.slow
 def test_a_dask_command_line_cluster_runs_a_quick_study(mnist, tmp_path):
     # No thread variables, and workers without a nanny (which would set them): the
     # one BLAS thread of every run comes from the study's own pinning.
