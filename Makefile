@@ -39,9 +39,14 @@ $(STAMP): setup.cfg pyproject.toml | $(PY)
 # `make test` leaves out the tests marked `slow` (every experiment's quick run on Keras as
 # well as scratch_nn): what they check is covered by faster tests (docs/TESTS.md).
 # `make test-slow` runs them; `pytest` with no -m runs everything.
+# The suite runs in one pytest worker per core, at most four (pytest-xdist; each worker
+# imports TensorFlow, about 1.2 GB), each test file in one worker (`--dist loadfile`, so
+# module fixtures are built once). `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -p no:cacheprovider -m "not slow"
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow" \
+		-n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider -m slow

@@ -42,7 +42,7 @@ def _data():
     return x, np.eye(3, dtype="float32")[(x[:, 0] > 0).astype(int) + (x[:, 1] > 1)]
 
 
-@pytest.mark.parametrize("loss", LOSSES, ids=str)
+@pytest.mark.parametrize("loss", LOSSES, ids=lambda loss: loss if isinstance(loss, str) else type(loss).__name__)
 def test_a_model_with_the_new_blocks_learns_in_float32(loss):
     model = _model(loss)
     x, y = _data()

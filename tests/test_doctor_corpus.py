@@ -158,8 +158,8 @@ def test_one_pair_is_confirmed_in_keras(tmp_path):
     case = cases.by_name(["so31880720"])[0]
     ((_, confirmation, scored),) = runner.run([case], tmp_path, steps=("confirm",), script_args=(1, 200))
     assert scored is None
-    assert confirmation["buggy"]["metric"] == pytest.approx(0.5)
-    assert confirmation["fixed"]["metric"] >= case.level
+    assert confirmation["buggy"]["metric"] == pytest.approx(0.5), confirmation["buggy"]["tail"]
+    assert confirmation["fixed"]["metric"] >= case.level, confirmation["fixed"]["tail"]
     assert scoring.reproduced(case, confirmation)
     assert (tmp_path / case.name / "confirm_buggy.json").exists()
     assert confirmation["fixed"]["script_args"] == ["1", "200"]

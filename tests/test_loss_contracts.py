@@ -135,7 +135,8 @@ def test_a_loss_with_its_gradient_written_out_is_taken(cls):
 
 
 @pytest.mark.parametrize("function, name", [(my_loss, "my_loss"),
-                                            (functools.partial(my_loss), repr(functools.partial(my_loss)))])
+                                            (functools.partial(my_loss), repr(functools.partial(my_loss)))],
+                         ids=["function", "partial"])
 def test_a_loss_function_is_refused_naming_it(function, name):
     """A plain function has no gradient; a callable without ``__name__`` is named by its repr."""
     with pytest.raises(NotImplementedError, match=re.escape(

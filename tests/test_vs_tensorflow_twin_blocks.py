@@ -120,7 +120,15 @@ def test_initializers_convert_both_ways(initializer, kind, kwargs):
         {k: v for k, v in kwargs.items() if k != "seed"})
 
 
-@pytest.mark.parametrize("loss, kind, kwargs", LOSSES, ids=[f"{i[1]}-{i[0]}{i[2]}" for i in LOSSES])
+def _loss_id(loss):
+    """A stable test id: a name as given, else the function's or the wrapped function's name."""
+    if isinstance(loss, str):
+        return loss
+    return getattr(loss, "__name__", None) or getattr(getattr(loss, "fn", None), "__name__", type(loss).__name__)
+
+
+@pytest.mark.parametrize("loss, kind, kwargs", LOSSES,
+                         ids=[f"{i[1]}-{_loss_id(i[0])}{i[2]}" for i in LOSSES])
 def test_losses_convert_both_ways(loss, kind, kwargs):
     model = _compiled(loss=loss)
     twin = scratch_model(model)
