@@ -66,6 +66,29 @@ def symmetric(kernel):
 FIX = "glorot_uniform"
 DEEP_FIX = "he_uniform"
 SQUASHING = ("sigmoid", "tanh")
+#: Activations whose variance-preserving kernel scale is He's ``Var(W) = 2 / fan_in``
+#: (zero, or nearly zero, for negative inputs: half the variance is lost per layer).
+RELU_LIKE = ("relu", "leaky_relu", "relu6", "elu", "gelu", "silu", "swish")
+#: Activations that grow at most linearly: a finite, moderate input cannot
+#: overflow them, so an overflow after them comes from the kernels or inputs.
+LINEAR_GROWTH = (*RELU_LIKE, "linear", "selu", "softplus", "softsign", "mish",
+                 "hard_sigmoid", *SQUASHING, "softmax")
+#: The activation's matched initializer (the one the advice names) and the
+#: initializer classes that preserve its forward variance.
+MATCHED = {"relu": ("he_uniform", ("HeUniform", "HeNormal")),
+           "selu": ("lecun_normal", ("LecunNormal", "LecunUniform")),
+           "other": ("glorot_uniform", ("GlorotUniform", "GlorotNormal", "LecunNormal",
+                                        "LecunUniform"))}
+#: Every variance-preserving initializer (He, LeCun, Glorot): standard for some activation.
+VARIANCE_PRESERVING = tuple(name for _, names in MATCHED.values() for name in names)
+#: The signal's std may change by at most this factor from the first hidden
+#: kernel layer to the last (the ``[SCALE_LOW, SCALE_HIGH]`` band's 100x each way).
+SIGNAL_RATIO = 100.0
+#: A hidden activation output beyond this (or inf/NaN) at step 0 overflows.
+OVERFLOW = 1e6
+#: The fix for an activation that overflows: SELU, self-normalizing with
+#: LeCun-normal kernels (Klambauer et al. 2017).
+OVERFLOW_FIX = ("selu", "lecun_normal")
 
 
 def saturated_fraction(name, out):
@@ -81,6 +104,62 @@ def hidden_activations(model):
     with_activation = [i for i, layer in enumerate(model.layers) if hasattr(layer, "activation")]
     return [(i, getattr(model.layers[i].activation, "name", "linear"))
             for i in with_activation[:-1]]
+
+
+def family(activation):
+    """The key of ``MATCHED`` for an activation name (``"relu"``, ``"selu"`` or ``"other"``)."""
+    return "relu" if activation in RELU_LIKE else "selu" if activation == "selu" else "other"
+
+
+def kernel_activations(model):
+    """``(index, activation name)`` of every layer with a kernel: the activation its output feeds.
+
+    A Dense layer's own activation, or, when it is linear, that of an
+    ``Activation`` layer right after it (how a Keras model written with
+    separate activations, and its scratch_nn twin, spell it).
+    """
+    pairs = []
+    for i, layer in enumerate(model.layers):
+        if "kernel" not in getattr(layer, "params", {}):
+            continue
+        name = getattr(getattr(layer, "activation", None), "name", "linear")
+        after = model.layers[i + 1] if i + 1 < len(model.layers) else None
+        if name == "linear" and after is not None and "kernel" not in getattr(after, "params", {}) \
+                and hasattr(after, "activation"):
+            name = getattr(after.activation, "name", "linear")
+        pairs.append((i, name))
+    return pairs
+
+
+def matched_scale(activation, fan_in):
+    """The kernel std that preserves the forward signal's variance through ``activation``.
+
+    For ``z' = a(z) W`` with i.i.d. kernel entries of variance ``sigma^2``,
+    ``Var(z') = fan_in sigma^2 E[a(z)^2]``; a ReLU passes half of a
+    symmetric ``z``'s second moment, so the variance is kept when
+    ``sigma^2 = 2 / fan_in`` (He et al. 2015), and for SELU, tanh, sigmoid
+    and linear units (slope about 1 at 0) when ``sigma^2 = 1 / fan_in``
+    (LeCun; Glorot's ``2 / (fan_in + fan_out)`` is the same for square layers).
+    """
+    return math.sqrt((2.0 if family(activation) == "relu" else 1.0) / fan_in)
+
+
+def overflowing(model, x, outputs, activated):
+    """``(layer name, activation name)`` of the first hidden activation that overflows, or None.
+
+    An activation overflows when its output at step 0 is inf/NaN or beyond
+    ``OVERFLOW`` while its input is finite and within ``OVERFLOW``, and it
+    grows faster than linearly (not in ``LINEAR_GROWTH``): ``exponential``
+    turns a pre-activation of 15 into 3e6 and the next layer's into inf.
+    """
+    for i, name in activated:
+        before = outputs[i - 1] if i > 0 else x
+        out = outputs[i]
+        blown = not np.all(np.isfinite(out)) or float(np.max(np.abs(out))) > OVERFLOW
+        calm = np.all(np.isfinite(before)) and float(np.max(np.abs(before))) <= OVERFLOW
+        if blown and calm and name not in LINEAR_GROWTH:
+            return model.layers[i].name, name
+    return None
 
 
 def check(setup, seconds):
@@ -119,6 +198,9 @@ def check(setup, seconds):
             findings.append(PROBLEM)
             details.append(f"{layer.name}: dead: its output is 0 for all {len(y)} probe samples, "
                            "so no signal or gradient passes it.")
+        elif not math.isfinite(scale):
+            findings.append(WARN)
+            details.append(f"{layer.name}: output not finite at step 0 (inf or NaN).")
         elif not SCALE_LOW <= scale <= SCALE_HIGH:
             findings.append(WARN)
             details.append(f"{layer.name}: output std {scale:.3g} at step 0, outside "
@@ -141,6 +223,30 @@ def check(setup, seconds):
             findings.append(PROBLEM)
             details.append(f"{name}: {share:.0%} of its ReLU units are dead at step 0 (zero for "
                            f"all {len(y)} probe samples); nothing revives them.")
+    paired = kernel_activations(model)
+    kernel_ratio = {model.layers[i].name: float(np.std(model.layers[i].params["kernel"]))
+                    / matched_scale(name, model.layers[i].params["kernel"].shape[0])
+                    for i, name in paired}
+    evidence["kernel_std_to_matched"] = kernel_ratio
+    signal = [scales[model.layers[i].name] for i, _ in paired[:-1]]
+    collapse = None
+    if len(signal) >= 2 and signal[0] > 0 and all(math.isfinite(v) for v in signal):
+        ratio = signal[-1] / signal[0]
+        evidence["signal_ratio_through_stack"] = ratio
+        if not 1 / SIGNAL_RATIO <= ratio <= SIGNAL_RATIO:
+            collapse = "shrinks" if ratio < 1 else "grows"
+            findings.append(PROBLEM)
+            first, last = model.layers[paired[0][0]].name, model.layers[paired[-2][0]].name
+            details.append(f"The forward signal {collapse} {max(ratio, 1 / ratio):.3g}x from "
+                           f"{first} to {last} at step 0 (std {signal[0]:.3g} to {signal[-1]:.3g}): "
+                           "kernel std / the activation's variance-preserving std "
+                           + ", ".join(f"{n} {v:.2g}" for n, v in kernel_ratio.items()) + ".")
+    overflow = overflowing(model, x, outputs, activated)
+    if overflow is not None:
+        findings.append(PROBLEM)
+        details.append(f"{overflow[0]}: the `{overflow[1]}` activation overflows at step 0 "
+                       f"(outputs inf/NaN or beyond {OVERFLOW:g} from finite inputs); every layer "
+                       "after it gets no usable signal and the loss is NaN.")
     vanishing = False
     live = [v for v in grad_scale.values() if v > 0]
     if any(v == 0 for v in grad_scale.values()):
@@ -160,20 +266,42 @@ def check(setup, seconds):
         fixes.append("scale the inputs to unit scale so the initial logits are small")
     status = worst(findings)
     fix, gain, gain_text, change = None, None, "", None
-    initializers_used = {type(getattr(layer, "kernel_initializer", None)).__name__
-                         for layer in model.layers if "kernel" in getattr(layer, "params", {})}
+    used = {i: type(getattr(model.layers[i], "kernel_initializer", None)).__name__
+            for i, _ in paired}
+    initializers_used = set(used.values())
+    # Standard: every kernel drawn by a variance-preserving initializer (He, LeCun,
+    # Glorot); matched: every hidden kernel by the one of the activation it feeds.
+    standard = initializers_used <= set(VARIANCE_PRESERVING)
+    hidden_families = [family(name) for _, name in paired[:-1]]
+    mismatched = any(used[i] not in MATCHED[family(name)][1] for i, name in paired[:-1])
+    dominant = max(set(hidden_families), key=hidden_families.count) if hidden_families else "other"
+    matched_fix = MATCHED[dominant][0]
     deep = len(squashing) >= 2 and (vanishing or any(v > SATURATED for v in saturated.values()))
-    if deep:
+    probed = deep or overflow is not None or not standard or (collapse is not None and mismatched)
+    if overflow is not None:
+        activation, initializer = OVERFLOW_FIX
+        variant = probe.Variant(f"{activation.upper()} hidden layers, {initializer} kernels",
+                                initializer=initializer, hidden_activation=activation,
+                                replaced=(overflow[1],))
+        advice = (f"use `activation='{activation}'` with `kernel_initializer='{initializer}'` "
+                  f"instead of `'{overflow[1]}'` in the hidden layers: it overflows at step 0.")
+        fix_change = {"activation": activation, "initializer": initializer}
+    elif deep:
         variant = probe.Variant(f"ReLU hidden layers, {DEEP_FIX} kernels",
                                 initializer=DEEP_FIX, hidden_activation="relu")
         advice = (f"use `activation='relu'` with `kernel_initializer='{DEEP_FIX}'` in the hidden "
                   "layers: a deep sigmoid/tanh stack saturates and its gradients vanish.")
         fix_change = {"activation": "relu", "initializer": DEEP_FIX}
     else:
-        variant = probe.Variant(f"{FIX} kernels", initializer=FIX)
-        advice = f"use `kernel_initializer='{FIX}'` (the Keras default) on every Dense layer."
-        fix_change = {"initializer": FIX}
-    if status != OK and (deep or initializers_used != {"GlorotUniform"}):
+        variant = probe.Variant(f"{matched_fix} kernels", initializer=matched_fix)
+        advice = (f"use `kernel_initializer='{matched_fix}'` on every Dense layer (the "
+                  f"variance-preserving initializer of the hidden layers' activation).")
+        fix_change = {"initializer": matched_fix}
+    if status == PROBLEM and not probed and not any(symmetric(w) for _, w in named):
+        # A variance-preserving initializer is a PROBLEM by nobody's measure; what its
+        # step-0 reading shows comes from the inputs or the architecture.
+        status = WARN
+    if status != OK and probed:
         step = nominal_step_seconds(setup.model, setup.batch_size)
         steps = probe.plan_steps(0.9 * seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
         comparison = probe.compare(setup, probe.Variant("your initialization"), variant, steps)
@@ -186,8 +314,10 @@ def check(setup, seconds):
             status = OK
             details.append(comparison.verdict())
     elif status != OK:
-        details.append("Every kernel is already glorot_uniform: the input-scale check measures "
-                       "the fix (" + "; ".join(dict.fromkeys(fixes)) + ").")
+        details.append("Every kernel is drawn by a standard variance-preserving initializer "
+                       "(" + ", ".join(sorted(initializers_used)) + "), so the cause lies "
+                       "elsewhere: the input-scale check measures the fix"
+                       + (" (" + "; ".join(dict.fromkeys(fixes)) + ")." if fixes else "."))
     if status == OK and not details:
         summary = (f"Initial loss {loss:.3g} (chance {chance:.3g}); layer output std "
                    + ", ".join(f"{n} {s:.2g}" for n, s in scales.items()) + ".")
