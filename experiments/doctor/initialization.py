@@ -48,6 +48,7 @@ from experiments.doctor import probe
 from experiments.doctor.health import kernels
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult, worst
 from experiments.doctor.setup import chance_loss, layer_outputs, nominal_step_seconds
+from scratch_nn import initializers
 
 PROBE_SAMPLES = 512
 LOSS_FACTOR = 3.0
@@ -73,14 +74,13 @@ RELU_LIKE = ("relu", "leaky_relu", "relu6", "elu", "gelu", "silu", "swish")
 #: overflow them, so an overflow after them comes from the kernels or inputs.
 LINEAR_GROWTH = (*RELU_LIKE, "linear", "selu", "softplus", "softsign", "mish",
                  "hard_sigmoid", *SQUASHING, "softmax")
-#: The activation's matched initializer (the one the advice names) and the
-#: initializer classes that preserve its forward variance.
-MATCHED = {"relu": ("he_uniform", ("HeUniform", "HeNormal")),
-           "selu": ("lecun_normal", ("LecunNormal", "LecunUniform")),
-           "other": ("glorot_uniform", ("GlorotUniform", "GlorotNormal", "LecunNormal",
-                                        "LecunUniform"))}
-#: Every variance-preserving initializer (He, LeCun, Glorot): standard for some activation.
-VARIANCE_PRESERVING = tuple(name for _, names in MATCHED.values() for name in names)
+#: The activation family's matched initializer (the one the advice names) and
+#: the ``VarianceScaling`` ``(scale, mode)`` pairs that preserve its forward
+#: variance: He's ``(2, fan_in)`` for ReLU, LeCun's ``(1, fan_in)`` for SELU,
+#: Glorot's ``(1, fan_avg)`` or LeCun's for tanh, sigmoid and linear units.
+MATCHED = {"relu": ("he_uniform", ((2.0, "fan_in"),)),
+           "selu": ("lecun_normal", ((1.0, "fan_in"),)),
+           "other": ("glorot_uniform", ((1.0, "fan_avg"), (1.0, "fan_in")))}
 #: The signal's std may change by at most this factor from the first hidden
 #: kernel layer to the last (the ``[SCALE_LOW, SCALE_HIGH]`` band's 100x each way).
 SIGNAL_RATIO = 100.0
@@ -109,6 +109,17 @@ def hidden_activations(model):
 def family(activation):
     """The key of ``MATCHED`` for an activation name (``"relu"``, ``"selu"`` or ``"other"``)."""
     return "relu" if activation in RELU_LIKE else "selu" if activation == "selu" else "other"
+
+
+def variance_scaling(initializer):
+    """``(scale, mode)`` of a ``VarianceScaling`` initializer (He, LeCun, Glorot), else None.
+
+    Read from the object, not its class name, so ``VarianceScaling(2.0, "fan_in")``
+    counts as He's. Keras: ``keras/src/initializers/random_initializers.py``.
+    """
+    if isinstance(initializer, initializers.VarianceScaling):
+        return float(initializer.scale), initializer.mode
+    return None
 
 
 def kernel_activations(model):
@@ -266,12 +277,13 @@ def check(setup, seconds):
         fixes.append("scale the inputs to unit scale so the initial logits are small")
     status = worst(findings)
     fix, gain, gain_text, change = None, None, "", None
-    used = {i: type(getattr(model.layers[i], "kernel_initializer", None)).__name__
-            for i, _ in paired}
-    initializers_used = set(used.values())
+    drawn = {i: getattr(model.layers[i], "kernel_initializer", None) for i, _ in paired}
+    used = {i: variance_scaling(init) for i, init in drawn.items()}
+    initializers_used = {type(init).__name__ for init in drawn.values()}
     # Standard: every kernel drawn by a variance-preserving initializer (He, LeCun,
     # Glorot); matched: every hidden kernel by the one of the activation it feeds.
-    standard = initializers_used <= set(VARIANCE_PRESERVING)
+    standard = all(u is not None and any(u in pairs for _, pairs in MATCHED.values())
+                   for u in used.values())
     hidden_families = [family(name) for _, name in paired[:-1]]
     mismatched = any(used[i] not in MATCHED[family(name)][1] for i, name in paired[:-1])
     dominant = max(set(hidden_families), key=hidden_families.count) if hidden_families else "other"
