@@ -273,14 +273,15 @@ def check(setup, seconds):
             collapse = "shrinks" if ratio < 1 else "grows"
             findings.append(PROBLEM)
             first, last = model.layers[paired[0][0]].name, model.layers[paired[-2][0]].name
-            details.append(f"The forward signal {collapse} {max(ratio, 1 / ratio):.3g}x from "
+            # The cause leads the report: the layer-by-layer scales above are its symptoms.
+            details.insert(0, f"The forward signal {collapse} {max(ratio, 1 / ratio):.3g}x from "
                            f"{first} to {last} at step 0 (std {signal[0]:.3g} to {signal[-1]:.3g}): "
                            "kernel std / the activation's variance-preserving std "
                            + ", ".join(f"{n} {v:.2g}" for n, v in kernel_ratio.items()) + ".")
     overflow = overflowing(model, x, outputs, activated)
     if overflow is not None:
         findings.append(PROBLEM)
-        details.append(f"{overflow[0]}: the `{overflow[1]}` activation overflows at step 0 "
+        details.insert(0, f"{overflow[0]}: the `{overflow[1]}` activation overflows at step 0 "
                        f"(outputs inf/NaN or beyond {OVERFLOW:g} from finite inputs); every layer "
                        "after it gets no usable signal and the loss is NaN.")
     vanishing = False
