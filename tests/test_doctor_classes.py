@@ -150,3 +150,21 @@ def test_a_rate_far_below_the_suggestion_is_a_problem_only_when_it_does_not_lear
     # The same, on a training too short for the speed-up to matter: a note.
     short = learning_rate.check(_rate_setup(epochs=1), 1.0)
     assert short.status == OK, short.summary
+
+
+def test_a_probe_where_nothing_reached_the_level_is_run_again_longer(monkeypatch):
+    """Neither variant settling measures nothing: the initialization probe runs once more, longer."""
+    lengths = []
+
+    def compare(setup, current, fix, steps, seeds=probe.PROBE_SEEDS, bar=probe.MATERIAL_GAIN):
+        lengths.append(steps)
+        fix_cost = math.inf if len(lengths) == 1 else 20.0
+        return probe.Comparison(current, fix, 0.9, [math.inf] * seeds, [fix_cost] * seeds,
+                                [0.5] * seeds, [0.95] * seeds, (steps, steps), "steps", 200,
+                                bar=bar)
+    monkeypatch.setattr(probe, "compare", compare)
+    small = keras.initializers.RandomUniform(-0.05, 0.05)
+    x, y = _circles()
+    result = initialization.check(Setup(_stack(8, "relu", small, 2), x, y, batch_size=32), 1.0)
+    assert lengths[1:] == [initialization.LONGER * lengths[0]]
+    assert result.status == PROBLEM and result.change == {"initializer": "he_uniform"}

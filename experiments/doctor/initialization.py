@@ -111,6 +111,8 @@ MATCHED = {"relu": ("he_uniform", ((2.0, "fan_in"),)),
 SIGNAL_RATIO = 100.0
 #: A hidden activation output beyond this (or inf/NaN) at step 0 overflows.
 OVERFLOW = 1e6
+#: How much longer the probe runs once when neither variant reached its level.
+LONGER = 2
 #: The fix for an activation that overflows: SELU, self-normalizing with
 #: LeCun-normal kernels (Klambauer et al. 2017).
 OVERFLOW_FIX = ("selu", "lecun_normal")
@@ -343,6 +345,15 @@ def check(setup, seconds):
         step = nominal_step_seconds(setup.model, setup.batch_size)
         steps = probe.plan_steps(0.9 * seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
         comparison = probe.compare(setup, probe.Variant("your initialization"), variant, steps)
+        if status == PROBLEM and not any(map(math.isfinite, comparison.current_cost
+                                             + comparison.fix_cost)):
+            # No run of either variant reached the level: the probe ended before
+            # anything settled, which measures nothing. Once, twice as long (a
+            # collapsed signal starts the fix from far away).
+            details.append(comparison.describe() + " Neither reached it: probed again, "
+                           f"{LONGER}x as long.")
+            comparison = probe.compare(setup, probe.Variant("your initialization"), variant,
+                                       LONGER * steps)
         evidence.update(comparison.evidence())
         details.append(comparison.describe())
         if comparison.recommended:
