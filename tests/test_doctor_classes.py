@@ -168,3 +168,19 @@ def test_a_probe_where_nothing_reached_the_level_is_run_again_longer(monkeypatch
     result = initialization.check(Setup(_stack(8, "relu", small, 2), x, y, batch_size=32), 1.0)
     assert lengths[1:] == [initialization.LONGER * lengths[0]]
     assert result.status == PROBLEM and result.change == {"initializer": "he_uniform"}
+
+
+def test_a_fix_that_ends_higher_on_every_seed_is_advice_when_nothing_reaches_the_level(monkeypatch):
+    """A collapsed signal stays at chance; He kernels end well above it on every seed: advice."""
+    def compare(setup, current, fix, steps, seeds=probe.PROBE_SEEDS, bar=probe.MATERIAL_GAIN):
+        def runs(final):
+            return {"runs": [{"x": [steps], "metric": [final]}] * seeds}
+        return probe.Comparison(current, fix, 0.76, [math.inf] * seeds, [math.inf] * seeds,
+                                [0.51] * seeds, [0.72] * seeds, (steps, steps), "steps", 200,
+                                curves={"current": runs(0.51), "fix": runs(0.72)}, bar=bar)
+    monkeypatch.setattr(probe, "compare", compare)
+    small = keras.initializers.RandomUniform(-0.05, 0.05)
+    x, y = _circles()
+    result = initialization.check(Setup(_stack(8, "relu", small, 2), x, y, batch_size=32), 1.0)
+    assert result.status == PROBLEM and result.change == {"initializer": "he_uniform"}
+    assert "on every probe seed" in result.gain_text, result.gain_text
