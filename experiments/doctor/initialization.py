@@ -57,7 +57,11 @@ with the hidden layers' matched initializer (``he_uniform`` for ReLU,
 ``lecun_normal`` for SELU, ``glorot_uniform`` otherwise) is probed
 (`experiments.doctor.probe`) and recommended only if it reaches a held-out
 accuracy level sooner on the median probe seed by at least
-``probe.MATERIAL_GAIN`` (a smaller gain is a note). When every kernel is
+``probe.MATERIAL_GAIN`` (a smaller gain is a note). A probe in which no run
+of either variant reached the level measured nothing and runs once more,
+``LONGER`` times as long; if still neither does, a fix that ends above the
+setting as given on every seed (`probe.Comparison.holds_higher`) is advice.
+When every kernel is
 variance-preserving the cause lies elsewhere (the input scale, usually):
 the findings are reported with no fix of their own, and at most as a WARN,
 since a standard initializer is a PROBLEM by nobody's measure (He-uniform
