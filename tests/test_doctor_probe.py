@@ -176,7 +176,10 @@ def _fake_compare(gain, current_best=0.95):
 @pytest.mark.parametrize("gain", GAINS)
 def test_learning_rate_fix_follows_the_probe(monkeypatch, gain):
     monkeypatch.setattr(probe, "compare", _fake_compare(gain))
-    setup = _setup(optimizer=keras.optimizers.SGD(learning_rate=1e-6))
+    # The fake's current setting reaches the level on every seed (it learns), so the
+    # rate is off, not broken: advice only when the training is long enough for the
+    # speed-up to save real time (`probe.only_speed`).
+    setup = _setup(optimizer=keras.optimizers.SGD(learning_rate=1e-6), epochs=10_000)
     result = learning_rate.check(setup, 3.0)
     assert (result.status == OK) == (gain < probe.MATERIAL_GAIN), result.summary
     assert (result.change is None) == (gain < probe.MATERIAL_GAIN)
@@ -221,8 +224,9 @@ def test_initialization_fix_follows_the_probe(monkeypatch, gain):
     monkeypatch.setattr(probe, "compare", _fake_compare(gain))
     result = initialization.check(_setup(initializer="zeros"), 1.0)
     assert (result.status == OK) == (gain < probe.MATERIAL_GAIN), result.summary
+    # The hidden layer is ReLU: its variance-preserving initializer is He's.
     assert result.change == (None if gain < probe.MATERIAL_GAIN
-                             else {"initializer": "glorot_uniform"})
+                             else {"initializer": "he_uniform"})
     _says_what_it_measured(result, gain)
 
 
@@ -258,13 +262,15 @@ def test_early_stopping_is_recommended_only_when_it_saves_epochs(monkeypatch, ep
 
 
 @pytest.mark.parametrize("optimizer, below, status", [
-    ("adam", 4.9, OK), ("adam", 12.0, "WARN"), ("adam", 40.0, "PROBLEM"),
-    ("sgd", 2.5, OK), ("sgd", 4.9, "WARN"), ("sgd", 40.0, "PROBLEM")])
+    ("adam", 4.9, OK), ("adam", 12.0, "WARN"), ("adam", 40.0, "WARN"),
+    ("sgd", 2.5, OK), ("sgd", 4.9, "WARN"), ("sgd", 40.0, "WARN")])
 def test_a_rate_a_few_times_below_the_suggestion_is_ok_without_a_probe(monkeypatch, optimizer,
                                                                        below, status):
     """Healthy Adam(1e-3) got suggestions 3.4x and 4.9x its rate, worth 1.2x at 97%: OK.
 
     SGD's band is narrower: its suggestion beats a rate 8x lower by far (the study's lr_range_test).
+    40x below is a WARN here, not a PROBLEM, because the fake probe's current setting
+    reaches the level on every seed (test_doctor_classes.py has the PROBLEM case).
     """
     # Long enough (2000 epochs of 600 samples) that a faster rate saves real time.
     setup = _setup(optimizer, epochs=2000)

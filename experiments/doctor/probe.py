@@ -139,7 +139,9 @@ class Variant:
         step_seconds: seconds one step costs; ``None`` counts cost in steps.
         output_activation, loss: names replacing the output layer's
             activation and the loss (``None``: the user's).
-        hidden_activation: a name replacing every sigmoid/tanh hidden activation.
+        hidden_activation: a name replacing every hidden activation named in
+            ``replaced`` (sigmoid and tanh unless told).
+        replaced: the hidden activations ``hidden_activation`` replaces.
         target_scale, target_shift: regression targets become
             ``(y - target_shift) * target_scale``, train and held out alike
             (``R^2`` does not change under it, so both variants compare).
@@ -155,6 +157,7 @@ class Variant:
     output_activation: str | None = None
     loss: str | None = None
     hidden_activation: str | None = None
+    replaced: tuple = ("sigmoid", "tanh")
     target_scale: float = 1.0
     target_shift: float = 0.0
 
@@ -277,7 +280,8 @@ def train(setup, variant, steps, every, seed, arrays=None):
     x, y, x_held, y_held = arrays or held_out(setup)
     model = setup.clone(learning_rate=variant.learning_rate, loss=variant.loss,
                         output_activation=variant.output_activation,
-                        hidden_activation=variant.hidden_activation)
+                        hidden_activation=variant.hidden_activation,
+                        replaced=variant.replaced)
     if seed > 0:
         redraw(model, 1_000_000 * (setup.seed % 1000) + 1000 * seed)
     if variant.initializer is not None:

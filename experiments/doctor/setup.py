@@ -167,7 +167,7 @@ class Setup:
         return self.x.shape[0]
 
     def clone(self, learning_rate=None, metrics=None, loss=None, output_activation=None,
-              hidden_activation=None):
+              hidden_activation=None, replaced=("sigmoid", "tanh")):
         """A compiled copy of the model with the user's current weights and a fresh optimizer.
 
         Args:
@@ -176,8 +176,10 @@ class Setup:
             loss: a loss name replacing the user's (a probe of a loss fix).
             output_activation: an activation name replacing the output
                 layer's (a probe of an output fix).
-            hidden_activation: an activation name replacing every sigmoid or
-                tanh activation before the output layer's.
+            hidden_activation: an activation name replacing every activation
+                named in ``replaced`` before the output layer's.
+            replaced: the hidden activations ``hidden_activation`` replaces
+                (sigmoid and tanh by default: a deep squashing stack).
         """
         layers = copy.deepcopy(self.model.layers)
         twin = Sequential([Input(self.input_shape), *layers], name=f"{self.model.name}_probe")
@@ -187,7 +189,7 @@ class Setup:
             with_activation[-1].activation = activations.get(output_activation)
         if hidden_activation is not None:
             for layer in with_activation[:-1]:
-                if getattr(layer.activation, "name", None) in ("sigmoid", "tanh"):
+                if getattr(layer.activation, "name", None) in replaced:
                     layer.activation = activations.get(hidden_activation)
         twin.compile(optimizer=fresh_optimizer(self.model.optimizer, learning_rate),
                      loss=copy.deepcopy(self.model.loss) if loss is None else losses.get(loss),
