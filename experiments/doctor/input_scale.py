@@ -191,7 +191,7 @@ def check(setup, seconds):
         evidence.update(comparison.evidence())
         details.append(comparison.describe())
         if not comparison.recommended:
-            combined = learning_rate.with_rate(setup, variant, 0.9 * seconds, step)
+            combined = learning_rate.with_rate(setup, variant, 0.9 * seconds, step, bar=bar)
             if combined is not None:
                 suggestion, comparison = combined
                 evidence.update({"combined_" + k: v for k, v in comparison.evidence().items()})

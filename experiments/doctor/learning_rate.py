@@ -211,7 +211,7 @@ def median_range_test(setup, steps, lr_lo=LR_LO, lr_hi=LR_HI, variant=None):
     return tests[len(tests) // 2], tests
 
 
-def with_rate(setup, variant, seconds, step):
+def with_rate(setup, variant, seconds, step, bar=probe.MATERIAL_GAIN):
     """``(rate, Comparison)`` of a fix together with a rate suited to it, or ``None``.
 
     Compound causes: a fix that changes what the rate acts on (inputs
@@ -228,6 +228,8 @@ def with_rate(setup, variant, seconds, step):
     at the reference step cost ``step`` (like every probe, at its least
     length even when the check's share of the budget is spent). ``None``
     when the rate suits the fixed setup or its range test is inconclusive.
+    ``bar`` is the median gain the pair must show (`probe.Comparison.bar`: the
+    caller's, since the pair fixes the caller's finding).
     """
     rate = float(setup.model.optimizer.learning_rate)
     rescaled = bool(np.any(np.asarray(variant.scale) != 1) or np.any(variant.shift))
@@ -238,7 +240,8 @@ def with_rate(setup, variant, seconds, step):
     steps = probe.plan_steps(seconds, 2 * probe.PROBE_SEEDS, step, hi=300)
     combined = dataclasses.replace(variant, name=f"{variant.name} + learning_rate="
                                    f"{test.suggestion:.2g}", learning_rate=test.suggestion)
-    return test.suggestion, probe.compare(setup, probe.Variant("as given"), combined, steps)
+    return test.suggestion, probe.compare(setup, probe.Variant("as given"), combined, steps,
+                                          bar=bar)
 
 
 def check(setup, seconds):
