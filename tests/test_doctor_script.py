@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import textwrap
 from pathlib import Path
 
@@ -121,7 +122,8 @@ def _state():
             "keras": None if keras is None else {name: name in vars(keras.Model)
                                                  for name in ("fit", "evaluate", "predict")},
             "argv": list(sys.argv), "path": list(sys.path), "meta_path": list(sys.meta_path),
-            "alarm": signal.getsignal(signal.SIGALRM), "mpl": os.environ.get("MPLBACKEND")}
+            "alarm": signal.getsignal(signal.SIGALRM), "prof": signal.getsignal(signal.SIGPROF),
+            "mpl": os.environ.get("MPLBACKEND")}
 
 
 # -- a scratch_nn script on blobs -------------------------------------------
@@ -298,8 +300,26 @@ def test_no_fit_within_the_time_limit_is_refused(tmp_path):
     """)
     before = _state()
     with pytest.raises(ScriptRefused, match="no fit call within 0.5 s"):
-        capture(path, fit_timeout=0.5)
+        capture(path, fit_timeout=0.5)  # waiting: the wall-clock backstop, 10 x 0.5 s
     assert _state() == before
+
+
+def test_the_time_limit_counts_cpu_seconds_not_wall_seconds(tmp_path, monkeypatch):
+    """A busy script is stopped after its CPU seconds, however loaded the machine (a wall
+    clock would follow the load); the wall-clock backstop is moved out of the way."""
+    from experiments.doctor import capture as capture_module
+
+    monkeypatch.setattr(capture_module, "WALL_FACTOR", 10_000)
+    path = _script(tmp_path, """
+        import time
+        end = time.process_time() + 30  # 30 s of CPU: only a limit stops it sooner
+        while time.process_time() < end:
+            sum(range(1000))
+    """)
+    start_cpu = time.process_time()
+    with pytest.raises(ScriptRefused, match="no fit call within 1 s of CPU time"):
+        capture(path, fit_timeout=1.0)
+    assert 0.9 <= time.process_time() - start_cpu < 10
 
 
 def test_the_scripts_own_error_is_the_scripts(tmp_path):

@@ -74,7 +74,7 @@ def parse(argv):
                         help="your training script; the arguments after it go to the script")
     parser.add_argument("script_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     parser.add_argument("--fit-timeout", type=float, default=None,
-                        help="seconds the script may take to reach its first fit (default "
+                        help="CPU seconds the script may take to reach its first fit (default "
                              f"{script.FIT_TIMEOUT:g})")
     parser.add_argument("--figure", help="also draw the probes' held-out curves to this PNG")
     parser.add_argument("--example", type=int, choices=sorted(AS_WRITTEN), default=None,

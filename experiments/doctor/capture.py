@@ -36,7 +36,7 @@ working directory unchanged) with ``fit``, ``evaluate``, ``predict`` and
 The script is stopped with :class:`StopScript`, a ``BaseException``, so an
 ``except Exception`` in the script cannot swallow it (and what was recorded
 decides the outcome, even if a bare ``except:`` does). Every patch,
-``sys.argv``, ``sys.path`` and the ``SIGALRM`` handler are restored
+``sys.argv``, ``sys.path`` and the ``SIGALRM``/``SIGPROF`` handlers are restored
 afterwards, whatever happens.
 
 Outcomes: a :class:`Captured`; a :class:`ScriptRefused` naming the part
@@ -45,8 +45,10 @@ custom training loop, data or a model the doctor cannot diagnose: see
 `experiments.doctor.script_data` and `experiments.doctor.script_model`); a
 :class:`ScriptError` when the script itself fails before its first ``fit``
 (an exception, or ``sys.exit`` with a non-zero status), with the script's
-traceback. The time limits use ``SIGALRM`` and hold in the main thread only;
-elsewhere the script runs without them.
+traceback. The time limits count the process's CPU seconds (``SIGPROF``, so
+the load of the machine does not move them), with a wall-clock backstop
+(``SIGALRM``) ten times longer; they hold in the main thread only; elsewhere
+the script runs without them.
 
 The diagnosis itself is `experiments.doctor.script.diagnose_script`.
 """
@@ -71,8 +73,10 @@ from experiments.doctor.patching import KerasImportHook, Patches
 from experiments.doctor.script_data import ScriptRefused
 from experiments.doctor.script_model import is_keras
 
-#: Seconds the script may run before its first fit (data loading, imports).
+#: CPU seconds the script may run before its first fit (data loading, imports).
 FIT_TIMEOUT = 120.0
+#: Wall seconds allowed per CPU second before a script that waits is stopped (`_Capture.arm`).
+WALL_FACTOR = 10
 #: Seconds the script may run after the intercepted fit, looking for its evaluate.
 AFTER_FIT_SECONDS = 30.0
 #: The fit arguments the capture records (as named by Keras's ``fit``).
@@ -148,12 +152,27 @@ class _Capture:
 
     # -- the clock -------------------------------------------------------
     def arm(self, seconds, why):
+        """Stop the script after ``seconds`` of the process's CPU time (``ITIMER_PROF``),
+        or ``WALL_FACTOR`` times as many seconds of wall time (``ITIMER_REAL``).
+
+        CPU time is what the script's own work costs, whatever else loads the
+        machine: with a wall clock, the same script reached its fit in time on a
+        quiet machine and was refused at a load of 8 (TensorFlow's import and the
+        data preparation took over 120 s). The wall clock only stops a script
+        that waits without computing (a download, ``input()``).
+        """
         if threading.current_thread() is not threading.main_thread() or \
                 not hasattr(signal, "SIGALRM"):
             return
         self.why = why
         self.alarm = True
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        signal.setitimer(signal.ITIMER_PROF, seconds)
+        signal.setitimer(signal.ITIMER_REAL, WALL_FACTOR * seconds)
+
+    def disarm(self):
+        self.alarm = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
     def _ring(self, signum, frame):
         if self.alarm:
@@ -269,7 +288,9 @@ class _Capture:
         if not script.is_file():
             raise ScriptRefused(f"no script at {self.path!r}")
         saved_argv, saved_path = sys.argv, list(sys.path)
-        saved_handler = signal.getsignal(signal.SIGALRM) if hasattr(signal, "SIGALRM") else None
+        timers = hasattr(signal, "SIGALRM") and hasattr(signal, "SIGPROF")
+        saved_handler = signal.getsignal(signal.SIGALRM) if timers else None
+        saved_prof = signal.getsignal(signal.SIGPROF) if timers else None
         saved_backend = os.environ.get("MPLBACKEND")
         try:
             if self.seed is not None:
@@ -287,15 +308,17 @@ class _Capture:
             sys.path.insert(0, str(script.resolve().parent))
             if saved_handler is not None and threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGALRM, self._ring)
+                signal.signal(signal.SIGPROF, self._ring)
             self.start = time.perf_counter()
-            self.arm(self.fit_timeout, f"no fit call within {self.fit_timeout:g} s (a custom "
-                     "training loop, or data loading slower than the time limit?)")
+            self.arm(self.fit_timeout, f"no fit call within {self.fit_timeout:g} s of CPU time "
+                     "(a custom training loop, or data loading slower than the time limit?)")
             self._run_script(script)
         finally:
             self.alarm = False
             if saved_handler is not None and threading.current_thread() is threading.main_thread():
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                self.disarm()
                 signal.signal(signal.SIGALRM, saved_handler)
+                signal.signal(signal.SIGPROF, saved_prof)
             if self.hook in sys.meta_path:
                 sys.meta_path.remove(self.hook)
             self.patches.restore()
