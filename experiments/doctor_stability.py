@@ -248,6 +248,9 @@ def main(argv=None, stream=sys.stderr):
                  "--worker", json.dumps(jobs)],
                 env=env, stdout=subprocess.PIPE, text=True)
             for line in child.stdout:
+                if not line.startswith("{"):  # anything else the child printed
+                    print(line, end="", file=stream, flush=True)
+                    continue
                 row = json.loads(line)
                 finished += 1
                 elapsed = time.perf_counter() - start

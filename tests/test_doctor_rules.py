@@ -245,3 +245,41 @@ def test_a_rate_in_the_warn_band_waits_for_a_recommended_scale_fix():
                 results(WARN)[1]]
     _defer_rate_to_scale(mismatch)
     assert mismatch[1].status == WARN
+
+
+def _curve_check(monkeypatch, val_metric, val_loss=None, epochs=20):
+    """`generalization.check` on a 10-class setup whose short run returns these curves."""
+    val_loss = val_loss or [1.0] * len(val_metric)
+    history = {"loss": [1.0] * len(val_metric), "val_loss": val_loss, "val_metric": val_metric}
+    real_clone = Setup.clone
+
+    def clone(self, *args, **kwargs):
+        model = real_clone(self, *args, **kwargs)
+        model.fit = lambda *a, **k: type("History", (), {"history": history})()
+        return model
+
+    monkeypatch.setattr(Setup, "clone", clone)
+    x, y = _blobs(1200, classes=10)
+    return generalization.check(Setup(_model(units=10), x, y, batch_size=32, epochs=epochs), 1.0)
+
+
+@pytest.mark.parametrize("val_metric, words", [
+    ([0.12, 0.25, 0.31, 0.15], "Not learning"),  # ends under twice chance (about 0.2)
+    ([0.12, 0.3, 0.4, 0.27], "Barely learning"),  # ends over it, best under halfway (0.55)
+])
+def test_ending_at_chance_or_barely_over_it_is_one_status(monkeypatch, val_metric, words):
+    """Example 1's seeds end either side of twice chance: one status, PROBLEM, either way."""
+    result = _curve_check(monkeypatch, val_metric)
+    assert result.status == PROBLEM, result.details
+    assert result.details[0].startswith(words)
+    assert result.evidence["learns"] is False
+
+
+def test_a_run_that_does_not_learn_gets_no_early_stopping(monkeypatch):
+    """Its held-out loss was lowest at epoch 2 of 20, but stopping early does not make it learn."""
+    loss = [0.5, 0.4] + [0.4 + 0.05 * k for k in range(1, 19)]
+    barely = _curve_check(monkeypatch, [0.3] * 20, loss)
+    assert barely.status == PROBLEM and barely.change is None
+    learning = _curve_check(monkeypatch, [0.9] * 20, loss)
+    assert learning.status == WARN and learning.change is not None
+    assert learning.evidence["learns"] is True
