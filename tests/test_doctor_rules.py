@@ -240,11 +240,33 @@ def test_a_rate_in_the_warn_band_waits_for_a_recommended_scale_fix():
     alone = results(WARN)[1:]
     _defer_rate_to_scale(alone)
     assert alone[0].status == WARN
-    # A train/test mismatch (no scale probe) leaves the training inputs' rate as it is.
-    mismatch = [CheckResult("input_scale", "Input scale", PROBLEM, "mismatch", {}, [], "same", None),
-                results(WARN)[1]]
-    _defer_rate_to_scale(mismatch)
-    assert mismatch[1].status == WARN
+    # A train/test mismatch whose fix keeps the training inputs' scale leaves their rate as
+    # it is; one whose fix rescales them (Example 3's normalized rows) defers it.
+    for rescales in (False, True):
+        mismatch = [CheckResult("input_scale", "Input scale", PROBLEM, "mismatch",
+                                {"fix_rescales_training": rescales}, [], "same", None),
+                    results(WARN)[1]]
+        _defer_rate_to_scale(mismatch)
+        assert mismatch[1].status == (OK if rescales else WARN)
+
+
+def test_a_mismatch_fix_says_whether_it_rescales_the_training_inputs(monkeypatch):
+    """Rows scaled to unit L2 norm (`normalize`) against a raw test set: standardizing moves them.
+
+    The mismatch probe's measurement is replaced by a damaged test score.
+    """
+    monkeypatch.setattr(input_scale, "_mismatch_probe", lambda setup, steps: ((0.9, 0.3),
+                                                                              (0.5, 5.0)))
+    x, y = _blobs(600, features=16)
+    x = np.abs(x) * 40
+    x_test = x[:100].copy()
+    for train, rescales in ((x / np.linalg.norm(x, axis=1, keepdims=True), True),
+                            ((x - x.mean(axis=0)) / x.std(axis=0), False)):
+        setup = Setup(_model(features=16), train.astype("float32"), y, batch_size=32, epochs=2,
+                      test_data=(x_test, y[:100]))
+        result = input_scale.check(setup, 2.0)
+        assert result.change == {"preprocessing": "standardize"}, result.details
+        assert result.evidence["fix_rescales_training"] is rescales, result.evidence
 
 
 def _curve_check(monkeypatch, val_metric, val_loss=None, epochs=20):
@@ -283,3 +305,21 @@ def test_a_run_that_does_not_learn_gets_no_early_stopping(monkeypatch):
     learning = _curve_check(monkeypatch, [0.9] * 20, loss)
     assert learning.status == WARN and learning.change is not None
     assert learning.evidence["learns"] is True
+
+
+def test_a_noisy_plateau_is_no_rise_but_a_real_rise_is():
+    """The held-out loss is read as trailing means over 5 epochs of a 20-epoch run."""
+    assert generalization.smoothed([1.0, 2.0, 3.0])[1] == 1
+    trailing, width = generalization.smoothed([float(k) for k in range(20)])
+    assert width == 5 and trailing[4] == 2.0 and trailing[-1] == 17.0
+
+
+@pytest.mark.parametrize("tail, warned", [
+    ([0.100, 0.106, 0.101, 0.107, 0.100, 0.108], False),  # a plateau ending on a high draw
+    ([0.104, 0.108, 0.112, 0.116, 0.120, 0.124], True),   # a rise
+])
+def test_wasted_epochs_need_a_rise_beyond_the_plateau_noise(monkeypatch, tail, warned):
+    val_loss = [0.5, 0.3, 0.2, 0.15, 0.12, 0.11, 0.105, 0.102, 0.101, 0.100,
+                0.106, 0.100, 0.107, 0.101] + tail
+    result = _curve_check(monkeypatch, [0.9] * len(val_loss), val_loss, epochs=len(val_loss))
+    assert (result.status == WARN) == warned, result.details

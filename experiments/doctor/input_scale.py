@@ -166,6 +166,11 @@ def check(setup, seconds):
                    "`m, s = x_train.mean(axis=0), x_train.std(axis=0) + 1e-7`, then "
                    "`(x - m) / s` on each" + (" (or `/ 255.0` on each)." if pixels else "."))
             change = {"preprocessing": "standardize"}
+            # The fix rescales the training inputs too, unless they are standardized already.
+            mean, std = feature_statistics(setup.raw["train"])
+            fixed = float(np.sqrt(np.mean(((setup.raw["train"][:SAMPLE_ROWS] - mean) / std) ** 2)))
+            evidence["train_rms_after_fix"] = fixed
+            evidence["fix_rescales_training"] = not 1 / MISMATCH_RATIO <= fixed / r <= MISMATCH_RATIO
             gain_text = (f"on the test data a short probe scores {task.format(tested)} at loss "
                          f"{test_loss:.3g}; on inputs preprocessed like the training inputs "
                          f"{task.format(held)} at loss {held_loss:.3g}")
