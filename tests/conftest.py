@@ -3,6 +3,13 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+#: Under pytest-xdist the workers share the cores: TensorFlow's pools run one
+#: thread each in every worker (read when TensorFlow starts; the caller's own
+#: setting wins), as NumPy's BLAS does below, instead of one thread per core in
+#: every worker, which spin and wait for each other.
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+    os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
 
 import numpy as np
 import pytest

@@ -241,7 +241,7 @@ def test_a_rate_in_the_warn_band_waits_for_a_recommended_scale_fix():
     _defer_rate_to_scale(alone)
     assert alone[0].status == WARN
     # A train/test mismatch whose fix keeps the training inputs' scale leaves their rate as
-    # it is; one whose fix rescales them (Example 3's normalized rows) defers it.
+    # it is; one whose fix rescales them (Example 3's `normalize`d images) defers it.
     for rescales in (False, True):
         mismatch = [CheckResult("input_scale", "Input scale", PROBLEM, "mismatch",
                                 {"fix_rescales_training": rescales}, [], "same", None),
