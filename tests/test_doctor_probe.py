@@ -21,6 +21,7 @@ from experiments.doctor import (
 )
 from experiments.doctor.report import OK, PROBLEM
 from experiments.doctor.setup import Setup
+from tests.doctor_helpers import fake_short_runs
 
 
 def _blobs(n=800, features=8, classes=3, seed=0):
@@ -245,14 +246,7 @@ def test_early_stopping_is_recommended_only_when_it_saves_epochs(monkeypatch, ep
     """A held-out curve lowest at epoch 2: over 4 epochs patience 3 saves none, over 20 most."""
     val_loss = [0.5, 0.4] + [0.4 + 0.05 * k for k in range(1, epochs - 1)]
     history = {"loss": [0.3] * epochs, "val_loss": val_loss, "val_accuracy": [0.9] * epochs}
-    real_clone = Setup.clone
-
-    def clone(self, *args, **kwargs):
-        model = real_clone(self, *args, **kwargs)
-        model.fit = lambda *a, **k: type("History", (), {"history": history})()
-        return model
-
-    monkeypatch.setattr(Setup, "clone", clone)
+    fake_short_runs(monkeypatch, history)
     setup = _setup()
     setup.epochs = epochs
     result = generalization.check(setup, 1.0)

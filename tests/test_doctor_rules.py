@@ -30,6 +30,7 @@ from experiments.doctor import (
 from experiments.doctor.report import OK, PROBLEM, WARN, CheckResult
 from experiments.doctor.setup import Setup
 from experiments.doctor.task import detect, model_facts
+from tests.doctor_helpers import fake_short_runs
 
 
 def _blobs(n=400, features=4, classes=3, seed=0):
@@ -273,14 +274,7 @@ def _curve_check(monkeypatch, val_metric, val_loss=None, epochs=20):
     """`generalization.check` on a 10-class setup whose short run returns these curves."""
     val_loss = val_loss or [1.0] * len(val_metric)
     history = {"loss": [1.0] * len(val_metric), "val_loss": val_loss, "val_metric": val_metric}
-    real_clone = Setup.clone
-
-    def clone(self, *args, **kwargs):
-        model = real_clone(self, *args, **kwargs)
-        model.fit = lambda *a, **k: type("History", (), {"history": history})()
-        return model
-
-    monkeypatch.setattr(Setup, "clone", clone)
+    fake_short_runs(monkeypatch, history)
     x, y = _blobs(1200, classes=10)
     return generalization.check(Setup(_model(units=10), x, y, batch_size=32, epochs=epochs), 1.0)
 
