@@ -138,6 +138,9 @@ def check(setup, seconds):
                 "val_accuracy" if task.classification else "val_r2": val_acc}
     floor, chance = task.floor(y_val), task.chance(y_val)
     slow = chance + (1 - chance) / 2
+    # Learning at a normal pace: what `diagnose` reads the symptom checks against.
+    normal_pace = bool(val_acc) and val_acc[-1] >= floor and (
+        not task.classification or max(val_acc) >= slow)
     findings, details, fixes = [], [], []
     too_small = len(y_val) < MIN_VALIDATION or n < MIN_TRAIN
     epochs_saved = None
@@ -152,7 +155,7 @@ def check(setup, seconds):
         details.append(f"Only {n} training and {len(y_val)} validation samples: too few to "
                        "judge learning speed or when to stop, so no advice is given (at least "
                        f"{MIN_TRAIN} and {MIN_VALIDATION} are needed).")
-    elif val_acc and (val_acc[-1] < floor or (task.classification and max(val_acc) < slow)):
+    elif val_acc and not normal_pace:
         findings.append(PROBLEM)
         if val_acc[-1] < floor:
             details.append(f"Not learning: validation {task.metric} {val_acc[-1]:.3g} at the last "
@@ -188,9 +191,7 @@ def check(setup, seconds):
                            f"after {ran} epochs ({where}): overfitting.")
             details.append("Regularizing (Dropout, an L2 penalty) or more data may help; the "
                            "doctor does not measure it, so it recommends no change.")
-    # Whether the run learns at a normal pace: what `diagnose` reads the symptom checks against.
-    evidence["learns"] = bool(finite and not too_small and val_acc and val_acc[-1] >= floor
-                              and (not task.classification or max(val_acc) >= slow))
+    evidence["learns"] = finite and not too_small and normal_pace
     status = worst(findings)
     if status == OK:
         summary = (f"Validation loss {val_loss[-1]:.3g} (best {val_loss[best]:.3g} at epoch "
