@@ -10,6 +10,7 @@ it, all eleven setups) is ``python -m experiments.doctor_stability``, recorded
 in docs/DOCTOR.md.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -66,3 +67,28 @@ def test_verdicts_agree_across_seeds_with_threads_unset(mnist, tmp_path):
     assert {row["checks"]["input_scale"] for row in example} == {"PROBLEM"}
     assert {row["top"] for row in example} == {'input_scale {"preprocessing": "scale"}'}
     assert "Every verdict (status per check, top fix) was the same" in result.stdout, result.stdout
+
+
+def test_a_line_a_worker_prints_that_is_no_verdict_is_passed_on(monkeypatch, tmp_path):
+    """A worker's own output (a warning, an error's first line) reaches the user, not json.loads."""
+    import io
+
+    row = {"condition": "threads=1", "setup": "healthy", "seed": 0, "status": "OK",
+           "checks": {"input_scale": "OK"}, "top": "none", "seconds": 1.0, "load": 0.5}
+
+    class Child:
+        stdout = io.StringIO("a warning from the worker\n" + json.dumps(row) + "\n")
+        returncode = 0
+
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr(doctor_stability.subprocess, "Popen", Child)
+    stream = io.StringIO()
+    doctor_stability.main(["--threads", "1", "--no-load", "--setups", "healthy", "--seeds", "1",
+                           "--out", str(tmp_path)], stream=stream)
+    assert "a warning from the worker" in stream.getvalue()
+    assert "[1/1] threads=1 | healthy | seed 0: OK" in stream.getvalue()
